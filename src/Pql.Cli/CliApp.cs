@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Pql.Cli.Commands;
+using Pql.Core.Workspace;
+
+namespace Pql.Cli;
+
+/// <summary>Builds the <c>pql</c> command tree and turns exceptions into one-line errors and exit codes.</summary>
+internal static class CliApp
+{
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Show more detail, and the stack trace of an error.",
+        Recursive = true,
+    };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRoot(output, error);
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    public static RootCommand BuildRoot(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand(
+            "pql - product-qualified lead engine: ingest product usage, build point-in-time features, " +
+            "train a model per lifecycle goal, score and explain accounts and users, and act on the scores.");
+        root.Options.Add(VerboseOption);
+        foreach (var command in Commands())
+            root.Subcommands.Add(command);
+        _ = output;
+        _ = error;
+        return root;
+    }
+
+    /// <summary>Every command; each lives in its own file under Commands/.</summary>
+    private static IEnumerable<Command> Commands() =>
+    [
+        ValidateCommand.Create(),
+    ];
+
+    /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>
+    public static void SetHandler(Command command, Func<ParseResult, CliContext, int> body)
+    {
+        command.SetAction(parse =>
+        {
+            var config = parse.InvocationConfiguration;
+            var verbose = parse.GetValue(VerboseOption);
+            var interactive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+                              && ReferenceEquals(config.Error, Console.Error);
+            var ctx = new CliContext(config.Output, config.Error, verbose, interactive);
+            try
+            {
+                return body(parse, ctx);
+            }
+            catch (PqlInputException ex)
+            {
+                config.Error.WriteLine($"error: {ex.Message}");
+                if (verbose)
+                    config.Error.WriteLine(ex);
+                return 2;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+            {
+                config.Error.WriteLine($"error: {ex.Message}");
+                if (verbose)
+                    config.Error.WriteLine(ex);
+                return 1;
+            }
+        });
+    }
+}

@@ -1,0 +1,25 @@
+namespace Pql.Cli;
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Err"/>.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, bool verbose, bool interactive)
+{
+    public TextWriter Out { get; } = output;
+    public TextWriter Err { get; } = error;
+    public bool Verbose { get; } = verbose;
+    /// <summary>True on a terminal with CI unset: progress is shown. Piped or CI output stays quiet.</summary>
+    public bool Interactive { get; } = interactive;
+
+    /// <summary>A progress line on stderr, shown only on an interactive terminal.</summary>
+    public void Progress(string message)
+    {
+        if (Interactive)
+            Err.WriteLine($"  .. {message}");
+    }
+
+    /// <summary>Extra detail, shown with --verbose.</summary>
+    public void Detail(string message)
+    {
+        if (Verbose)
+            Err.WriteLine(message);
+    }
+}

@@ -1,0 +1,131 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Pql.Core.Workspace;
+
+/// <summary>
+/// Parses one table declaration of the <c>data</c> section. A table is either a path (the contract's form)
+/// or a mapping that adapts a real export: a glob, a format, column names, a timestamp format,
+/// a constant event or product, property columns, or an account resolved through another table.
+/// </summary>
+internal static class TableParser
+{
+    private static readonly string[] s_keys =
+        ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from"];
+
+    public static TableSource? Parse(YamlConfigReader r, string dir, YamlMappingNode data, string name, bool required)
+    {
+        var node = YamlConfigReader.Child(data, name);
+        if (node is null || YamlConfigReader.IsNull(node))
+            return required ? throw r.Error(data, $"data.{name}", "is required") : null;
+        return ParseNode(r, dir, node, $"data.{name}", name);
+    }
+
+    public static TableSource ParseNode(YamlConfigReader r, string dir, YamlNode node, string path, string name)
+    {
+        var line = (int)node.Start.Line;
+        if (node is YamlScalarNode scalar)
+            return Files(r, dir, node, path, name, scalar.Value ?? "") with { Line = line };
+
+        var map = r.RequireMap(node, path);
+        r.AllowOnly(map, path, s_keys);
+        var from = r.Scalar(map, "from", $"{path}.from");
+        var origin = (from, name) switch
+        {
+            (null, _) => TableOrigin.Files,
+            ("users", "accounts") => TableOrigin.FromUsers,
+            ("events", "users") => TableOrigin.FromEvents,
+            _ => throw r.Error(YamlConfigReader.Child(map, "from")!, $"{path}.from",
+                name == "accounts" ? "accounts can only come 'from: users'" : name == "users" ? "users can only come 'from: events'" : "events are read from files; remove 'from'"),
+        };
+        var source = origin == TableOrigin.Files
+            ? Files(r, dir, map, path, name, r.RequireScalar(map, "path", $"{path}.path"))
+            : new TableSource { Name = name, Origin = origin };
+
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.Map(map, "columns", $"{path}.columns") is { } colNode)
+        {
+            foreach (var (k, v) in colNode.Children)
+            {
+                var contractName = ((YamlScalarNode)k).Value ?? "";
+                columns[contractName] = v is YamlScalarNode s && !string.IsNullOrEmpty(s.Value)
+                    ? s.Value
+                    : throw r.Error(v, $"{path}.columns.{contractName}", "expected the file's column name");
+            }
+        }
+        var tsText = r.Scalar(map, "timestamp_format", $"{path}.timestamp_format") ?? "iso";
+        var tsFormat = tsText switch
+        {
+            "iso" or "iso8601" => TimestampFormat.Iso,
+            "unix_s" or "unix_seconds" or "epoch_s" => TimestampFormat.UnixSeconds,
+            "unix_ms" or "unix_millis" or "epoch_ms" => TimestampFormat.UnixMillis,
+            _ => throw r.Error(YamlConfigReader.Child(map, "timestamp_format")!, $"{path}.timestamp_format", $"'{tsText}' is not a timestamp format; use iso, unix_s or unix_ms"),
+        };
+        var formatText = r.Scalar(map, "format", $"{path}.format");
+        FileFormat? format = formatText switch
+        {
+            null => source.Format,
+            "csv" => FileFormat.Csv,
+            "ndjson" or "jsonl" or "json" => FileFormat.Ndjson,
+            _ => throw r.Error(YamlConfigReader.Child(map, "format")!, $"{path}.format", $"'{formatText}' is not a format; use csv or ndjson"),
+        };
+        AccountLookup? via = null;
+        if (r.Map(map, "account_via", $"{path}.account_via") is { } viaNode)
+        {
+            var vp = $"{path}.account_via";
+            r.AllowOnly(viaNode, vp, "path", "key", "table_key", "account");
+            var viaPath = r.RequireScalar(viaNode, "path", $"{vp}.path");
+            var full = Path.GetFullPath(Path.Combine(dir, viaPath));
+            if (!File.Exists(full))
+                throw r.Error(viaNode, $"{vp}.path", $"file not found: {viaPath}");
+            var key = r.RequireScalar(viaNode, "key", $"{vp}.key");
+            via = new AccountLookup(full, key, r.Scalar(viaNode, "table_key", $"{vp}.table_key") ?? key,
+                r.Scalar(viaNode, "account", $"{vp}.account") ?? "account_id", (int)viaNode.Start.Line);
+        }
+        return source with
+        {
+            Format = format,
+            Columns = columns,
+            TimestampFormat = tsFormat,
+            ConstantEvent = r.Scalar(map, "event", $"{path}.event"),
+            ConstantProduct = r.Scalar(map, "product", $"{path}.product"),
+            PropertyColumns = r.ScalarList(map, "properties", $"{path}.properties"),
+            AttributeColumns = r.ScalarList(map, "attributes", $"{path}.attributes"),
+            AccountVia = via,
+            Line = line,
+        };
+    }
+
+    private static TableSource Files(YamlConfigReader r, string dir, YamlNode node, string path, string name, string pattern)
+    {
+        if (pattern.Length == 0)
+            throw r.Error(node, path, "expected a file path");
+        var paths = Glob(dir, pattern);
+        if (paths.Count == 0)
+            throw r.Error(node, path, pattern.AsSpan().IndexOfAny('*', '?') >= 0 ? $"no file matches '{pattern}'" : $"file not found: {pattern}");
+        return new TableSource { Name = name, Origin = TableOrigin.Files, Pattern = pattern, Paths = paths, Format = FormatOf(paths[0]) };
+    }
+
+    /// <summary>Resolves a path relative to the workspace; wildcards (* and ?) are allowed in the file name.</summary>
+    public static List<string> Glob(string dir, string pattern)
+    {
+        var full = Path.GetFullPath(Path.Combine(dir, pattern));
+        var fileName = Path.GetFileName(full);
+        if (fileName.AsSpan().IndexOfAny('*', '?') < 0)
+            return File.Exists(full) ? [full] : [];
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            return [];
+        var files = Directory.GetFiles(folder, fileName);
+        Array.Sort(files, StringComparer.Ordinal);
+        return [.. files];
+    }
+
+    public static FileFormat FormatOf(string path)
+    {
+        var p = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        return p.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+               || p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? FileFormat.Ndjson
+            : FileFormat.Csv;
+    }
+}

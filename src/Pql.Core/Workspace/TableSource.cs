@@ -1,0 +1,66 @@
+namespace Pql.Core.Workspace;
+
+/// <summary>How a data file is encoded.</summary>
+public enum FileFormat
+{
+    Csv,
+    Ndjson,
+}
+
+/// <summary>How timestamps are written in a file: ISO 8601 (the contract), or Unix epoch seconds / milliseconds.</summary>
+public enum TimestampFormat
+{
+    Iso,
+    UnixSeconds,
+    UnixMillis,
+}
+
+/// <summary>Where a table's rows come from.</summary>
+public enum TableOrigin
+{
+    /// <summary>Read from the files in <see cref="TableSource.Paths"/>.</summary>
+    Files,
+
+    /// <summary>Accounts made from users: each distinct user account_id is an account (e.g. each user is their own account).</summary>
+    FromUsers,
+
+    /// <summary>Users made from the event files' rows (first row per user wins for attributes).</summary>
+    FromEvents,
+}
+
+/// <summary>
+/// One table of the workspace (accounts, users or one event source) as declared in <c>pql.yaml</c>:
+/// which files, which format, and how the file's own column names map to the contract's.
+/// </summary>
+public sealed record TableSource
+{
+    public required string Name { get; init; }
+    public required TableOrigin Origin { get; init; }
+    /// <summary>The pattern as written (relative to the workspace), for messages.</summary>
+    public string Pattern { get; init; } = "";
+    /// <summary>The resolved files, sorted by name so loads are deterministic.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+    public FileFormat? Format { get; init; }
+    /// <summary>Contract column name -> the file's column name. Unmapped contract columns use their own name.</summary>
+    public IReadOnlyDictionary<string, string> Columns { get; init; } = new Dictionary<string, string>();
+    public TimestampFormat TimestampFormat { get; init; } = TimestampFormat.Iso;
+    /// <summary>Every row of this source is this event (e.g. a churn table whose rows are all <c>churned</c>).</summary>
+    public string? ConstantEvent { get; init; }
+    /// <summary>Every row of this source belongs to this product.</summary>
+    public string? ConstantProduct { get; init; }
+    /// <summary>Plain columns that become event properties (for CSV sources without a JSON properties column).</summary>
+    public IReadOnlyList<string> PropertyColumns { get; init; } = [];
+    /// <summary>Columns kept as attributes (users derived from events); empty = every unmapped column for files.</summary>
+    public IReadOnlyList<string> AttributeColumns { get; init; } = [];
+    /// <summary>Resolve the row's account through another table (events keyed by a subscription id, say).</summary>
+    public AccountLookup? AccountVia { get; init; }
+    /// <summary>Line of the source's declaration in pql.yaml.</summary>
+    public int Line { get; init; }
+
+    /// <summary>The file's name for a contract column.</summary>
+    public string Column(string contractName) =>
+        Columns.TryGetValue(contractName, out var mapped) ? mapped : contractName;
+}
+
+/// <summary>A lookup table that maps a key found on each row to an account id.</summary>
+public sealed record AccountLookup(string Path, string RowKey, string TableKey, string TableAccount, int Line);

@@ -1,0 +1,204 @@
+namespace Pql.Core.Events;
+
+/// <summary>
+/// Accumulates accounts, users and events in any order, then sorts events by (account, time) into an
+/// <see cref="EventStore"/>. Used by ingestion and by tests that hand-build small event logs.
+/// Not thread-safe: one builder per load.
+/// </summary>
+public sealed class EventStoreBuilder
+{
+    private readonly StringPool _accountIds = new();
+    private readonly StringPool _userIds = new();
+    private readonly StringPool _eventNames = new();
+    private readonly StringPool _products = new();
+    private readonly List<long> _accountCreated = [];
+    private readonly List<int> _userAccount = [];
+    private readonly List<long> _userCreated = [];
+    private readonly AttributeBuilder _accountAttrs = new();
+    private readonly AttributeBuilder _userAttrs = new();
+    private readonly Dictionary<string, (List<int> Events, List<int> Codes, StringPool Values)> _props = new(StringComparer.Ordinal);
+
+    private int[] _evAccount = new int[1024];
+    private int[] _evUser = new int[1024];
+    private long[] _evTime = new long[1024];
+    private int[] _evName = new int[1024];
+    private int[] _evProduct = new int[1024];
+    private int _count;
+
+    public StringPool AccountIds => _accountIds;
+    public StringPool UserIds => _userIds;
+    public StringPool EventNames => _eventNames;
+    public StringPool Products => _products;
+    public int EventCount => _count;
+
+    /// <summary>Adds an account (or returns the existing code). Attributes are name/raw-text pairs.</summary>
+    public int AddAccount(string id, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
+    {
+        var code = _accountIds.GetOrAdd(id);
+        if (code == _accountCreated.Count)
+            _accountCreated.Add(createdAt);
+        if (attributes is not null)
+            _accountAttrs.Set(code, attributes);
+        return code;
+    }
+
+    public int FindAccount(ReadOnlySpan<char> id) => _accountIds.Find(id);
+
+    public long AccountCreatedAt(int account) => _accountCreated[account];
+
+    public int AddUser(string id, int account, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
+    {
+        var code = _userIds.GetOrAdd(id);
+        if (code == _userAccount.Count)
+        {
+            _userAccount.Add(account);
+            _userCreated.Add(createdAt);
+        }
+        if (attributes is not null)
+            _userAttrs.Set(code, attributes);
+        return code;
+    }
+
+    public int FindUser(ReadOnlySpan<char> id) => _userIds.Find(id);
+
+    public int UserAccount(int user) => _userAccount[user];
+
+    /// <summary>Adds one event; returns its load-order index (for attaching properties).</summary>
+    public int AddEvent(int account, int user, long time, int eventName, int product)
+    {
+        if (_count == _evTime.Length)
+        {
+            var n = _count * 2;
+            Array.Resize(ref _evAccount, n);
+            Array.Resize(ref _evUser, n);
+            Array.Resize(ref _evTime, n);
+            Array.Resize(ref _evName, n);
+            Array.Resize(ref _evProduct, n);
+        }
+        _evAccount[_count] = account;
+        _evUser[_count] = user;
+        _evTime[_count] = time;
+        _evName[_count] = eventName;
+        _evProduct[_count] = product;
+        return _count++;
+    }
+
+    /// <summary>Convenience for tests: adds an event by names.</summary>
+    public int AddEvent(string accountId, string? userId, long time, string eventName, string? product)
+    {
+        var account = _accountIds.Find(accountId);
+        if (account < 0)
+            throw new ArgumentException($"unknown account '{accountId}'", nameof(accountId));
+        var user = userId is null ? -1 : _userIds.Find(userId);
+        return AddEvent(account, user, time, _eventNames.GetOrAdd(eventName), product is null ? -1 : _products.GetOrAdd(product));
+    }
+
+    /// <summary>Attaches a property value to an event (by its load-order index).</summary>
+    public void AddProperty(int loadIndex, string key, ReadOnlySpan<char> value)
+    {
+        if (!_props.TryGetValue(key, out var p))
+        {
+            p = ([], [], new StringPool());
+            _props[key] = p;
+        }
+        p.Events.Add(loadIndex);
+        p.Codes.Add(p.Values.GetOrAdd(value));
+    }
+
+    public EventStore Build()
+    {
+        var n = _count;
+        var accountCount = _accountCreated.Count;
+        // Sort key: account, then time, then load order (stable). Counting sort by account, then sort each range by time.
+        var offsets = new int[accountCount + 1];
+        for (var i = 0; i < n; i++)
+            offsets[_evAccount[i] + 1]++;
+        for (var a = 0; a < accountCount; a++)
+            offsets[a + 1] += offsets[a];
+        var order = new int[n];
+        var next = (int[])offsets.Clone();
+        for (var i = 0; i < n; i++)
+            order[next[_evAccount[i]]++] = i;
+        var times = new long[n];
+        for (var i = 0; i < n; i++)
+            times[i] = _evTime[order[i]];
+        Parallel.For(0, accountCount, a =>
+        {
+            int lo = offsets[a], len = offsets[a + 1] - lo;
+            if (len > 1 && !IsSorted(times.AsSpan(lo, len)))
+                SortStable(times.AsSpan(lo, len), order.AsSpan(lo, len));
+        });
+
+        var account = new int[n];
+        var user = new int[n];
+        var name = new int[n];
+        var product = new int[n];
+        var rank = _props.Count > 0 ? new int[n] : [];
+        for (var i = 0; i < n; i++)
+        {
+            var src = order[i];
+            account[i] = _evAccount[src];
+            user[i] = _evUser[src];
+            name[i] = _evName[src];
+            product[i] = _evProduct[src];
+            if (rank.Length > 0)
+                rank[src] = i;
+        }
+
+        var props = new Dictionary<string, PropertyColumn>(StringComparer.Ordinal);
+        foreach (var (key, p) in _props)
+        {
+            var idx = new int[p.Events.Count];
+            var codes = p.Codes.ToArray();
+            for (var i = 0; i < idx.Length; i++)
+                idx[i] = rank[p.Events[i]];
+            Array.Sort(idx, codes);
+            props[key] = new PropertyColumn { Key = key, EventIndex = idx, ValueCode = codes, Values = p.Values };
+        }
+
+        return new EventStore
+        {
+            AccountIds = _accountIds,
+            AccountCreatedAt = [.. _accountCreated],
+            AccountAttributes = _accountAttrs.Build(accountCount),
+            UserIds = _userIds,
+            UserAccount = [.. _userAccount],
+            UserCreatedAt = [.. _userCreated],
+            UserAttributes = _userAttrs.Build(_userAccount.Count),
+            EventNames = _eventNames,
+            Products = _products,
+            EventAccount = account,
+            EventUser = user,
+            EventTime = times,
+            EventName = name,
+            EventProduct = product,
+            AccountOffsets = offsets,
+            Properties = props,
+        };
+    }
+
+    private static bool IsSorted(ReadOnlySpan<long> t)
+    {
+        for (var i = 1; i < t.Length; i++)
+        {
+            if (t[i] < t[i - 1])
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Sorts times with their load-order indices; ties keep load order (indices ascend within a range).</summary>
+    private static void SortStable(Span<long> times, Span<int> order)
+    {
+        // Pack (time, load index) so the unstable introsort gives a stable order by time.
+        var keys = new (long Time, int Index)[times.Length];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = (times[i], order[i]);
+        keys.AsSpan().Sort(static (x, y) => x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.Index.CompareTo(y.Index));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            times[i] = keys[i].Time;
+            order[i] = keys[i].Index;
+        }
+    }
+}

@@ -29,19 +29,19 @@ public sealed record WorldOptions
     public void Validate()
     {
         if (Accounts is < 1 or > 10_000_000)
-            throw new PqlInputException($"accounts: {Accounts} must be between 1 and 10,000,000");
+            throw new PqlInputException($"--accounts: {Accounts} must be between 1 and 10,000,000");
         if (Days is < 14 or > 3_650)
-            throw new PqlInputException($"days: {Days} must be between 14 and 3,650 (the goals need a few weeks of history)");
+            throw new PqlInputException($"--days: {Days} must be between 14 and 3,650 (the goals need a few weeks of history)");
         if (End.DayNumber - Days < new DateOnly(1971, 1, 1).DayNumber)
-            throw new PqlInputException($"end: {End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} minus {Days} days is before 1971");
+            throw new PqlInputException($"--end: {End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} minus {Days} days is before 1971");
         if (End.Year > 9000)
-            throw new PqlInputException($"end: {End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} is too far in the future");
+            throw new PqlInputException($"--end: {End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} is too far in the future");
         if (double.IsNaN(DirtyShare) || DirtyShare is < 0 or > 0.5)
-            throw new PqlInputException($"dirty: {DirtyShare.ToString(CultureInfo.InvariantCulture)} must be a share between 0 and 0.5 (e.g. 0.02)");
+            throw new PqlInputException($"--dirty: {DirtyShare.ToString(CultureInfo.InvariantCulture)} must be a share between 0 and 0.5 (e.g. 0.02)");
         if (string.IsNullOrWhiteSpace(OutputDirectory))
-            throw new PqlInputException("out: an output folder is required");
+            throw new PqlInputException("--out: an output folder is required");
         if (MaxDegreeOfParallelism is < 1)
-            throw new PqlInputException($"threads: {MaxDegreeOfParallelism} must be at least 1");
+            throw new PqlInputException($"--threads: {MaxDegreeOfParallelism} must be at least 1");
     }
 
     /// <summary>Start of the period, Unix milliseconds.</summary>

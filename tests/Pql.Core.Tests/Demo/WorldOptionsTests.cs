@@ -28,7 +28,7 @@ public sealed class WorldOptionsTests
 
         var ex = Assert.Throws<PqlInputException>(options.Validate);
 
-        Assert.StartsWith(named + ":", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--" + named + ":", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,6 +38,6 @@ public sealed class WorldOptionsTests
 
         var ex = Assert.Throws<PqlInputException>(options.Validate);
 
-        Assert.StartsWith("end:", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--end:", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -135,6 +135,8 @@ internal sealed partial class AccountSimulator
                       + 0.5 * Math.Min(activeInvitees, 4) + _p.Budget;
         var localMinute = Math.Clamp(11 * 60 + (int)(150 * rng.Normal()), 7 * 60, 22 * 60);
         var t = dayStart + AccountProfile.PositiveModulo((localMinute - _p.UtcOffsetHours * 60) * 60_000L, DayMs);
+        if (t >= _endMs)
+            return; // after the period: nothing is written, so nothing may change
         if (!_paid)
         {
             if (!rng.Chance(DemoRandom.Sigmoid(-7.6 + breadth + 0.9 * early + 0.25 * _p.Segment)))

@@ -40,6 +40,8 @@ internal static class CliApp
         LearnCommand.Create(),
         AssessCommand.Create(),
         GenerateCommand.Create(),
+        FeaturesCommand.Create(),
+        BenchFeaturesCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -36,6 +36,8 @@ internal static class CliApp
     /// <summary>Every command; each lives in its own file under Commands/.</summary>
     private static IEnumerable<Command> Commands() =>
     [
+        TrainCommand.Create(),
+        ScoreCommand.Create(),
         ValidateCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),

@@ -38,6 +38,7 @@ internal static class CliApp
     [
         ValidateCommand.Create(),
         LearnCommand.Create(),
+        BenchLearnCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -32,6 +32,7 @@ internal sealed partial class TreeGrower
     private readonly List<int> _derived = [];
     private readonly List<int> _evaluate = [];
     private SplitInfo[] _featureBest = [];
+    private int[] _activeFeatures = [];
     private bool[] _featureMask = [];
     private float[] _gh = [];
     private int _nodeCount;

@@ -19,6 +19,7 @@ internal sealed partial class TreeGrower
             _right[p] = r;
             _left[l] = _right[l] = _left[r] = _right[r] = -1;
         }
+        EnsureCandidates(_nodeCount);
         if (_toSplit.Count == 1)
             Partition(_toSplit[0]);
         else
@@ -51,7 +52,7 @@ internal sealed partial class TreeGrower
         if (_built.Count == 0)
             return;
         BuildHistograms();
-        EvaluateSplits();
+        ReduceSplits();
         foreach (var c in _evaluate)
         {
             if (CanSplit(c))
@@ -89,7 +90,8 @@ internal sealed partial class TreeGrower
     }
 
     /// <summary>
-    /// Builds the histograms of the nodes in _built and derives their siblings. Features are split into groups of about
+    /// Builds the histograms of the nodes in _built and derives their siblings, then
+    /// searches both for their best split on each feature, all in one parallel pass. Features are split into groups of about
     /// six; a group walks each node's rows once and, per row, reads the g/h pair once and adds it to
     /// every feature of the group. Consecutive updates thus hit different histograms, so runs of rows in one bin
     /// (binary and categorical features) do not wait on each other. Each feature's bins still receive rows in row
@@ -138,16 +140,19 @@ internal sealed partial class TreeGrower
                     AccumulateDense(colOff, histOff, node.Begin, node.End, hist);
                 else
                     AccumulateRows(colOff, histOff, node.Begin, node.End, hist);
-                if (_derived[i] < 0)
-                    continue;
-                var big = _nodes[_derived[i]].Hist!;
+                var derived = _derived[i];
                 for (var j = a0; j < a1; j++)
                 {
                     var f = _activeFeatures[j];
+                    EvaluateFeature(_built[i], f);
+                    if (derived < 0)
+                        continue;
+                    var big = _nodes[derived].Hist!;
                     var off = _data.HistOffset[f];
                     var len = 2 * _data.Cuts.BinCount[f];
                     for (var k = off; k < off + len; k++)
                         big[k] -= hist[k];
+                    EvaluateFeature(derived, f);
                 }
             }
         });
@@ -199,35 +204,29 @@ internal sealed partial class TreeGrower
         }
     }
 
-    /// <summary>Best split per node in _evaluate: per-feature search in parallel, then a fixed-order reduction.</summary>
-    private void EvaluateSplits()
+    /// <summary>Searches one node's histogram of one feature (called inside the feature group's task).</summary>
+    private void EvaluateFeature(int node, int f)
+    {
+        ref var n = ref _nodes[node];
+        _featureBest[node * _data.Features + f] = n.H >= 2 * _options.MinChildWeight
+            ? SplitFinder.Best(n.Hist.AsSpan(_data.HistOffset[f], 2 * _data.Cuts.BinCount[f]), f, _data.Cuts.IsCategorical[f],
+                n.G, n.H, _options.Lambda, _options.MinChildWeight)
+            : SplitInfo.None;
+    }
+
+    /// <summary>Best split per node in _evaluate: a fixed-order reduction over the active features' candidates.</summary>
+    private void ReduceSplits()
     {
         var features = _data.Features;
-        var need = _evaluate.Count * features;
-        if (_featureBest.Length < need)
-            _featureBest = new SplitInfo[need];
-        Parallel.For(0, features, _parallel, f =>
-        {
-            var off = _data.HistOffset[f];
-            var len = 2 * _data.Cuts.BinCount[f];
-            var cat = _data.Cuts.IsCategorical[f];
-            for (var i = 0; i < _evaluate.Count; i++)
-            {
-                ref var node = ref _nodes[_evaluate[i]];
-                _featureBest[i * features + f] = _featureMask[f] && node.H >= 2 * _options.MinChildWeight
-                    ? SplitFinder.Best(node.Hist.AsSpan(off, len), f, cat, node.G, node.H, _options.Lambda, _options.MinChildWeight)
-                    : SplitInfo.None;
-            }
-        });
-        for (var i = 0; i < _evaluate.Count; i++)
+        foreach (var node in _evaluate)
         {
             var best = SplitInfo.None;
-            for (var f = 0; f < features; f++)
+            foreach (var f in _activeFeatures)
             {
-                if (_featureBest[i * features + f].Gain > best.Gain)
-                    best = _featureBest[i * features + f];
+                if (_featureBest[node * features + f].Gain > best.Gain)
+                    best = _featureBest[node * features + f];
             }
-            _nodes[_evaluate[i]].Best = best;
+            _nodes[node].Best = best;
         }
     }
 

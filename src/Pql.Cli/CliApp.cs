@@ -45,6 +45,7 @@ internal static class CliApp
         GenerateCommand.Create(),
         FeaturesCommand.Create(),
         BenchFeaturesCommand.Create(),
+        BenchLearnCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

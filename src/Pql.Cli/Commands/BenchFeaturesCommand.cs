@@ -21,13 +21,14 @@ internal static class BenchFeaturesCommand
         var cutoffs = new Option<int>("--cutoffs") { Description = "Cutoffs, 30 days apart, ending at the last event (default 6).", DefaultValueFactory = _ => 6 };
         var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a synthetic in-memory world." };
         var threads = new Option<int>("--threads") { Description = "Threads for the feature build (default: all cores).", DefaultValueFactory = _ => -1 };
+        var families = new Option<string>("--families") { Description = "Feature families to build, comma-separated (default all).", DefaultValueFactory = _ => "all" };
         var peer = new Option<bool>("--peer") { Description = "Run the pandas peer on the same events file and cutoffs (workspace only; default true).", DefaultValueFactory = _ => true };
         var features = new Command("features",
             "Time the load and the full feature matrix (all families, every account at each cutoff); with a workspace, also run the\n" +
             "pandas peer (../shared/peers/pandas_features.py) on the same file and cutoffs and print the ratio.\n" +
             "Example: pql bench features --events 10000000 --cutoffs 6")
         {
-            events, accounts, cutoffs, workspace, threads, peer,
+            events, accounts, cutoffs, workspace, threads, families, peer,
         };
         CliApp.SetHandler(features, (parse, ctx) =>
         {
@@ -37,14 +38,15 @@ internal static class BenchFeaturesCommand
                 throw new PqlInputException("--events: use at least 1,000 events");
             if (cuts is < 1 or > 50)
                 throw new PqlInputException("--cutoffs: between 1 and 50");
-            var options = new BenchRun(n, parse.GetValue(accounts) ?? (int)Math.Max(1, n / 250), cuts, parse.GetValue(workspace), parse.GetValue(threads), parse.GetValue(peer));
+            var options = new BenchRun(n, parse.GetValue(accounts) ?? (int)Math.Max(1, n / 250), cuts, parse.GetValue(workspace), parse.GetValue(threads),
+                FeatureFamilyNames.Parse(parse.GetValue(families)!), parse.GetValue(peer));
             Run(options, ctx);
             return 0;
         });
         return new Command("bench", "Benchmarks.\nExample: pql bench features --events 10000000") { features };
     }
 
-    private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, bool Peer);
+    private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, FeatureFamilies Families, bool Peer);
 
     private static void Run(BenchRun run, CliContext ctx)
     {
@@ -74,10 +76,10 @@ internal static class BenchFeaturesCommand
         var cutoffs = Cutoffs(store.MaxTime, run.Cutoffs);
         var (entities, times) = Rows(store, cutoffs);
         clock.Restart();
-        var engine = new FeatureEngine(store, featureConfig, config) { MaxDegreeOfParallelism = run.Threads };
+        var engine = new FeatureEngine(store, featureConfig, config, run.Families) { MaxDegreeOfParallelism = run.Threads };
         var matrix = engine.Build(EntityKind.Account, entities, times);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, all families) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
+        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {(run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant())}) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
         using (var process = Process.GetCurrentProcess())
         {
             process.Refresh();

@@ -13,7 +13,6 @@ namespace Pql.Cli.Commands;
 internal static class BenchFeaturesCommand
 {
     private const string PeerScript = "../shared/peers/pandas_features.py";
-
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events in the synthetic world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
@@ -120,8 +119,8 @@ internal static class BenchFeaturesCommand
 
     private static void RunPeer(WorkspaceConfig config, long[] cutoffs, double oursSeconds, CliContext ctx)
     {
-        var script = Path.GetFullPath(PeerScript);
-        if (!File.Exists(script) || !PythonHasPandas())
+        var script = FindPeer();
+        if (script is null || !PythonHasPandas())
         {
             ctx.Out.WriteLine("pandas peer: not run (needs /usr/bin/python3 with pandas: apt-get install -y python3-pandas, and " + PeerScript + ")");
             return;
@@ -136,6 +135,8 @@ internal static class BenchFeaturesCommand
             args.AddRange(["--users", users]);
         ctx.Progress("running the pandas peer");
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(PandasShim);
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
@@ -147,12 +148,46 @@ internal static class BenchFeaturesCommand
             ctx.Out.WriteLine($"pandas peer: failed (exit {p.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
             return;
         }
+        if (stderr.Result.Contains("pql-shim", StringComparison.Ordinal))
+            ctx.Out.WriteLine("pandas peer: pandas < 2.0 ignores format=\"ISO8601\" as a literal format and drops every row, so the run drops that argument (pandas 1.x parses ISO 8601 by default)");
         using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var load = json.RootElement.GetProperty("load_seconds").GetDouble();
         var feat = json.RootElement.GetProperty("feature_seconds").GetDouble();
         ctx.Out.WriteLine(Inv($"pandas peer: load {load:F2} s + features {feat:F2} s = {load + feat:F2} s ({json.RootElement.GetProperty("rows").GetInt64():N0} rows x {json.RootElement.GetProperty("columns").GetInt64()} columns)"));
         ctx.Out.WriteLine(Inv($"pql load + features: {oursSeconds:F2} s; pandas / pql = {(load + feat) / oursSeconds:F1}x (target >= 10x)"));
     }
+
+    /// <summary>shared/peers/pandas_features.py in the current folder or any folder above it (../shared from the repository).</summary>
+    private static string? FindPeer()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "peers", "pandas_features.py");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the peer script unchanged, except that on pandas &lt; 2.0 <c>to_datetime(format="ISO8601")</c> (a pandas 2 option
+    /// that 1.x reads as a literal strptime format, turning every timestamp into NaT) is called without that format.
+    /// </summary>
+    private const string PandasShim = """
+        import sys, runpy
+        import pandas as pd
+        if int(pd.__version__.split('.')[0]) < 2:
+            _to_datetime = pd.to_datetime
+            def _patched(*a, **k):
+                if k.get('format') == 'ISO8601':
+                    del k['format']
+                return _to_datetime(*a, **k)
+            pd.to_datetime = _patched
+            print('pql-shim', file=sys.stderr)
+        script = sys.argv[1]
+        sys.argv = sys.argv[1:]
+        runpy.run_path(script, run_name='__main__')
+        """;
 
     private static bool PythonHasPandas()
     {

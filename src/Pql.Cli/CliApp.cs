@@ -37,6 +37,8 @@ internal static class CliApp
     private static IEnumerable<Command> Commands() =>
     [
         ValidateCommand.Create(),
+        LearnCommand.Create(),
+        AssessCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

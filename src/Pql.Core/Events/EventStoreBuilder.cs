@@ -44,6 +44,20 @@ public sealed class EventStoreBuilder
 
     public int FindAccount(ReadOnlySpan<char> id) => _accountIds.Find(id);
 
+    /// <summary>Moves an account's creation time earlier (accounts derived from users take their earliest user).</summary>
+    public void LowerAccountCreated(int account, long createdAt)
+    {
+        if (createdAt < _accountCreated[account])
+            _accountCreated[account] = createdAt;
+    }
+
+    /// <summary>Moves a user's creation time earlier (users derived from events take their earliest sign of life).</summary>
+    public void LowerUserCreated(int user, long createdAt)
+    {
+        if (createdAt < _userCreated[user])
+            _userCreated[user] = createdAt;
+    }
+
     public long AccountCreatedAt(int account) => _accountCreated[account];
 
     public int AddUser(string id, int account, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)

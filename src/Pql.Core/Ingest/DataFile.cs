@@ -1,0 +1,21 @@
+namespace Pql.Core.Ingest;
+
+/// <summary>Opens a data file for reading, decompressing gzip (by magic bytes) strictly.</summary>
+internal static class DataFile
+{
+    public static Stream Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        Span<byte> magic = stackalloc byte[2];
+        var n = file.Read(magic);
+        file.Position = 0;
+        var isGzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        if (!isGzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            file.Dispose();
+            throw new InvalidDataException($"{Path.GetFileName(path)}: named .gz but is not gzip data");
+        }
+        // Inflate on a second core while the caller parses.
+        return isGzip ? new ReadAheadStream(new StrictGzipStream(file, Path.GetFileName(path))) : file;
+    }
+}

@@ -1,0 +1,110 @@
+using Pql.Core.Events;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Ingest;
+
+/// <summary>Loads the accounts and users files (CSV or NDJSON) into the builder, rejecting bad rows.</summary>
+internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport report, RejectLog rejects)
+{
+    public void LoadAccounts(TableSource source)
+    {
+        foreach (var path in source.Paths)
+        {
+            var stats = new FileLoadStats(path, "accounts");
+            report.Files.Add(stats);
+            var idCol = source.Column("account_id");
+            var createdCol = source.Column("created_at");
+            using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes);
+            RowReaders.Require(reader, path, [(0, idCol), (1, createdCol)]);
+            var attrSlotStart = 2;
+            while (reader.Read())
+            {
+                stats.Read++;
+                if (reader.RowError is { } rowError)
+                {
+                    rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                    continue;
+                }
+                var id = reader.Get(0).Trim();
+                if (id.IsEmpty)
+                {
+                    rejects.Add(stats, reader.Line, idCol, "is empty", id);
+                    continue;
+                }
+                if (!TimestampParser.TryParse(reader.Get(1), source.TimestampFormat, out var created))
+                {
+                    rejects.Add(stats, reader.Line, createdCol, TimestampParser.Expectation(source.TimestampFormat), reader.Get(1));
+                    continue;
+                }
+                if (builder.FindAccount(id) >= 0)
+                {
+                    stats.Duplicates++;
+                    continue;
+                }
+                builder.AddAccount(id.ToString(), created, RowReaders.Attributes(reader, attributes, attrSlotStart));
+                stats.Loaded++;
+            }
+        }
+    }
+
+    public void LoadUsers(TableSource source, bool accountsFromUsers)
+    {
+        foreach (var path in source.Paths)
+        {
+            var stats = new FileLoadStats(path, "users");
+            report.Files.Add(stats);
+            var idCol = source.Column("user_id");
+            var accountCol = source.Column("account_id");
+            var createdCol = source.Column("created_at");
+            using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes);
+            RowReaders.Require(reader, path, [(0, idCol), (1, accountCol), (2, createdCol)]);
+            while (reader.Read())
+            {
+                stats.Read++;
+                if (reader.RowError is { } rowError)
+                {
+                    rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                    continue;
+                }
+                var id = reader.Get(0).Trim();
+                var accountId = reader.Get(1).Trim();
+                if (id.IsEmpty)
+                {
+                    rejects.Add(stats, reader.Line, idCol, "is empty", id);
+                    continue;
+                }
+                if (accountId.IsEmpty)
+                {
+                    rejects.Add(stats, reader.Line, accountCol, "is empty", accountId);
+                    continue;
+                }
+                if (!TimestampParser.TryParse(reader.Get(2), source.TimestampFormat, out var created))
+                {
+                    rejects.Add(stats, reader.Line, createdCol, TimestampParser.Expectation(source.TimestampFormat), reader.Get(2));
+                    continue;
+                }
+                var account = builder.FindAccount(accountId);
+                if (account < 0)
+                {
+                    if (!accountsFromUsers)
+                    {
+                        rejects.Add(stats, reader.Line, accountCol, "is not in the accounts file", accountId);
+                        continue;
+                    }
+                    account = builder.AddAccount(accountId.ToString(), created);
+                }
+                else if (accountsFromUsers)
+                {
+                    builder.LowerAccountCreated(account, created);
+                }
+                if (builder.FindUser(id) >= 0)
+                {
+                    stats.Duplicates++;
+                    continue;
+                }
+                builder.AddUser(id.ToString(), account, created, RowReaders.Attributes(reader, attributes, 3));
+                stats.Loaded++;
+            }
+        }
+    }
+}

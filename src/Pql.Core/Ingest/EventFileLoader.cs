@@ -1,0 +1,282 @@
+using Pql.Core.Events;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Ingest;
+
+/// <summary>
+/// Loads event files into the builder: parses timestamps, resolves user -> account (directly, through the
+/// users table, or through a lookup table), maps products, deduplicates by event_id and keeps only the
+/// properties the engine needs. Every row ends loaded, duplicate or rejected with a reason.
+/// </summary>
+internal sealed class EventFileLoader(
+    EventStoreBuilder builder, WorkspaceConfig config, LoadReport report, RejectLog rejects, string[] propertyKeys)
+{
+    private const string Absent = "\u0000";
+    private const int SlotTime = 0, SlotEvent = 1, SlotUser = 2, SlotAccount = 3, SlotProduct = 4, SlotEventId = 5,
+        SlotProperties = 6, SlotReceived = 7, SlotLookup = 8, SlotUserCreated = 9, FirstExtraSlot = 10;
+
+    private readonly EventIdSet _eventIds = new();
+    private readonly Dictionary<string, int> _productOfEvent = [];
+    private readonly List<long> _latencies = [];
+    private long _implicitUsers;
+
+    public void Load(TableSource source)
+    {
+        var lookup = source.AccountVia is { } via ? AccountLookupTable.Load(via) : null;
+        var usersFromEvents = config.Data.Users?.Origin == TableOrigin.FromEvents ? config.Data.Users : null;
+        foreach (var path in source.Paths)
+        {
+            var stats = new FileLoadStats(path, "events");
+            report.Files.Add(stats);
+            try
+            {
+                LoadFile(path, source, stats, lookup, usersFromEvents);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new DataLoadException(path, ex.Message.StartsWith(Path.GetFileName(path), StringComparison.Ordinal)
+                    ? ex.Message[(Path.GetFileName(path).Length + 2)..] : ex.Message, ex);
+            }
+        }
+    }
+
+    public void Finish()
+    {
+        report.ImplicitUsers = _implicitUsers;
+        if (_latencies.Count > 0)
+        {
+            _latencies.Sort();
+            report.LatencyMedianMs = _latencies[_latencies.Count / 2];
+            report.LatencyP95Ms = _latencies[Math.Min(_latencies.Count - 1, (int)(_latencies.Count * 0.95))];
+        }
+    }
+
+    private void LoadFile(string path, TableSource source, FileLoadStats stats, AccountLookupTable? lookup, TableSource? usersFromEvents)
+    {
+        var slots = new List<string>
+        {
+            source.Column("timestamp"),
+            source.ConstantEvent is null ? source.Column("event") : Absent,
+            usersFromEvents?.Column("user_id") ?? source.Column("user_id"),
+            source.Column("account_id"),
+            source.ConstantProduct is null ? source.Column("product") : Absent,
+            source.Column("event_id"),
+            source.Column("properties"),
+            source.Column("received_at"),
+            source.AccountVia?.RowKey ?? Absent,
+            usersFromEvents is null ? Absent : usersFromEvents.Column("created_at"),
+        };
+        // Plain columns kept as properties (CSV exports without a JSON properties column).
+        var propertyColumnKey = new List<int>();
+        foreach (var col in source.PropertyColumns)
+        {
+            var k = Array.IndexOf(propertyKeys, col);
+            if (k >= 0)
+            {
+                slots.Add(col);
+                propertyColumnKey.Add(k);
+            }
+        }
+        var userAttrStart = slots.Count;
+        var userAttrs = usersFromEvents?.AttributeColumns ?? [];
+        slots.AddRange(userAttrs);
+
+        var format = source.Format ?? TableParser.FormatOf(path);
+        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, slots, propertyKeys) : OpenNdjson(path, slots, propertyKeys);
+        if (reader is CsvRowReader)
+        {
+            var required = new List<(int, string)> { (SlotTime, slots[SlotTime]) };
+            if (source.ConstantEvent is null)
+                required.Add((SlotEvent, slots[SlotEvent]));
+            if (!reader.HasColumn(SlotUser) && !reader.HasColumn(SlotAccount) && lookup is null)
+                throw new DataLoadException(path, $"missing required column: events need '{slots[SlotUser]}' or '{slots[SlotAccount]}'");
+            RowReaders.Require(reader, path, [.. required]);
+            if (lookup is not null)
+                RowReaders.Require(reader, path, [(SlotLookup, slots[SlotLookup])]);
+        }
+
+        var constantEvent = source.ConstantEvent is null ? -1 : builder.EventNames.GetOrAdd(source.ConstantEvent);
+        var constantProduct = source.ConstantProduct is null ? -1 : builder.Products.GetOrAdd(source.ConstantProduct);
+        var userTsFormat = usersFromEvents?.TimestampFormat ?? TimestampFormat.Iso;
+        var progressEvery = 1_000_000L;
+        while (reader.Read())
+        {
+            stats.Read++;
+            if (stats.Read % progressEvery == 0)
+                Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
+            if (reader.RowError is { } rowError)
+            {
+                rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                continue;
+            }
+            var tsText = reader.Get(SlotTime);
+            if (!TimestampParser.TryParse(tsText, source.TimestampFormat, out var time))
+            {
+                rejects.Add(stats, reader.Line, slots[SlotTime], TimestampParser.Expectation(source.TimestampFormat), tsText);
+                continue;
+            }
+            var eventCode = constantEvent;
+            if (eventCode < 0)
+            {
+                var name = reader.Get(SlotEvent).Trim();
+                if (name.IsEmpty)
+                {
+                    rejects.Add(stats, reader.Line, slots[SlotEvent], "is empty", name);
+                    continue;
+                }
+                eventCode = builder.EventNames.GetOrAdd(name);
+            }
+            if (reader.PropertiesError is { } propError)
+            {
+                rejects.Add(stats, reader.Line, slots[SlotProperties], propError, reader.Get(SlotProperties));
+                continue;
+            }
+            if (!ResolveEntity(reader, slots, stats, lookup, usersFromEvents, userTsFormat, userAttrStart, userAttrs, time, out var account, out var user))
+                continue;
+            var eventId = reader.Get(SlotEventId).Trim();
+            if (!eventId.IsEmpty && !_eventIds.Add(eventId))
+            {
+                stats.Duplicates++;
+                continue;
+            }
+            var product = constantProduct;
+            var productText = reader.Get(SlotProduct).Trim();
+            if (!productText.IsEmpty)
+                product = builder.Products.GetOrAdd(productText);
+            else if (product < 0)
+                product = ProductOf(eventCode);
+
+            var index = builder.AddEvent(account, user, time, eventCode, product);
+            for (var k = 0; k < propertyKeys.Length; k++)
+            {
+                if (reader.Property(k) is { } value)
+                    builder.AddProperty(index, propertyKeys[k], value);
+            }
+            for (var i = 0; i < propertyColumnKey.Count; i++)
+            {
+                var v = reader.Get(FirstExtraSlot + i).Trim();
+                if (!v.IsEmpty && reader.Property(propertyColumnKey[i]) is null)
+                    builder.AddProperty(index, propertyKeys[propertyColumnKey[i]], v);
+            }
+            var received = reader.Get(SlotReceived);
+            if (!received.IsEmpty && TimestampParser.TryParse(received, source.TimestampFormat, out var receivedAt) && _latencies.Count < 2_000_000)
+                _latencies.Add(receivedAt - time);
+            stats.Loaded++;
+        }
+    }
+
+    public Action<string>? Progress { get; init; }
+
+    private bool ResolveEntity(RowReader reader, List<string> slots, FileLoadStats stats, AccountLookupTable? lookup,
+        TableSource? usersFromEvents, TimestampFormat userTsFormat, int userAttrStart, IReadOnlyList<string> userAttrs,
+        long time, out int account, out int user)
+    {
+        account = -1;
+        user = -1;
+        var userId = reader.Get(SlotUser).Trim();
+        var accountId = reader.Get(SlotAccount).Trim();
+        if (lookup is not null && accountId.IsEmpty)
+        {
+            var key = reader.Get(SlotLookup).Trim();
+            if (!lookup.TryGet(key, out var resolved))
+            {
+                rejects.Add(stats, reader.Line, slots[SlotLookup], $"has no row in {Path.GetFileName(lookup.Path)}", key);
+                return false;
+            }
+            accountId = resolved;
+        }
+        if (!accountId.IsEmpty)
+        {
+            account = builder.FindAccount(accountId);
+            if (account < 0 && !(usersFromEvents is not null && config.Data.Accounts?.Origin == TableOrigin.FromUsers))
+            {
+                rejects.Add(stats, reader.Line, slots[SlotAccount], "is not a known account", accountId);
+                return false;
+            }
+        }
+        if (userId.IsEmpty)
+        {
+            if (account < 0)
+            {
+                rejects.Add(stats, reader.Line, slots[SlotUser], "unknown user with no account_id (the event cannot be attributed)", userId);
+                return false;
+            }
+            return true;
+        }
+        user = builder.FindUser(userId);
+        if (user >= 0)
+        {
+            if (account < 0)
+                account = builder.UserAccount(user);
+            if (usersFromEvents is not null)
+                LowerUserCreated(reader, user, userTsFormat, time);
+            return true;
+        }
+        if (usersFromEvents is not null)
+        {
+            // Users made from events: the first row creates the user; with no account column, the user is its own account.
+            if (account < 0)
+            {
+                account = builder.FindAccount(userId);
+                if (account < 0)
+                    account = builder.AddAccount(userId.ToString(), time);
+            }
+            var attrs = new List<KeyValuePair<string, string>>(userAttrs.Count);
+            for (var i = 0; i < userAttrs.Count; i++)
+                attrs.Add(new(userAttrs[i], reader.Get(userAttrStart + i).Trim().ToString()));
+            user = builder.AddUser(userId.ToString(), account, time, attrs);
+            LowerUserCreated(reader, user, userTsFormat, time);
+            return true;
+        }
+        if (account < 0)
+        {
+            rejects.Add(stats, reader.Line, slots[SlotUser], "unknown user with no account_id (the event cannot be attributed)", userId);
+            return false;
+        }
+        // A user missing from the users file but with a known account: keep the event, remember the user.
+        user = builder.AddUser(userId.ToString(), account, time);
+        _implicitUsers++;
+        return true;
+    }
+
+    private void LowerUserCreated(RowReader reader, int user, TimestampFormat format, long time)
+    {
+        var created = reader.Get(SlotUserCreated);
+        var t = !created.IsEmpty && TimestampParser.TryParse(created, format, out var c) ? Math.Min(c, time) : time;
+        builder.LowerUserCreated(user, t);
+        builder.LowerAccountCreated(builder.UserAccount(user), t);
+    }
+
+    private int ProductOf(int eventCode)
+    {
+        var name = builder.EventNames[eventCode];
+        if (_productOfEvent.TryGetValue(name, out var p))
+            return p;
+        p = config.ProductOfEvent.TryGetValue(name, out var product) ? builder.Products.GetOrAdd(product) : -1;
+        _productOfEvent[name] = p;
+        return p;
+    }
+
+    private static CsvRowReader OpenCsv(string path, List<string> slots, string[] keys)
+    {
+        var stream = DataFile.Open(path);
+        try
+        {
+            var csv = new CsvRowReader(stream, Path.GetFileName(path), Math.Max(16, keys.Length));
+            csv.Bind(slots, SlotProperties, keys);
+            return csv;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys)
+    {
+        var json = new NdjsonRowReader(DataFile.Open(path));
+        json.Bind(slots, keys);
+        return json;
+    }
+}

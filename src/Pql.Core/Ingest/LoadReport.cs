@@ -1,0 +1,52 @@
+namespace Pql.Core.Ingest;
+
+/// <summary>Row accounting for one file: <c>Read = Loaded + Duplicates + Rejected</c>, always.</summary>
+public sealed class FileLoadStats(string file, string table)
+{
+    public string File { get; } = file;
+    public string Table { get; } = table;
+    public long Read { get; internal set; }
+    public long Loaded { get; internal set; }
+    public long Duplicates { get; internal set; }
+    public long Rejected { get; internal set; }
+}
+
+/// <summary>What a load read, kept, merged and rejected, with the reasons.</summary>
+public sealed class LoadReport
+{
+    public List<FileLoadStats> Files { get; } = [];
+    /// <summary>Rejected rows by reason (e.g. "timestamp: not ISO 8601").</summary>
+    public SortedDictionary<string, long> RejectsByReason { get; } = new(StringComparer.Ordinal);
+    /// <summary>Users seen in events but absent from the users file (kept, attached to the event's account).</summary>
+    public long ImplicitUsers { get; internal set; }
+    /// <summary>Where rejected rows were written, or null when there were none.</summary>
+    public string? RejectsPath { get; internal set; }
+    /// <summary>Event delivery latency (received_at - timestamp) percentiles in ms, when events carry received_at.</summary>
+    public long? LatencyMedianMs { get; internal set; }
+    public long? LatencyP95Ms { get; internal set; }
+    public double LoadSeconds { get; internal set; }
+
+    public long Read => Files.Sum(f => f.Read);
+    public long Loaded => Files.Sum(f => f.Loaded);
+    public long Duplicates => Files.Sum(f => f.Duplicates);
+    public long Rejected => Files.Sum(f => f.Rejected);
+
+    /// <summary>One line: the row accounting of the whole load.</summary>
+    public string Summary() => FormattableString.Invariant(
+        $"read {Read:N0} rows: loaded {Loaded:N0}, duplicates {Duplicates:N0}, rejected {Rejected:N0}") +
+        (RejectsPath is null ? "" : $" (see {RejectsPath})");
+}
+
+/// <summary>The loaded store and the report of how it was loaded.</summary>
+public sealed record LoadResult(Events.EventStore Store, LoadReport Report);
+
+/// <summary>Options of a workspace load.</summary>
+public sealed record LoadOptions
+{
+    /// <summary>Event property keys to keep beyond those the goals read (e.g. the integration-kind property).</summary>
+    public IReadOnlyList<string> PropertyKeys { get; init; } = [];
+    /// <summary>Progress messages (file names, row counts); null for none.</summary>
+    public Action<string>? Progress { get; init; }
+    /// <summary>Write rejected rows to the workspace's rejects file. Default true.</summary>
+    public bool WriteRejects { get; init; } = true;
+}

@@ -1,0 +1,37 @@
+namespace Pql.Core.Ingest;
+
+/// <summary>
+/// Streams the rows of one data file as values for a fixed set of requested columns ("slots"),
+/// so the loaders treat CSV and NDJSON alike. Values are spans valid until the next <see cref="Read"/>.
+/// </summary>
+internal abstract class RowReader : IDisposable
+{
+    /// <summary>Moves to the next row; false at the end of the file.</summary>
+    public abstract bool Read();
+
+    /// <summary>1-based line number where the current row starts (the CSV header is line 1).</summary>
+    public abstract long Line { get; }
+
+    /// <summary>The slot's value; empty when the column is absent or empty.</summary>
+    public abstract ReadOnlySpan<char> Get(int slot);
+
+    /// <summary>When the row cannot be split into fields at all (bad JSON line, wrong field count): why.</summary>
+    public abstract string? RowError { get; }
+
+    /// <summary>Whether the file has the slot's column (from the header, or seen in any NDJSON row).</summary>
+    public abstract bool HasColumn(int slot);
+
+    /// <summary>Values of properties the engine keeps; null entries when absent. Set after Read.</summary>
+    public abstract string? Property(int keyIndex);
+
+    /// <summary>When the row's properties are not a valid JSON object: why.</summary>
+    public abstract string? PropertiesError { get; }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void Dispose(bool disposing);
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pql.Core.Events;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Ingest;
+
+/// <summary>
+/// Loads a workspace's accounts, users and events into an <see cref="EventStore"/>, with a report that accounts
+/// for every row. Fails (one line naming the file) on an unreadable file, a missing required column, or a
+/// rejected share above <c>data.max_reject_share</c>; otherwise writes rejected rows to the rejects file.
+/// </summary>
+public static class WorkspaceLoader
+{
+    public const string RejectsFileName = "rejects.csv";
+
+    public static LoadResult Load(WorkspaceConfig config, LoadOptions? options = null)
+    {
+        options ??= new LoadOptions();
+        var clock = Stopwatch.StartNew();
+        var report = new LoadReport();
+        var rejects = new RejectLog(report);
+        var builder = new EventStoreBuilder();
+        var keys = PropertyKeys(config, options);
+        var entities = new EntityFileLoader(builder, report, rejects);
+        var data = config.Data;
+
+        if (data.Accounts is { Origin: TableOrigin.Files } accounts)
+        {
+            options.Progress?.Invoke("loading accounts");
+            Guard(() => entities.LoadAccounts(accounts));
+        }
+        if (data.Users is { Origin: TableOrigin.Files } users)
+        {
+            options.Progress?.Invoke("loading users");
+            Guard(() => entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers));
+        }
+        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress };
+        foreach (var source in data.Events)
+        {
+            options.Progress?.Invoke($"loading events from {source.Pattern}");
+            Guard(() => events.Load(source));
+        }
+        events.Finish();
+
+        var rejectsPath = Path.Combine(config.StateDirectory, RejectsFileName);
+        if (rejects.Count > 0 && options.WriteRejects)
+        {
+            rejects.WriteTo(rejectsPath);
+            report.RejectsPath = rejectsPath;
+        }
+        else if (options.WriteRejects && File.Exists(rejectsPath))
+        {
+            File.Delete(rejectsPath); // a stale rejects file from an earlier load would mislead
+        }
+        var read = report.Read;
+        if (read > 0 && (double)report.Rejected / read > data.MaxRejectShare)
+        {
+            throw new DataLoadException(Path.GetFileName(config.ConfigPath), string.Create(CultureInfo.InvariantCulture,
+                $"{report.Rejected:N0} of {read:N0} rows rejected ({100.0 * report.Rejected / read:F1}%), more than data.max_reject_share {100 * data.MaxRejectShare:F1}%; first: {rejects.Samples.FirstOrDefault()}; all in {report.RejectsPath ?? "the rejects file"}"));
+        }
+        options.Progress?.Invoke("sorting events");
+        var store = builder.Build();
+        report.LoadSeconds = clock.Elapsed.TotalSeconds;
+        return new LoadResult(store, report);
+    }
+
+    /// <summary>Property keys to keep: those the goals filter on plus those requested (features).</summary>
+    private static string[] PropertyKeys(WorkspaceConfig config, LoadOptions options)
+    {
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var goal in config.Goals)
+            keys.UnionWith(goal.Condition.PropertyKeys());
+        keys.UnionWith(options.PropertyKeys);
+        return [.. keys];
+    }
+
+    private static void Guard(Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DataLoadException(ex.Message.Split(':')[0], ex.Message.Contains(':', StringComparison.Ordinal) ? ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..] : ex.Message, ex);
+        }
+    }
+}

@@ -46,6 +46,8 @@ internal static class CliApp
         FeaturesCommand.Create(),
         BenchFeaturesCommand.Create(),
         BenchLearnCommand.Create(),
+        DiffCommand.Create(),
+        OutboxCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -37,6 +37,7 @@ internal static class CliApp
     private static IEnumerable<Command> Commands() =>
     [
         ValidateCommand.Create(),
+        LearnCommand.Create(),
         AssessCommand.Create(),
     ];
 

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
+using Pql.Core.Events;
+using Pql.Core.Ingest;
+using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
 
@@ -8,16 +12,51 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var workspace = CommonOptions.Workspace();
-        var command = new Command("validate", "Load a workspace and print a data-quality report.\nExample: pql validate --workspace examples/sparkify-dend-logs")
+        var command = new Command("validate",
+            "Load a workspace and print a data-quality report: rows per file, rejects by reason, date range, " +
+            "events per product and event name, accounts with no users, users with no events, and attributes " +
+            "that look like leaked outcomes.\nExample: pql validate --workspace examples/sparkify-dend-logs")
         {
             workspace,
         };
         CliApp.SetHandler(command, (parse, ctx) =>
         {
-            var config = Pql.Core.Workspace.ConfigLoader.Load(parse.GetValue(workspace)!);
-            ctx.Out.WriteLine($"workspace {config.Directory}: {config.Goals.Count} goal(s)");
+            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
+            var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = ctx.Progress });
+            Print(ctx.Out, DataQuality.Analyze(config, load));
             return 0;
         });
         return command;
+    }
+
+    private static void Print(TextWriter o, DataQualityReport r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine("Files");
+        foreach (var f in r.Load.Files)
+        {
+            o.WriteLine(string.Create(inv, $"  {f.Table,-8} {Path.GetFileName(f.File),-40} read {f.Read,10:N0}  loaded {f.Loaded,10:N0}  duplicates {f.Duplicates,8:N0}  rejected {f.Rejected,8:N0}"));
+        }
+        o.WriteLine(r.Load.Summary());
+        if (r.Load.RejectsByReason.Count > 0)
+        {
+            o.WriteLine("Rejects by reason");
+            foreach (var (reason, n) in r.Load.RejectsByReason)
+                o.WriteLine(string.Create(inv, $"  {n,8:N0}  {reason}"));
+        }
+        if (r.Load.ImplicitUsers > 0)
+            o.WriteLine(string.Create(inv, $"Users found only in events (kept): {r.Load.ImplicitUsers:N0}"));
+        o.WriteLine(string.Create(inv, $"Events from {Timestamps.Format(r.FirstEventMs)} to {Timestamps.Format(r.LastEventMs)}"));
+        if (r.Load.LatencyMedianMs is { } median)
+            o.WriteLine(string.Create(inv, $"Event latency (received_at - timestamp): median {median / 1000.0:F1} s, p95 {r.Load.LatencyP95Ms!.Value / 1000.0:F1} s"));
+        o.WriteLine(string.Create(inv, $"Accounts {r.Accounts:N0} ({r.AccountsWithoutUsers:N0} with no users), users {r.Users:N0} ({r.UsersWithoutEvents:N0} with no events)"));
+        o.WriteLine("Events per product");
+        foreach (var (p, n) in r.EventsPerProduct)
+            o.WriteLine(string.Create(inv, $"  {n,12:N0}  {p}"));
+        o.WriteLine(string.Create(inv, $"Events per name ({r.EventsPerName.Count} names)"));
+        foreach (var (p, n) in r.EventsPerName.Take(30))
+            o.WriteLine(string.Create(inv, $"  {n,12:N0}  {p}"));
+        foreach (var w in r.Leakage)
+            o.WriteLine(string.Create(inv, $"warning: attribute '{w.Attribute}' separates goal '{w.Goal}' achievers suspiciously well (AUC {w.Auc:F2}); if it is a snapshot taken after the outcome, list it under data.exclude_attributes"));
     }
 }

@@ -15,6 +15,7 @@ internal static class DataFile
             file.Dispose();
             throw new InvalidDataException($"{Path.GetFileName(path)}: named .gz but is not gzip data");
         }
-        return isGzip ? new StrictGzipStream(file, Path.GetFileName(path)) : file;
+        // Inflate on a second core while the caller parses.
+        return isGzip ? new ReadAheadStream(new StrictGzipStream(file, Path.GetFileName(path))) : file;
     }
 }

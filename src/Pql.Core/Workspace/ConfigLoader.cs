@@ -11,6 +11,9 @@ public static class ConfigLoader
     private static readonly string[] s_sections =
         ["data", "products", "goals", "training", "event_kinds", "features", "tiers", "rules", "triggers", "playbooks", "connectors", "state", "assessment"];
 
+    /// <summary>Sections whose agreed shape is a list (e.g. <c>triggers: - name: ...</c>).</summary>
+    private static readonly string[] s_listSections = ["triggers"];
+
     public static WorkspaceConfig Load(string workspaceDirectory)
     {
         var dir = Path.GetFullPath(workspaceDirectory);
@@ -36,9 +39,12 @@ public static class ConfigLoader
         var training = ParseTraining(r, r.Map(root, "training", "training"));
 
         var sections = new Dictionary<string, YamlMappingNode>();
+        var lists = new Dictionary<string, YamlSequenceNode>();
         foreach (var name in s_sections.AsSpan(4))
         {
-            if (r.Map(root, name, name) is { } node)
+            if (Array.IndexOf(s_listSections, name) >= 0 && YamlConfigReader.Child(root, name) is YamlSequenceNode list)
+                lists[name] = list;
+            else if (r.Map(root, name, name) is { } node)
                 sections[name] = node;
         }
         return new WorkspaceConfig
@@ -50,6 +56,7 @@ public static class ConfigLoader
             Goals = goals,
             Training = training,
             Sections = sections,
+            ListSections = lists,
         };
     }
 

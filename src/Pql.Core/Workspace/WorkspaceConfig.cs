@@ -51,4 +51,9 @@ public sealed record WorkspaceConfig
         ?? throw new PqlInputException($"{Path.GetFileName(ConfigPath)}: unknown goal '{name}'; defined goals: {string.Join(", ", Goals.Select(g => g.Name))}");
 
     public YamlMappingNode? Section(string name) => Sections.TryGetValue(name, out var n) ? n : null;
+
+    /// <summary>Sections written as a YAML list (currently <c>triggers</c>), parsed by their stage.</summary>
+    public IReadOnlyDictionary<string, YamlSequenceNode> ListSections { get; init; } = new Dictionary<string, YamlSequenceNode>();
+
+    public YamlSequenceNode? ListSection(string name) => ListSections.TryGetValue(name, out var n) ? n : null;
 }

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using Pql.Core.Events;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Features;
+
+/// <summary>
+/// Every feature of a store and config, as <see cref="FeatureDefinition"/> data in a fixed order. The shape
+/// (products, integration kinds, attributes) comes from the store's dictionaries, never from event times,
+/// so train and score matrices built from the same store line up column by column.
+/// </summary>
+public sealed partial class FeatureCatalogue
+{
+    /// <summary>Categorical attributes with more levels than this are not features (ids, emails).</summary>
+    public const int MaxAttributeLevels = 100;
+
+    private readonly FeatureConfig _config;
+    private readonly List<FeatureDefinition> _account = [];
+    private readonly List<FeatureDefinition> _user = [];
+    private readonly Dictionary<string, string> _productKeys = new(StringComparer.Ordinal);
+
+    /// <summary>Products with columns (the most frequent <see cref="FeatureConfig.MaxProducts"/>), ordered by name.</summary>
+    public IReadOnlyList<string> Products { get; }
+    /// <summary>Products that get pairwise synergy columns, ordered by name.</summary>
+    public IReadOnlyList<string> PairProducts { get; }
+    /// <summary>Integration values with their own column, ordered by name.</summary>
+    public IReadOnlyList<string> IntegrationKinds { get; }
+    public ImmutableArray<string> InviteEvents { get; }
+    public ImmutableArray<string> ShareEvents { get; }
+    public ImmutableArray<string> CreatorEvents { get; }
+
+    internal FeatureConfig Config => _config;
+
+    public IReadOnlyList<FeatureDefinition> Account => _account;
+    public IReadOnlyList<FeatureDefinition> User => _user;
+
+    public IReadOnlyList<FeatureDefinition> For(EntityKind entity) => entity == EntityKind.Account ? _account : _user;
+
+    public FeatureCatalogue(EventStore store, FeatureConfig config, WorkspaceConfig? workspace, FeatureFamilies families = FeatureFamilies.All)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        var byFrequency = ProductsByFrequency(store);
+        Products = [.. byFrequency.Take(config.MaxProducts).Order(StringComparer.Ordinal)];
+        PairProducts = [.. byFrequency.Take(Math.Min(config.MaxPairProducts, config.MaxProducts)).Order(StringComparer.Ordinal)];
+        IntegrationKinds = TopIntegrationKinds(store, config);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in Products)
+        {
+            var key = Snake(p);
+            for (var n = 2; !used.Add(key); n++)
+                key = Snake(p) + "_" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _productKeys[p] = key;
+        }
+        var names = store.EventNames.Values;
+        InviteEvents = [.. names.Where(config.IsInvite).Order(StringComparer.Ordinal)];
+        ShareEvents = [.. names.Where(config.IsShare).Order(StringComparer.Ordinal)];
+        CreatorEvents = [.. names.Where(config.IsCreator).Order(StringComparer.Ordinal)];
+        var excluded = ExcludedAttributes(workspace);
+
+        foreach (var family in FeatureFamilyNames.Each)
+        {
+            if ((families & family) == 0)
+                continue;
+            var defs = family switch
+            {
+                FeatureFamilies.Activity => Activity(),
+                FeatureFamilies.Product => ProductFamily(),
+                FeatureFamilies.Kind => KindFamily(),
+                FeatureFamilies.Adoption => Adoption(),
+                FeatureFamilies.Synergy => Synergy(),
+                FeatureFamilies.Stickiness => Stickiness(),
+                FeatureFamilies.Integration => Integration(),
+                FeatureFamilies.Collaboration => Collaboration(),
+                _ => Firmographics(store, excluded),
+            };
+            foreach (var d in defs)
+            {
+                if ((d.Level & EntityLevel.Account) != 0)
+                    Add(_account, d);
+                if ((d.Level & EntityLevel.User) != 0)
+                    Add(_user, d);
+            }
+        }
+    }
+
+    private static void Add(List<FeatureDefinition> list, FeatureDefinition d)
+    {
+        foreach (var existing in list)
+        {
+            if (existing.Name == d.Name)
+                return; // first definition of a name wins (e.g. an attribute named like a built-in feature)
+        }
+        list.Add(d);
+    }
+
+    private static List<string> ProductsByFrequency(EventStore store)
+    {
+        var counts = new long[store.Products.Count];
+        foreach (var p in store.EventProduct)
+        {
+            if (p >= 0)
+                counts[p]++;
+        }
+        var codes = Enumerable.Range(0, counts.Length).Where(p => counts[p] > 0).ToList();
+        codes.Sort((a, b) => counts[a] != counts[b] ? counts[b].CompareTo(counts[a]) : string.CompareOrdinal(store.Products[a], store.Products[b]));
+        return codes.ConvertAll(p => store.Products[p]);
+    }
+
+    private static string[] TopIntegrationKinds(EventStore store, FeatureConfig config)
+    {
+        if (!store.Properties.TryGetValue(config.IntegrationKindProperty, out var column))
+            return [];
+        var isIntegration = new bool[store.EventNames.Count];
+        for (var n = 0; n < isIntegration.Length; n++)
+            isIntegration[n] = config.KindOf(store.EventNames[n]) == EventKind.Integration;
+        var counts = new long[column.Values.Count];
+        for (var i = 0; i < column.EventIndex.Length; i++)
+        {
+            if (isIntegration[store.EventName[column.EventIndex[i]]])
+                counts[column.ValueCode[i]]++;
+        }
+        return [.. Enumerable.Range(0, counts.Length).Where(v => counts[v] > 0)
+            .OrderByDescending(v => counts[v]).ThenBy(v => column.Values[v], StringComparer.Ordinal)
+            .Take(config.MaxIntegrationKinds).Select(v => column.Values[v]).Order(StringComparer.Ordinal)];
+    }
+
+    private static HashSet<string> ExcludedAttributes(WorkspaceConfig? workspace)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (workspace is null)
+            return set;
+        set.UnionWith(workspace.Data.ExcludeAttributes);
+        foreach (var g in workspace.Goals)
+        {
+            if (g.Condition is AttributeCondition a)
+                set.Add(a.Column);
+        }
+        return set;
+    }
+
+    /// <summary>The snake_case name of a product inside feature names (unique among <see cref="Products"/>).</summary>
+    public string ProductKey(string product) => _productKeys.TryGetValue(product, out var key) ? key : Snake(product);
+
+    /// <summary>Lowercase snake_case for a name inside a feature name: <c>Docs Pro</c> -> <c>docs_pro</c>.</summary>
+    public static string Snake(string name)
+    {
+        var chars = new char[name.Length];
+        var n = 0;
+        foreach (var c in name)
+        {
+            var lc = char.ToLowerInvariant(c);
+            if (char.IsAsciiLetterOrDigit(lc))
+                chars[n++] = lc;
+            else if (n > 0 && chars[n - 1] != '_')
+                chars[n++] = '_';
+        }
+        while (n > 0 && chars[n - 1] == '_')
+            n--;
+        return n == 0 ? "unnamed" : new string(chars, 0, n);
+    }
+}

@@ -1,0 +1,285 @@
+using System.Numerics;
+
+namespace Pql.Core.Features;
+
+internal sealed partial class RowSketch
+{
+    private void Finish()
+    {
+        var plan = _plan;
+        var allUserSlot = plan.AllSlot >= 0 ? plan.UserSlotOf[plan.AllSlot] : -1;
+        for (var us = 0; us < plan.UserSlotCount; us++)
+        {
+            var offset = us * plan.MaxLocalUsers;
+            for (var local = 0; local < _nLocal; local++)
+            {
+                var lv = _userLevel[offset + local];
+                if (lv == 0)
+                    continue;
+                _userHist[us * _levels + lv - 1]++;
+                if (us == allUserSlot)
+                    _seen[local] = true;
+                _userLevel[offset + local] = 0;
+            }
+        }
+        _adoptedCount = 0;
+        for (var p = 0; p < plan.ProductCount; p++)
+        {
+            if (_pFirst[p] == None)
+                continue;
+            // Insertion by (first use, product index): at most MaxProducts items.
+            var j = _adoptedCount++;
+            while (j > 0 && _pFirst[_adopted[j - 1]] > _pFirst[p])
+            {
+                _adopted[j] = _adopted[j - 1];
+                j--;
+            }
+            _adopted[j] = p;
+        }
+    }
+
+    private void Reset()
+    {
+        Array.Clear(_count);
+        Array.Clear(_days);
+        Array.Fill(_lastDay, None);
+        Array.Fill(_first, None);
+        Array.Fill(_last, None);
+        Array.Clear(_userHist);
+        Array.Clear(_seen, 0, _nLocal);
+        if (_plan.NeedRollup)
+        {
+            Array.Clear(_uCount, 0, _nLocal * _levels);
+            Array.Clear(_uDays, 0, _nLocal * _levels);
+            Array.Fill(_uLastDay, None, 0, _nLocal);
+        }
+        if (_kMax >= 0)
+            Array.Clear(_weeks, 0, _kMax + 1);
+        _kMax = -1;
+        Array.Clear(_weekCount);
+        Array.Fill(_pFirst, None);
+        Array.Fill(_pLast, None);
+        Array.Clear(_valueCount);
+        _distinct = 0;
+    }
+
+    private int Sum(int[] values, int slot, int level)
+    {
+        var s = 0;
+        var idx = slot * _levels;
+        for (var l = 0; l <= level; l++)
+            s += values[idx + l];
+        return s;
+    }
+
+    private static double Days(long from, long to) => from == None ? double.NaN : (double)(to - from) / FeaturePlan.DayMs;
+
+    private double Value(in CompiledColumn c)
+    {
+        var t = _cutoff;
+        switch (c.Aggregation)
+        {
+            case Aggregation.Count: return Sum(_count, c.Slot, c.Level);
+            case Aggregation.ActiveDays: return Sum(_days, c.Slot, c.Level);
+            case Aggregation.ActiveUsers: return Sum(_userHist, _plan.UserSlotOf[c.Slot], c.Level);
+            case Aggregation.DaysSinceLast: return Days(_last[c.Slot], t);
+            case Aggregation.DaysSinceFirst: return Days(_first[c.Slot], t);
+            case Aggregation.DaysSinceLastActiveDay: return _lastDay[c.Slot] == None ? double.NaN : FloorDay(t) - _lastDay[c.Slot];
+            case Aggregation.RateRatio:
+            {
+                var baseline = Sum(_count, c.Slot, c.Level2) / c.BaselineDays;
+                return baseline == 0 ? double.NaN : Sum(_count, c.Slot, c.Level) / c.WindowDays / baseline;
+            }
+            case Aggregation.WeeklySlope: return Slope(c.Parameter);
+            case Aggregation.UserMaxCount: return RollUp(_uCount, c.Level, mean: false);
+            case Aggregation.UserMeanCount: return RollUp(_uCount, c.Level, mean: true);
+            case Aggregation.UserMaxActiveDays: return RollUp(_uDays, c.Level, mean: false);
+            case Aggregation.UserMeanActiveDays: return RollUp(_uDays, c.Level, mean: true);
+            case Aggregation.ProductsAdopted: return _adoptedCount;
+            case Aggregation.AdoptedProductAt: return c.Parameter <= _adoptedCount ? _adopted[c.Parameter - 1] : double.NaN;
+            case Aggregation.AdoptionOrder:
+            {
+                if (_adoptedCount == 0)
+                    return double.NaN;
+                var code = _plan.OrderCode[_plan.OrderKey(_adopted, Math.Min(_adoptedCount, c.Parameter))];
+                return code >= 0 ? code : double.NaN;
+            }
+            case Aggregation.DaysBetweenAdoptions:
+                return c.Parameter <= _adoptedCount ? Days(_pFirst[_adopted[c.Parameter - 2]], _pFirst[_adopted[c.Parameter - 1]]) : double.NaN;
+            case Aggregation.DaysSignupToAdoption:
+                return c.Parameter <= _adoptedCount ? Days(_signup, _pFirst[_adopted[c.Parameter - 1]]) : double.NaN;
+            case Aggregation.AdoptionRank:
+            {
+                for (var i = 0; i < _adoptedCount; i++)
+                {
+                    if (_adopted[i] == c.A)
+                        return i + 1;
+                }
+                return double.NaN;
+            }
+            case Aggregation.WeeksBoth: return c.A is < 0 or >= 63 || c.B is < 0 or >= 63 ? 0 : CountWeeks((1UL << c.A) | (1UL << c.B));
+            case Aggregation.ActiveWeeks: return CountWeeks(FeaturePlan.AnyBit);
+            case Aggregation.MultiProductWeeks: return MultiWeeks(_kMax + 1);
+            case Aggregation.MultiProductWeekShare:
+            {
+                var active = CountWeeks(FeaturePlan.AnyBit);
+                return active == 0 ? double.NaN : (double)MultiWeeks(_kMax + 1) / active;
+            }
+            case Aggregation.StreakCurrent:
+            {
+                var k = 0;
+                while (k <= _kMax && Qualifies(_weeks[k], c.Parameter))
+                    k++;
+                return k;
+            }
+            case Aggregation.StreakLongest: return LongestStreak(c.Parameter);
+            case Aggregation.MultiProductShareRecentWeeks: return (double)MultiWeeks(Math.Min(c.Parameter, _kMax + 1)) / c.Parameter;
+            case Aggregation.ReturnRate: return ReturnRate();
+            case Aggregation.ActiveWeekShare: return _kMax < 0 ? double.NaN : (double)CountWeeks(FeaturePlan.AnyBit) / (_kMax + 1);
+            case Aggregation.DistinctValues: return _distinct;
+            case Aggregation.CountOfValue: return c.A >= 0 ? _valueCount[c.A] : 0;
+            case Aggregation.DistinctValuesPerActiveUser:
+            {
+                var users = Sum(_userHist, _plan.UserSlotOf[_plan.AllSlot], c.Level);
+                return users == 0 ? double.NaN : (double)_distinct / users;
+            }
+            case Aggregation.InviteesActive: return InviteesActive(_first[c.Slot]);
+            case Aggregation.ActiveUserShare:
+            {
+                var total = UsersCreated(None);
+                return total == 0 ? double.NaN : (double)Sum(_userHist, _plan.UserSlotOf[c.Slot], c.Level) / total;
+            }
+            case Aggregation.UsersAdded: return UsersCreated(t - (long)c.WindowDays * FeaturePlan.DayMs);
+            case Aggregation.UsersTotal: return UsersCreated(None);
+            case Aggregation.AttributeValue: return Attribute(c);
+            case Aggregation.AgeDays:
+                return Days(c.OfUser || _plan.Entity == Workspace.EntityKind.Account ? _signup : _plan.Store.AccountCreatedAt[_account], t);
+            default: throw new InvalidOperationException($"aggregation {c.Aggregation} is not evaluated");
+        }
+    }
+
+    private double Slope(int weeks)
+    {
+        // x = -k for week k (k = 0 is the week ending at the cutoff), so a rising count gives a positive slope.
+        double mx = -(weeks - 1) / 2.0, my = 0;
+        for (var k = 0; k < weeks; k++)
+            my += _weekCount[k];
+        my /= weeks;
+        double sxy = 0, sxx = 0;
+        for (var k = 0; k < weeks; k++)
+        {
+            var dx = -k - mx;
+            sxy += dx * (_weekCount[k] - my);
+            sxx += dx * dx;
+        }
+        return sxx == 0 ? 0 : sxy / sxx;
+    }
+
+    private double RollUp(int[] values, int level, bool mean)
+    {
+        int max = 0, active = 0;
+        long sum = 0;
+        for (var local = 0; local < _nLocal; local++)
+        {
+            var v = Sum(values, local, level);
+            var c = Sum(_uCount, local, level);
+            if (c == 0)
+                continue;
+            active++;
+            sum += v;
+            max = Math.Max(max, v);
+        }
+        return mean ? (active == 0 ? double.NaN : (double)sum / active) : max;
+    }
+
+    private int CountWeeks(ulong bits)
+    {
+        var n = 0;
+        for (var k = 0; k <= _kMax; k++)
+        {
+            if ((_weeks[k] & bits) == bits)
+                n++;
+        }
+        return n;
+    }
+
+    private bool Qualifies(ulong mask, int minProducts) =>
+        minProducts <= 1 ? (mask & FeaturePlan.AnyBit) != 0 : BitOperations.PopCount(mask & _plan.ProductBits) >= minProducts;
+
+    private int MultiWeeks(int weeks)
+    {
+        var n = 0;
+        for (var k = 0; k < weeks; k++)
+        {
+            if (Qualifies(_weeks[k], 2))
+                n++;
+        }
+        return n;
+    }
+
+    private int LongestStreak(int minProducts)
+    {
+        int best = 0, run = 0;
+        for (var k = 0; k <= _kMax; k++)
+        {
+            run = Qualifies(_weeks[k], minProducts) ? run + 1 : 0;
+            best = Math.Max(best, run);
+        }
+        return best;
+    }
+
+    private double ReturnRate()
+    {
+        if (_adoptedCount == 0)
+            return double.NaN;
+        var returned = 0;
+        for (var i = 0; i < _adoptedCount; i++)
+        {
+            var p = _adopted[i];
+            if ((_cutoff - _pLast[p]) / FeaturePlan.WeekMs < (_cutoff - _pFirst[p]) / FeaturePlan.WeekMs)
+                returned++;
+        }
+        return (double)returned / _adoptedCount;
+    }
+
+    private int UsersCreated(long after)
+    {
+        var store = _plan.Store;
+        int n = 0, lo = _plan.AccountUserOffsets[_account], hi = _plan.AccountUserOffsets[_account + 1];
+        for (var i = lo; i < hi; i++)
+        {
+            var created = store.UserCreatedAt[_plan.AccountUsers[i]];
+            if (created <= _cutoff && created > after)
+                n++;
+        }
+        return n;
+    }
+
+    private int InviteesActive(long firstInvite)
+    {
+        if (firstInvite == None)
+            return 0;
+        var store = _plan.Store;
+        int n = 0, lo = _plan.AccountUserOffsets[_account], hi = _plan.AccountUserOffsets[_account + 1];
+        for (var i = lo; i < hi; i++)
+        {
+            var created = store.UserCreatedAt[_plan.AccountUsers[i]];
+            if (created > firstInvite && created <= _cutoff && _seen[i - lo])
+                n++;
+        }
+        return n;
+    }
+
+    private double Attribute(in CompiledColumn c)
+    {
+        if (c.Attribute is not { } a)
+            return double.NaN;
+        var row = c.OfUser ? _entity : _account;
+        return a.Kind switch
+        {
+            Events.AttributeKind.Numeric => a.Numbers[row],
+            Events.AttributeKind.Category => a.Codes[row] < 0 ? double.NaN : a.Codes[row],
+            _ => double.NaN,
+        };
+    }
+}

@@ -1,0 +1,78 @@
+using Pql.Core.Features;
+
+namespace Pql.Core.Learning.Gbdt;
+
+/// <summary>
+/// Per-feature bin boundaries. Bin 0 is the missing-value bin. Numeric value bin k (k >= 1) holds the values
+/// x with Upper[k-2] &lt; x &lt;= Upper[k-1]; the last upper bound is float.MaxValue. Categorical bin k holds the
+/// category code k-1 (codes 0..253 each have their own bin; higher codes share bin 255, which is never split on).
+/// </summary>
+internal sealed class BinCuts
+{
+    public const int MaxCategoryBin = 254;
+
+    public required float[][] Upper { get; init; }
+    public required bool[] IsCategorical { get; init; }
+    /// <summary>Bins used per feature, including the missing bin 0.</summary>
+    public required int[] BinCount { get; init; }
+
+    public int FeatureCount => Upper.Length;
+
+    public int BinOf(int feature, float x)
+    {
+        if (float.IsNaN(x))
+            return 0;
+        if (IsCategorical[feature])
+        {
+            var code = (int)x;
+            return code < 0 ? 0 : Math.Min(code + 1, 255);
+        }
+        var upper = Upper[feature];
+        int lo = 0, hi = upper.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (x <= upper[mid])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return lo + 1;
+    }
+}
+
+/// <summary>A feature matrix turned into bytes: Bins[f * Rows + r], column-major.</summary>
+internal sealed class BinnedData
+{
+    public required int Rows { get; init; }
+    public required BinCuts Cuts { get; init; }
+    public required byte[] Bins { get; init; }
+    /// <summary>Offset of each feature's histogram (in doubles, g/h interleaved) inside a node histogram.</summary>
+    public required int[] HistOffset { get; init; }
+    public required int HistLength { get; init; }
+
+    public int Features => Cuts.FeatureCount;
+
+    public ReadOnlySpan<byte> Column(int f) => Bins.AsSpan(f * Rows, Rows);
+
+    public static BinnedData Create(FeatureMatrix m, BinCuts cuts, int threads)
+    {
+        var n = m.RowCount;
+        var bins = new byte[(long)n * cuts.FeatureCount];
+        Parallel.For(0, cuts.FeatureCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
+        {
+            var values = m.Columns[f].Values;
+            var dst = bins.AsSpan(f * n, n);
+            for (var r = 0; r < n; r++)
+                dst[r] = (byte)cuts.BinOf(f, values[r]);
+        });
+        var offset = new int[cuts.FeatureCount];
+        var total = 0;
+        for (var f = 0; f < offset.Length; f++)
+        {
+            offset[f] = total;
+            total += 2 * cuts.BinCount[f];
+        }
+        return new BinnedData { Rows = n, Cuts = cuts, Bins = bins, HistOffset = offset, HistLength = total };
+    }
+}

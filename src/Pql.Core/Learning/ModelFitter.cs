@@ -1,0 +1,16 @@
+using Pql.Core.Features;
+using Pql.Core.Learning.Gbdt;
+
+namespace Pql.Core.Learning;
+
+/// <summary>Fits one model of each kind (uncalibrated); ModelTrainer compares and calibrates them.</summary>
+internal static class ModelFitter
+{
+    public static GbdtScoringModel FitGbdt(FeatureMatrix train, byte[] labels, GbdtOptions options,
+        FeatureMatrix? valid = null, byte[]? validLabels = null)
+    {
+        var model = new GbdtScoringModel(GbdtTrainer.Train(train, labels, options, valid, validLabels));
+        model.Threads = options.EffectiveThreads;
+        return model;
+    }
+}

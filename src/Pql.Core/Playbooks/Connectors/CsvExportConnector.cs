@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using Pql.Core.State;
+
+namespace Pql.Core.Playbooks.Connectors;
+
+/// <summary>
+/// Appends tier-list rows to a CSV file in the workspace (<c>action_id,goal,entity_id,tier,score,owner,channel,message</c>),
+/// for any system without a connector. The action id column makes a replay a no-op: a row already present is not appended again.
+/// </summary>
+public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext context) : IConnector
+{
+    private const string Header = "action_id,goal,entity_id,tier,score,owner,channel,message";
+
+    public string Name => config.Name;
+
+    public Task<DeliveryResult> SendAsync(OutboxAction action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var p = new ActionPayload(action);
+        var path = Path.GetFullPath(Path.Combine(context.WorkspaceDirectory, context.Secrets.Resolve(Name, "path", config.Settings["path"])));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (File.Exists(path) && File.ReadLines(path).Any(l => l.StartsWith(p.Id + ",", StringComparison.Ordinal)))
+                return Task.FromResult(DeliveryResult.Ok($"{Name}: row {p.Id} already exported"));
+            var line = string.Join(',', p.Id, Field(p.Goal), Field(p.EntityId), Field(p.Tier), p.Score.ToString("0.####", CultureInfo.InvariantCulture),
+                Field(p.Owner ?? ""), Field(p.Channel ?? ""), Field(p.Message));
+            var text = File.Exists(path) ? line + "\n" : Header + "\n" + line + "\n";
+            File.AppendAllText(path, text, Encoding.UTF8);
+            return Task.FromResult(DeliveryResult.Ok($"{Name}: row appended to {Path.GetFileName(path)}"));
+        }
+        catch (IOException ex)
+        {
+            return Task.FromResult(new DeliveryResult(DeliveryOutcome.Retry, $"{Name}: {ex.Message}"));
+        }
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,85 @@
+using Pql.Core.Workspace;
+using YamlDotNet.RepresentationModel;
+
+namespace Pql.Core.Playbooks;
+
+/// <summary>Parses the <c>triggers</c> list; errors name file, line and key.</summary>
+public static class TriggerParser
+{
+    public static IReadOnlyList<TriggerRule> Parse(WorkspaceConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var r = config.Reader;
+        if (config.ListSection("triggers") is not { } list)
+        {
+            if (config.Section("triggers") is { } wrong)
+                throw r.Error(wrong, "triggers", "expected a list: '- name: ...' entries");
+            return [];
+        }
+        var rules = new List<TriggerRule>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var key = $"triggers[{i}]";
+            var map = r.RequireMap(list.Children[i], key);
+            r.AllowOnly(map, key, "name", "goal", "when", "filter", "playbook");
+            var name = r.RequireScalar(map, "name", $"{key}.name");
+            if (!names.Add(name))
+                throw r.Error(map, $"{key}.name", $"trigger '{name}' is defined twice");
+            var when = r.Map(map, "when", $"{key}.when") ?? throw r.Error(map, $"{key}.when", "is required (tier_entered, tier_left, score_crosses, score_delta or first_scored)");
+            r.AllowOnly(when, $"{key}.when", "tier_entered", "tier_left", "score_crosses", "score_delta", "first_scored", "direction");
+            var kinds = when.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Where(k => k != "direction").ToList();
+            if (kinds.Count != 1)
+                throw r.Error(when, $"{key}.when", "needs exactly one condition: tier_entered, tier_left, score_crosses, score_delta or first_scored");
+            string? tier = null;
+            double threshold = 0;
+            TriggerKind kind;
+            switch (kinds[0])
+            {
+                case "tier_entered":
+                    kind = TriggerKind.TierEntered;
+                    tier = r.RequireScalar(when, "tier_entered", $"{key}.when.tier_entered");
+                    break;
+                case "tier_left":
+                    kind = TriggerKind.TierLeft;
+                    tier = r.RequireScalar(when, "tier_left", $"{key}.when.tier_left");
+                    break;
+                case "score_crosses":
+                    kind = TriggerKind.ScoreCrosses;
+                    threshold = r.Number(when, "score_crosses", $"{key}.when.score_crosses")!.Value;
+                    if (threshold is < 0 or > 1)
+                        throw r.Error(when, $"{key}.when.score_crosses", "must be a score in [0, 1]");
+                    break;
+                case "score_delta":
+                    kind = TriggerKind.ScoreDelta;
+                    threshold = r.Number(when, "score_delta", $"{key}.when.score_delta")!.Value;
+                    if (threshold is <= 0 or > 1)
+                        throw r.Error(when, $"{key}.when.score_delta", "must be in (0, 1]");
+                    break;
+                default:
+                    kind = TriggerKind.FirstScored;
+                    if (r.Bool(when, "first_scored", $"{key}.when.first_scored") != true)
+                        throw r.Error(when, $"{key}.when.first_scored", "use 'first_scored: true'");
+                    break;
+            }
+            var direction = r.Scalar(when, "direction", $"{key}.when.direction") ?? "up";
+            if (direction is not ("up" or "down" or "both"))
+                throw r.Error(when, $"{key}.when.direction", $"'{direction}' is not up, down or both");
+            var filter = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (r.Map(map, "filter", $"{key}.filter") is { } f)
+            {
+                foreach (var (k, _) in f.Children)
+                {
+                    var attr = ((YamlScalarNode)k).Value ?? "";
+                    filter[attr] = r.RequireScalar(f, attr, $"{key}.filter.{attr}");
+                }
+            }
+            var goal = r.Scalar(map, "goal", $"{key}.goal");
+            if (goal is not null && config.Goals.Count > 0 && config.Goals.All(g => g.Name != goal))
+                throw r.Error(map, $"{key}.goal", $"unknown goal '{goal}'");
+            var playbook = r.RequireScalar(map, "playbook", $"{key}.playbook");
+            rules.Add(new TriggerRule(name, goal, kind, tier, threshold, direction, filter, playbook));
+        }
+        return rules;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Pql.Core.State;
+
+/// <summary>Where an outbox action stands. Stored as lowercase text.</summary>
+public enum OutboxStatus
+{
+    /// <summary>Waiting for delivery (new, or retrying after a transient failure).</summary>
+    Pending,
+    /// <summary>The target system accepted it.</summary>
+    Delivered,
+    /// <summary>Retries exhausted or rejected as invalid; <c>pql outbox --retry-dead</c> puts it back.</summary>
+    Dead,
+    /// <summary>Stopped at once on an authentication or configuration failure (401/403, missing secret).</summary>
+    Failed,
+}

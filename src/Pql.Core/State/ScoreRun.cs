@@ -1,0 +1,11 @@
+namespace Pql.Core.State;
+
+/// <summary>One scoring run of a goal: which model scored which entities as of when. Stored for history, diffs and triggers.</summary>
+public sealed record ScoreRun(
+    string RunId,
+    string Goal,
+    string ModelVersion,
+    string ModelKind,
+    long AsOfMs,
+    long CreatedMs,
+    IReadOnlyList<EntityScore> Rows);

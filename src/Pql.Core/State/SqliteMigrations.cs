@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace Pql.Core.State;
+
+/// <summary>Schema versions of the SQLite state file, applied in order; <c>PRAGMA user_version</c> records the last one.</summary>
+internal static class SqliteMigrations
+{
+    /// <summary>Each entry upgrades the schema by one version. Append only: never edit a shipped step.</summary>
+    private static readonly string[][] s_steps =
+    [
+        [
+            """
+            CREATE TABLE score_runs (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id TEXT NOT NULL UNIQUE,
+                goal TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                model_kind TEXT NOT NULL,
+                as_of_ms INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                row_count INTEGER NOT NULL)
+            """,
+            "CREATE INDEX ix_score_runs_goal ON score_runs(goal, seq)",
+            """
+            CREATE TABLE entity_scores (
+                run_seq INTEGER NOT NULL REFERENCES score_runs(seq),
+                entity_id TEXT NOT NULL,
+                score REAL NOT NULL,
+                tier TEXT NOT NULL,
+                drivers_json TEXT NOT NULL,
+                attributes_json TEXT NOT NULL,
+                PRIMARY KEY (run_seq, entity_id))
+            """,
+            "CREATE INDEX ix_entity_scores_entity ON entity_scores(entity_id, run_seq)",
+            """
+            CREATE TABLE models (
+                goal TEXT NOT NULL,
+                version TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                artifact_path TEXT NOT NULL,
+                metrics_json TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (goal, version))
+            """,
+            """
+            CREATE TABLE trigger_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id TEXT NOT NULL,
+                goal TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                trigger_name TEXT NOT NULL,
+                playbook TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                data_json TEXT NOT NULL,
+                created_ms INTEGER NOT NULL)
+            """,
+            "CREATE INDEX ix_trigger_log_goal ON trigger_log(goal, run_id)",
+            """
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                action_id TEXT NOT NULL UNIQUE,
+                run_id TEXT NOT NULL,
+                goal TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                trigger_name TEXT NOT NULL,
+                playbook TEXT NOT NULL,
+                connector TEXT NOT NULL,
+                action TEXT NOT NULL,
+                payload_json TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_ms INTEGER NOT NULL,
+                last_error TEXT,
+                created_ms INTEGER NOT NULL,
+                delivered_ms INTEGER)
+            """,
+            "CREATE INDEX ix_outbox_due ON outbox(status, next_attempt_ms)",
+            """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at_ms INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NOT NULL)
+            """,
+        ],
+    ];
+
+    public static int LatestVersion => s_steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        var version = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > s_steps.Length)
+            throw new InvalidOperationException($"state.db has schema version {version}, newer than this pql understands ({s_steps.Length}); upgrade pql");
+        for (var v = version; v < s_steps.Length; v++)
+        {
+            foreach (var sql in s_steps[v])
+                Execute(connection, tx, sql);
+            Execute(connection, tx, $"PRAGMA user_version = {v + 1}");
+        }
+        tx.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,71 @@
+using Pql.Core.Events;
+using Pql.Core.Features;
+using Pql.Core.Workspace;
+using static Pql.Core.Tests.Features.TestLog;
+
+namespace Pql.Core.Tests.Features;
+
+public sealed partial class FeatureEngineTests
+{
+    public static TheoryData<string, EntityKind> FamiliesAndEntities()
+    {
+        var data = new TheoryData<string, EntityKind>();
+        foreach (var family in FeatureFamilyNames.Each)
+        {
+            data.Add(family.ToString(), EntityKind.Account);
+            data.Add(family.ToString(), EntityKind.User);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FamiliesAndEntities))]
+    public void Build_family_ignores_any_change_after_the_cutoff(string familyName, EntityKind entity)
+    {
+        var family = Enum.Parse<FeatureFamilies>(familyName);
+        long[] offsets = [0, -17 * Day - 5 * Hour, -45 * Day + 3 * Hour];
+        for (var seed = 0; seed < offsets.Length; seed++)
+        {
+            var cutoff = T + offsets[seed];
+            var log = RandomLog.Create(seed: 100 + seed);
+            var before = log.Build();
+            var after = RandomLog.PerturbAfter(log, cutoff, seed: 200 + seed).Build();
+
+            var expected = BuildAll(before, entity, family, cutoff);
+            var actual = BuildAll(after, entity, family, cutoff);
+
+            Assert.NotEmpty(expected.Columns);
+            Assert.Equal(expected.RowCount, actual.RowCount);
+            foreach (var column in expected.Columns)
+            {
+                var other = actual.IndexOf(column.Name);
+                Assert.True(other >= 0, $"{column.Name} is missing after the perturbation");
+                for (var r = 0; r < expected.RowCount; r++)
+                {
+                    var want = Decode(column, r);
+                    var got = Decode(actual.Columns[other], r);
+                    Assert.True(want == got, $"{column.Name} row {r} (seed {seed}): {want} before, {got} after changing events after the cutoff");
+                }
+            }
+        }
+    }
+
+    /// <summary>Every original entity (by id, so rows match across the two stores) at the cutoff.</summary>
+    private static FeatureMatrix BuildAll(EventStore store, EntityKind entity, FeatureFamilies family, long cutoff)
+    {
+        var pool = entity == EntityKind.Account ? store.AccountIds : store.UserIds;
+        var ids = pool.Values.Where(id => !id.EndsWith("late", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        var codes = ids.Select(id => pool.Find(id)).ToArray();
+        var engine = new FeatureEngine(store, FeatureConfig.Default, null, family);
+        return engine.Build(entity, codes, Enumerable.Repeat(cutoff, codes.Length).ToArray());
+    }
+
+    /// <summary>The bit pattern of a numeric value, or the level name of a categorical one.</summary>
+    private static string Decode(FeatureColumn column, int row)
+    {
+        var v = column.Values[row];
+        if (column.Kind == FeatureKind.Categorical)
+            return float.IsNaN(v) ? "(missing)" : column.Levels[(int)v];
+        return BitConverter.SingleToInt32Bits(v).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Pql.Core.Tests.Playbooks.Fakes;
+
+/// <summary>Eloqua: GET /id (base URL discovery) and PUT /api/REST/1.0/data/contact/{id} with Basic base64("Site\User:Password").</summary>
+internal sealed class EloquaFake(string site, string user, string password) : FakeApi
+{
+    public ConcurrentDictionary<string, JsonObject> Contacts { get; } = new();
+
+    protected override FakeResponse Unauthorized() => new(401, "", "text/plain");
+
+    protected override FakeResponse Handle(FakeRequest r)
+    {
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{site}\\{user}:{password}"));
+        if (r.Header("Authorization") != expected)
+            return Unauthorized();
+        if (r.Method == "GET" && r.Path == "/id")
+            return new FakeResponse(200, new JsonObject { ["site"] = new JsonObject { ["id"] = 42, ["name"] = site }, ["user"] = new JsonObject { ["id"] = 7, ["username"] = user }, ["urls"] = new JsonObject { ["base"] = BaseUrl, ["apis"] = new JsonObject() } }.ToJsonString());
+        const string prefix = "/api/REST/1.0/data/contact/";
+        if (r.Method != "PUT" || !r.Path.StartsWith(prefix, StringComparison.Ordinal))
+            return Problem(404, $"{r.Method} {r.Path}", "");
+        var id = r.Path[prefix.Length..];
+        var body = ParseBody(r) as JsonObject;
+        if (!JsonContentType(r) || body is null || (string?)body["id"] != id || body["fieldValues"] is not JsonArray fields
+            || fields.Any(f => (string?)f?["type"] != "FieldValue" || f["id"] is null || f["value"] is null))
+            return Problem(400, "contact body", """[{"type":"ObjectValidationError","property":"fieldValues","requirement":{"type":"FieldValue"}}]""");
+        Contacts[id] = body;
+        return new FakeResponse(200, body.ToJsonString());
+    }
+}

@@ -69,7 +69,7 @@ internal static class ReportText
         if (m.HighTierConversionShare is { } share)
             text.Append(Invariant($", {share * 100:0.#}% of conversions from high tiers"));
         if (m.Conversions is { } n)
-            text.Append(Invariant($" ({n} conversions)"));
+            text.Append(Invariant($" ({n} conversion{(n == 1 ? "" : "s")})"));
         return text.ToString();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pql.Cli;
+using Pql.Core.State;
 
 namespace Pql.App.Tests.Assessment;
 
@@ -80,8 +81,66 @@ public sealed class AssessWorkspaceTests : IDisposable
         Assert.Equal(4, activation.GetProperty("suggested").GetProperty("level").GetInt32());
         Assert.Contains("Self-assessed at level 1, but the data supports level 4", activation.GetProperty("warning").GetString());
         var flags = doc.RootElement.GetProperty("red_flags").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToArray();
-        Assert.Equal(["no_activation_metric", "no_triggers_configured"], flags);
+        Assert.Equal(["no_activation_metric", "no_triggers_configured", "no_pql_model"], flags);
         Assert.False(File.Exists(Path.Combine(_dir, ".pql", "rejects.csv")));
+    }
+
+    /// <summary>
+    /// A model for the activation goal scored u1 high_touch (0.9) and u2 nurture (0.2) as of 03-01 00:30.
+    /// Within the day after, u1 activates (03:00) and u2 does not: 1 conversion of 2, base rate 0.5, top tier 1.0,
+    /// so lift 2.0 and every conversion came from the high tier.
+    /// </summary>
+    [Fact]
+    public void Assess_workspace_with_state_reports_model_lift_and_counts_list_triggers()
+    {
+        WriteWorkspace();
+        File.AppendAllText(Path.Combine(_dir, "pql.yaml"), "\n" + """
+            triggers:
+              - name: entered_high_touch
+                goal: activation
+                when: { tier_entered: high_touch }
+                playbook: notify
+            playbooks:
+              notify:
+                - connector: team
+                  action: message
+            """);
+        var asOf = DateTimeOffset.Parse("2026-03-01T00:30:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        using (var state = SqliteStateStore.OpenWorkspace(Path.Combine(_dir, ".pql")))
+        {
+            state.RegisterModel(new ModelRecord("activation", "v1", "gbdt", "models/v1.json", "{}", asOf));
+            state.SaveScoreRun(new ScoreRun("r1", "activation", "v1", "gbdt", asOf, asOf,
+            [
+                new EntityScore("u1", 0.9, "high_touch", [], new Dictionary<string, string>()),
+                new EntityScore("u2", 0.2, "nurture", [], new Dictionary<string, string>()),
+            ]), [], []);
+        }
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = CliApp.Run(["assess", "--answers", Path.Combine(_dir, "answers.yaml"), "--workspace", _dir], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        var text = output.ToString();
+        Assert.Contains("Triggers / playbooks        1 / 1", text);
+        Assert.Contains("trained for 'activation', conversion tracked, lift 2.0x, 100% of conversions from high tiers (1 conversion)", text);
+        Assert.Contains("data suggests level 3: a model scores leads and its conversions are tracked", text);
+        Assert.DoesNotContain("no_triggers_configured", text);
+    }
+
+    [Fact]
+    public void Assess_workspace_without_state_file_reports_no_model()
+    {
+        WriteWorkspace();
+        var output = new StringWriter();
+
+        var code = CliApp.Run(["assess", "--answers", Path.Combine(_dir, "answers.yaml"), "--workspace", _dir, "--format", "json"], output, new StringWriter());
+
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output.ToString());
+        Assert.False(doc.RootElement.GetProperty("evidence").GetProperty("model").GetProperty("has_model").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("red_flags").EnumerateArray(), f => f.GetProperty("id").GetString() == "no_pql_model");
+        Assert.False(File.Exists(Path.Combine(_dir, ".pql", "state.db")));
     }
 
     [Fact]

@@ -39,6 +39,9 @@ internal static class CliApp
         ValidateCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),
+        GenerateCommand.Create(),
+        FeaturesCommand.Create(),
+        BenchFeaturesCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -49,4 +49,24 @@ public static class FeatureFamilyNames
         FeatureFamilies.Activity, FeatureFamilies.Product, FeatureFamilies.Kind, FeatureFamilies.Adoption, FeatureFamilies.Synergy,
         FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics,
     ];
+
+    /// <summary>Parses a comma-separated list of family names (<c>activity,adoption</c>) or <c>all</c>.</summary>
+    public static FeatureFamilies Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = FeatureFamilies.None;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part == "all")
+            {
+                result |= FeatureFamilies.All;
+                continue;
+            }
+            var match = Each.Where(f => Of(f) == part).ToArray();
+            if (match.Length == 0)
+                throw new Workspace.PqlInputException($"--families: '{part}' is not a feature family; use all or any of: {string.Join(", ", Each.Select(Of))}");
+            result |= match[0];
+        }
+        return result == FeatureFamilies.None ? FeatureFamilies.All : result;
+    }
 }

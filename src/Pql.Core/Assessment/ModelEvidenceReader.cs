@@ -12,7 +12,8 @@ namespace Pql.Core.Assessment;
 public static class ModelEvidenceReader
 {
     /// <summary>
-    /// The goal read as the PQL goal: <c>conversion</c> when it has a model, else the first goal with a model.
+    /// The goal read as the PQL goal: <c>conversion</c> when it has a model, else the first goal with a model (a registered
+    /// model, or a stored scoring run, which a model must have produced).
     /// Churn-style goals (<c>inactive_for</c>) are never lead goals. Returns "no model" when no goal has one.
     /// <para>
     /// Outcomes are read for the latest scoring run whose horizon has fully passed by the last event (else the latest
@@ -27,8 +28,8 @@ public static class ModelEvidenceReader
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
         var leadGoals = config.Goals.Where(g => g.Condition is not InactiveCondition).ToList();
-        var goal = leadGoals.FirstOrDefault(g => g.Name == "conversion" && state.Models(g.Name).Count > 0)
-                   ?? leadGoals.FirstOrDefault(g => state.Models(g.Name).Count > 0);
+        bool HasModel(GoalDefinition g) => state.Models(g.Name).Count > 0 || state.Runs(g.Name).Count > 0;
+        var goal = leadGoals.FirstOrDefault(g => g.Name == "conversion" && HasModel(g)) ?? leadGoals.FirstOrDefault(HasModel);
         if (goal is null)
             return new ModelEvidence(null, HasModel: false, TracksConversion: false);
 

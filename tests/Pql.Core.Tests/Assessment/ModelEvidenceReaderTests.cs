@@ -114,6 +114,17 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_stored_run_counts_as_a_model_even_when_none_is_registered()
+    {
+        SaveRun("conversion", 5 * Day);
+
+        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+
+        Assert.True(evidence.HasModel);
+        Assert.Equal(2.5, evidence.Lift!.Value, 12);
+    }
+
+    [Fact]
     public void Read_prefers_the_latest_run_whose_window_has_passed()
     {
         Register("conversion");

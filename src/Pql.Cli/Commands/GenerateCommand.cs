@@ -15,7 +15,10 @@ internal static class GenerateCommand
         var accounts = new Option<int>("--accounts") { Description = "Number of accounts.", DefaultValueFactory = _ => defaults.Accounts };
         var days = new Option<int>("--days") { Description = "Days of history, ending at --end.", DefaultValueFactory = _ => defaults.Days };
         var seed = new Option<long>("--seed") { Description = "Seed; the same options always write the same bytes.", DefaultValueFactory = _ => defaults.Seed };
-        var end = new Option<string?>("--end") { Description = "End of the period, YYYY-MM-DD (exclusive). Default 2026-11-01." };
+        var end = new Option<string?>("--end")
+        {
+            Description = $"End of the period, YYYY-MM-DD (exclusive). [default: {defaults.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}]",
+        };
         var dirty = new Option<double>("--dirty") { Description = "Share of dirty event rows, like real exports have.", DefaultValueFactory = _ => defaults.DirtyShare };
         var output = new Option<string>("--out", "-o") { Description = "The workspace folder to write.", Required = true };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores); never changes the output." };

@@ -127,6 +127,11 @@ internal sealed partial class AccountSimulator
         DemoRandom.Sigmoid(-5.2 - 0.55 * (_productCount - 1) - 0.35 * Math.Min(_integrationCount, 3)
                            - (_paid ? 1.3 : 0) - 0.35 * Math.Min(activeInvitees, 3) - 1.0 * multiShare - 0.5 * _p.Budget);
 
+    /// <summary>Quiet spells (often longer than the churn window): accounts that live in one product go quiet most.</summary>
+    private double DormancyHazard(double multiShare) =>
+        (_p.Bursty ? 0.003 : 0.006) * (_productCount == 1 ? 1.5 : 0.7) * (1 - 0.6 * multiShare)
+        * (_integrationCount > 0 ? 0.6 : 1) * (_paid ? 0.6 : 1);
+
     /// <summary>Conversion (free accounts) and expansion (paid accounts), driven by behaviour before today.</summary>
     private void Outcomes(ref DemoRandom rng, long dayStart, double multiShare, int activeInvitees)
     {

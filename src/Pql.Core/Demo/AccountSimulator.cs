@@ -67,7 +67,7 @@ internal sealed partial class AccountSimulator
                 }
                 if (_lastActiveDay >= d - 14)
                     Outcomes(ref rng, dayStart, multiShare, activeInvitees);
-                if (d >= dormantUntil && rng.Chance(p.Bursty ? 0.002 : 0.004))
+                if (d >= dormantUntil && rng.Chance(DormancyHazard(multiShare)))
                     dormantUntil = d + rng.Next(6, 35);
             }
             if (d < dormantUntil)

@@ -30,6 +30,7 @@ internal static class DemoWorkspaceTemplate
           users: users.csv              # user_id, account_id, created_at, role, email
           events: events.csv.gz         # timestamp, event, user_id, account_id (sometimes empty), product (sometimes empty), event_id, properties
           max_reject_share: {max_reject_share}
+          exclude_attributes: [email]   # an identifier, not a feature
 
         products:                       # event name -> product, for events whose product column is empty
           docs: [doc_created, doc_edited, doc_viewed, comment_added, doc_shared]

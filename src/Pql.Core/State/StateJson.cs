@@ -10,7 +10,13 @@ internal static class StateJson
     {
         var array = new JsonArray();
         foreach (var d in drivers)
-            array.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = d.Value, ["contribution"] = d.Contribution });
+            array.Add(new JsonObject
+            {
+                ["feature"] = d.Feature,
+                // A missing feature value (NaN) is stored as null: JSON has no NaN.
+                ["value"] = double.IsFinite(d.Value) ? d.Value : null,
+                ["contribution"] = d.Contribution,
+            });
         return array.ToJsonString();
     }
 
@@ -18,7 +24,7 @@ internal static class StateJson
     {
         var list = new List<Driver>();
         foreach (var node in JsonNode.Parse(json)!.AsArray())
-            list.Add(new Driver((string)node!["feature"]!, (double)node["value"]!, (double)node["contribution"]!));
+            list.Add(new Driver((string)node!["feature"]!, node["value"] is { } v ? (double)v : double.NaN, (double)node["contribution"]!));
         return list;
     }
 

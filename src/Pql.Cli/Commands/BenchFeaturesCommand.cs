@@ -13,7 +13,7 @@ namespace Pql.Cli.Commands;
 internal static class BenchFeaturesCommand
 {
     private const string PeerScript = "../shared/peers/pandas_features.py";
-
+    /// <summary>The <c>features</c> subcommand of <c>pql bench</c>.</summary>
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events in the synthetic world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
@@ -21,13 +21,14 @@ internal static class BenchFeaturesCommand
         var cutoffs = new Option<int>("--cutoffs") { Description = "Cutoffs, 30 days apart, ending at the last event (default 6).", DefaultValueFactory = _ => 6 };
         var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a synthetic in-memory world." };
         var threads = new Option<int>("--threads") { Description = "Threads for the feature build (default: all cores).", DefaultValueFactory = _ => -1 };
+        var families = new Option<string>("--families") { Description = "Feature families to build, comma-separated (default all).", DefaultValueFactory = _ => "all" };
         var peer = new Option<bool>("--peer") { Description = "Run the pandas peer on the same events file and cutoffs (workspace only; default true).", DefaultValueFactory = _ => true };
         var features = new Command("features",
             "Time the load and the full feature matrix (all families, every account at each cutoff); with a workspace, also run the\n" +
             "pandas peer (../shared/peers/pandas_features.py) on the same file and cutoffs and print the ratio.\n" +
             "Example: pql bench features --events 10000000 --cutoffs 6")
         {
-            events, accounts, cutoffs, workspace, threads, peer,
+            events, accounts, cutoffs, workspace, threads, families, peer,
         };
         CliApp.SetHandler(features, (parse, ctx) =>
         {
@@ -37,14 +38,15 @@ internal static class BenchFeaturesCommand
                 throw new PqlInputException("--events: use at least 1,000 events");
             if (cuts is < 1 or > 50)
                 throw new PqlInputException("--cutoffs: between 1 and 50");
-            var options = new BenchRun(n, parse.GetValue(accounts) ?? (int)Math.Max(1, n / 250), cuts, parse.GetValue(workspace), parse.GetValue(threads), parse.GetValue(peer));
+            var options = new BenchRun(n, parse.GetValue(accounts) ?? (int)Math.Max(1, n / 250), cuts, parse.GetValue(workspace), parse.GetValue(threads),
+                FeatureFamilyNames.Parse(parse.GetValue(families)!), parse.GetValue(peer));
             Run(options, ctx);
             return 0;
         });
-        return new Command("bench", "Benchmarks.\nExample: pql bench features --events 10000000") { features };
+        return features;
     }
 
-    private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, bool Peer);
+    private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, FeatureFamilies Families, bool Peer);
 
     private static void Run(BenchRun run, CliContext ctx)
     {
@@ -74,10 +76,10 @@ internal static class BenchFeaturesCommand
         var cutoffs = Cutoffs(store.MaxTime, run.Cutoffs);
         var (entities, times) = Rows(store, cutoffs);
         clock.Restart();
-        var engine = new FeatureEngine(store, featureConfig, config) { MaxDegreeOfParallelism = run.Threads };
+        var engine = new FeatureEngine(store, featureConfig, config, run.Families) { MaxDegreeOfParallelism = run.Threads };
         var matrix = engine.Build(EntityKind.Account, entities, times);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, all families) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
+        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {(run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant())}) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
         using (var process = Process.GetCurrentProcess())
         {
             process.Refresh();
@@ -118,8 +120,8 @@ internal static class BenchFeaturesCommand
 
     private static void RunPeer(WorkspaceConfig config, long[] cutoffs, double oursSeconds, CliContext ctx)
     {
-        var script = Path.GetFullPath(PeerScript);
-        if (!File.Exists(script) || !PythonHasPandas())
+        var script = FindPeer();
+        if (script is null || !PythonHasPandas())
         {
             ctx.Out.WriteLine("pandas peer: not run (needs /usr/bin/python3 with pandas: apt-get install -y python3-pandas, and " + PeerScript + ")");
             return;
@@ -134,6 +136,8 @@ internal static class BenchFeaturesCommand
             args.AddRange(["--users", users]);
         ctx.Progress("running the pandas peer");
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(PandasShim);
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
@@ -145,12 +149,46 @@ internal static class BenchFeaturesCommand
             ctx.Out.WriteLine($"pandas peer: failed (exit {p.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
             return;
         }
+        if (stderr.Result.Contains("pql-shim", StringComparison.Ordinal))
+            ctx.Out.WriteLine("pandas peer: pandas < 2.0 ignores format=\"ISO8601\" as a literal format and drops every row, so the run drops that argument (pandas 1.x parses ISO 8601 by default)");
         using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var load = json.RootElement.GetProperty("load_seconds").GetDouble();
         var feat = json.RootElement.GetProperty("feature_seconds").GetDouble();
         ctx.Out.WriteLine(Inv($"pandas peer: load {load:F2} s + features {feat:F2} s = {load + feat:F2} s ({json.RootElement.GetProperty("rows").GetInt64():N0} rows x {json.RootElement.GetProperty("columns").GetInt64()} columns)"));
         ctx.Out.WriteLine(Inv($"pql load + features: {oursSeconds:F2} s; pandas / pql = {(load + feat) / oursSeconds:F1}x (target >= 10x)"));
     }
+
+    /// <summary>shared/peers/pandas_features.py in the current folder or any folder above it (../shared from the repository).</summary>
+    private static string? FindPeer()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "peers", "pandas_features.py");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the peer script unchanged, except that on pandas &lt; 2.0 <c>to_datetime(format="ISO8601")</c> (a pandas 2 option
+    /// that 1.x reads as a literal strptime format, turning every timestamp into NaT) is called without that format.
+    /// </summary>
+    private const string PandasShim = """
+        import sys, runpy
+        import pandas as pd
+        if int(pd.__version__.split('.')[0]) < 2:
+            _to_datetime = pd.to_datetime
+            def _patched(*a, **k):
+                if k.get('format') == 'ISO8601':
+                    del k['format']
+                return _to_datetime(*a, **k)
+            pd.to_datetime = _patched
+            print('pql-shim', file=sys.stderr)
+        script = sys.argv[1]
+        sys.argv = sys.argv[1:]
+        runpy.run_path(script, run_name='__main__')
+        """;
 
     private static bool PythonHasPandas()
     {

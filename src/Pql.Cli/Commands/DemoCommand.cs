@@ -30,6 +30,7 @@ internal static class DemoCommand
         {
             var clock = Stopwatch.StartNew();
             var dir = parse.GetValue(output)!;
+            DemoTarget.Prepare(dir, clearState: true);
             var world = WorldGenerator.Generate(new WorldOptions
             {
                 Accounts = parse.GetValue(accounts),

@@ -40,6 +40,7 @@ internal static class GenerateCommand
                 OutputDirectory = parse.GetValue(output)!,
                 MaxDegreeOfParallelism = parse.GetValue(threads),
             };
+            DemoTarget.Prepare(options.OutputDirectory, clearState: true);
             var clock = Stopwatch.StartNew();
             var world = WorldGenerator.Generate(options, new ProgressLines(ctx));
             clock.Stop();

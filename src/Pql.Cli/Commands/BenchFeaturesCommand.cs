@@ -96,11 +96,14 @@ internal static class BenchFeaturesCommand
 
         var cutoffs = Cutoffs(store.MaxTime, run.Cutoffs);
         var (entities, times) = Rows(store, cutoffs);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         var engine = new FeatureEngine(store, featureConfig, config, run.Families) { MaxDegreeOfParallelism = run.Threads };
         var matrix = engine.Build(EntityKind.Account, entities, times);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {(run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant())}) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var families = run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant();
+        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {families}) in {featureSeconds:F2} s wall, {cpuSeconds:F2} s CPU ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
         using (var process = Process.GetCurrentProcess())
         {
             process.Refresh();

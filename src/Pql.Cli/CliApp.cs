@@ -39,12 +39,20 @@ internal static class CliApp
         DemoCommand.Create(),
         TrainCommand.Create(),
         ScoreCommand.Create(),
+        ExplainCommand.Create(),
         ValidateCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),
         GenerateCommand.Create(),
         FeaturesCommand.Create(),
-        BenchFeaturesCommand.Create(),
+        new Command("bench", "Benchmarks that print the issue's figures, side by side with the reference peer where one exists.\n" +
+            "Example: pql bench features --events 10000000 | pql bench learn --sizes 100k")
+        {
+            BenchFeaturesCommand.Create(),
+            BenchLearnCommand.Create(),
+        },
+        DiffCommand.Create(),
+        OutboxCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

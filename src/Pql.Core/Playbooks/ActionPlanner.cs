@@ -70,10 +70,10 @@ public static class ActionPlanner
 
         var driverArray = new JsonArray();
         foreach (var d in row.Drivers)
-            driverArray.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = d.Value, ["contribution"] = d.Contribution });
+            driverArray.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = StateJson.Finite(d.Value), ["contribution"] = StateJson.Finite(d.Contribution) });
         var movedArray = new JsonArray();
         foreach (var m in f.Change.MovedDrivers)
-            movedArray.Add(new JsonObject { ["feature"] = m.Feature, ["delta"] = m.Delta, ["old_contribution"] = m.OldContribution, ["new_contribution"] = m.NewContribution });
+            movedArray.Add(new JsonObject { ["feature"] = m.Feature, ["delta"] = StateJson.Finite(m.Delta), ["old_contribution"] = StateJson.Finite(m.OldContribution), ["new_contribution"] = StateJson.Finite(m.NewContribution) });
         var attributes = new JsonObject();
         foreach (var (k, v) in row.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
             attributes[k] = v;
@@ -91,7 +91,7 @@ public static class ActionPlanner
             ["connector"] = step.Connector,
             ["kind"] = kind,
             ["action"] = step.Action,
-            ["score"] = row.Score,
+            ["score"] = StateJson.Finite(row.Score),
             ["tier"] = row.Tier,
             ["previous_score"] = f.Change.OldScore,
             ["previous_tier"] = f.Change.OldTier,

@@ -115,11 +115,11 @@ public static class TriggerEngine
             moved.Add(new JsonObject
             {
                 ["feature"] = m.Feature,
-                ["old_contribution"] = m.OldContribution,
-                ["new_contribution"] = m.NewContribution,
-                ["delta"] = m.Delta,
-                ["old_value"] = m.OldValue,
-                ["new_value"] = m.NewValue,
+                ["old_contribution"] = StateJson.Finite(m.OldContribution),
+                ["new_contribution"] = StateJson.Finite(m.NewContribution),
+                ["delta"] = StateJson.Finite(m.Delta),
+                ["old_value"] = StateJson.Finite(m.OldValue),
+                ["new_value"] = StateJson.Finite(m.NewValue),
             });
         }
         return new JsonObject

@@ -10,13 +10,7 @@ internal static class StateJson
     {
         var array = new JsonArray();
         foreach (var d in drivers)
-            array.Add(new JsonObject
-            {
-                ["feature"] = d.Feature,
-                // A missing feature value (NaN) is stored as null: JSON has no NaN.
-                ["value"] = double.IsFinite(d.Value) ? d.Value : null,
-                ["contribution"] = d.Contribution,
-            });
+            array.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = Finite(d.Value), ["contribution"] = Finite(d.Contribution) });
         return array.ToJsonString();
     }
 
@@ -24,9 +18,12 @@ internal static class StateJson
     {
         var list = new List<Driver>();
         foreach (var node in JsonNode.Parse(json)!.AsArray())
-            list.Add(new Driver((string)node!["feature"]!, node["value"] is { } v ? (double)v : double.NaN, (double)node["contribution"]!));
+            list.Add(new Driver((string)node!["feature"]!, (double?)node["value"] ?? double.NaN, (double?)node["contribution"] ?? double.NaN));
         return list;
     }
+
+    /// <summary>JSON has no NaN or infinity: a missing feature value is stored as null and read back as NaN.</summary>
+    public static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     public static string Attributes(IReadOnlyDictionary<string, string> attributes)
     {

@@ -62,8 +62,16 @@ internal static class Some
     public static ConnectorConfig Connector(string kind, params (string Key, string Value)[] settings) =>
         new(kind, kind, settings.ToDictionary(s => s.Key, s => s.Value));
 
-    public static WorkspaceConfig Config(string dir, string yamlSections) =>
-        ConfigLoader.Parse(dir, Path.Combine(dir, "pql.yaml"), """
+    /// <summary>Writes a minimal workspace (pql.yaml plus empty data files) with the given extra sections and parses it.</summary>
+    public static WorkspaceConfig Config(string dir, string yamlSections)
+    {
+        File.WriteAllText(Path.Combine(dir, "accounts.csv"), "account_id,created_at\n");
+        File.WriteAllText(Path.Combine(dir, "events.csv"), "timestamp,event,account_id\n");
+        File.WriteAllText(Path.Combine(dir, "pql.yaml"), WorkspaceYaml(yamlSections));
+        return ConfigLoader.Load(dir);
+    }
+
+    public static string WorkspaceYaml(string yamlSections) => """
             data:
               accounts: accounts.csv
               events: events.csv
@@ -72,5 +80,5 @@ internal static class Some
                 entity: account
                 achieved_when: { event: subscription_started }
                 horizon: 30d
-            """ + "\n" + yamlSections);
+            """ + "\n" + yamlSections;
 }

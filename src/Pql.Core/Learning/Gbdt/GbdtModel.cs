@@ -50,6 +50,7 @@ internal sealed class GbdtModel
         var features = Schema.Count;
         var result = new double[n];
         var blocks = (n + Block - 1) / Block;
+        _ = Forest;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
             () => new float[Block * Math.Max(1, features)],
             (b, _, buffer) =>
@@ -72,32 +73,21 @@ internal sealed class GbdtModel
         }
         var acc = result.AsSpan(start, count);
         acc.Fill(BaseMargin);
-        foreach (var tree in Trees)
+        Span<int> at = stackalloc int[Block];
+        Forest.AddBlock(buffer.AsSpan(0, count * features), features, acc, at);
+    }
+
+    private PackedForest? _forest;
+
+    /// <summary>The packed copy of the trees used for batch prediction (built on first use, after training).</summary>
+    private PackedForest Forest
+    {
+        get
         {
-            var feature = tree.Feature;
-            var threshold = tree.Threshold;
-            var left = tree.Left;
-            var right = tree.Right;
-            var flags = tree.Flags;
-            var value = tree.Value;
-            for (var i = 0; i < count; i++)
-            {
-                var node = 0;
-                var rowBase = i * features;
-                while (left[node] >= 0)
-                {
-                    var x = buffer[rowBase + feature[node]];
-                    bool goLeft;
-                    if (float.IsNaN(x))
-                        goLeft = (flags[node] & RegressionTree.DefaultLeftFlag) != 0;
-                    else if ((flags[node] & RegressionTree.CategoricalFlag) != 0)
-                        goLeft = x == threshold[node];
-                    else
-                        goLeft = x <= threshold[node];
-                    node = goLeft ? left[node] : right[node];
-                }
-                acc[i] += value[node];
-            }
+            var forest = _forest;
+            if (forest is null || forest.TreeCount != Trees.Count)
+                _forest = forest = new PackedForest(Trees);
+            return forest;
         }
     }
 }

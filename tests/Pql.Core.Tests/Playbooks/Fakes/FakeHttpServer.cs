@@ -34,12 +34,13 @@ internal enum Fault
 }
 
 /// <summary>
-/// An in-process HTTP server on 127.0.0.1 and a free port. Every request is recorded, then either a queued fault is served
-/// (429 with Retry-After, 503, 401, or no answer until the client gives up) or the API handler answers.
+/// An in-process HTTP/1.1 server on 127.0.0.1 and a free port, written on a raw socket so that clients killed mid-request
+/// cannot take it down. Every request is recorded, then either a queued fault is served (429 with Retry-After, 503, 401,
+/// or no answer until the client gives up) or the API handler answers.
 /// </summary>
 internal sealed class FakeHttpServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<FakeRequest, FakeResponse> _handler;
     private readonly Func<FakeResponse> _unauthorized;
     private readonly ConcurrentQueue<Fault> _faults = new();
@@ -51,10 +52,8 @@ internal sealed class FakeHttpServer : IDisposable
     {
         _handler = handler;
         _unauthorized = unauthorized ?? (() => new FakeResponse(401, """{"message":"unauthorized"}"""));
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
+        BaseUrl = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
         _loop = Task.Run(LoopAsync);
     }
 
@@ -78,91 +77,123 @@ internal sealed class FakeHttpServer : IDisposable
             _faults.Enqueue(fault);
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     private async Task LoopAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (OperationCanceledException)
             {
                 return;
             }
-            _ = Task.Run(() => ServeAsync(context));
+            catch (SocketException)
+            {
+                continue;
+            }
+            _ = Task.Run(() => ServeConnectionAsync(client));
         }
     }
 
-    private async Task ServeAsync(HttpListenerContext context)
+    private async Task ServeConnectionAsync(TcpClient client)
     {
-        try
+        using (client)
         {
-            var req = context.Request;
-            string body;
-            using (var reader = new StreamReader(req.InputStream, Encoding.UTF8))
-                body = await reader.ReadToEndAsync().ConfigureAwait(false);
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var key in req.Headers.AllKeys)
-                headers[key!] = req.Headers[key]!;
-            var request = new FakeRequest(req.HttpMethod, req.Url!.AbsolutePath, req.Url.Query, headers, body);
-            lock (_received)
-                _received.Add(request);
-
-            FakeResponse response;
-            if (_faults.TryDequeue(out var fault))
+            try
             {
-                if (fault == Fault.Stall)
+                var stream = new BufferedStream(client.GetStream());
+                while (!_stop.IsCancellationRequested)
                 {
-                    try
+                    var request = await ReadRequestAsync(stream).ConfigureAwait(false);
+                    if (request is null)
+                        return;
+                    lock (_received)
+                        _received.Add(request);
+                    var response = Answer(request);
+                    if (response is null)
                     {
-                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);   // stall: the client times out
+                        return;
                     }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                    return;
+                    await WriteResponseAsync(stream, response).ConfigureAwait(false);
                 }
-                response = fault switch
-                {
-                    Fault.RateLimited => new FakeResponse(429, """{"message":"rate limited"}""", RetryAfter: RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    Fault.ServerError => new FakeResponse(503, """{"message":"unavailable"}"""),
-                    _ => _unauthorized(),
-                };
             }
-            else
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
-                response = _handler(request);
             }
-            var res = context.Response;
-            res.StatusCode = response.Status;
-            res.ContentType = response.ContentType;
-            if (response.RetryAfter is not null)
-                res.Headers["Retry-After"] = response.RetryAfter;
-            var bytes = Encoding.UTF8.GetBytes(response.Body);
-            if (response.Status != 204)
-                await res.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            res.Close();
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+    }
+
+    private FakeResponse? Answer(FakeRequest request)
+    {
+        if (!_faults.TryDequeue(out var fault))
+            return _handler(request);
+        return fault switch
         {
+            Fault.Stall => null,
+            Fault.RateLimited => new FakeResponse(429, """{"message":"rate limited"}""", RetryAfter: RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Fault.ServerError => new FakeResponse(503, """{"message":"unavailable"}"""),
+            _ => _unauthorized(),
+        };
+    }
+
+    private static async Task<FakeRequest?> ReadRequestAsync(Stream stream)
+    {
+        var line = await ReadLineAsync(stream).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(line))
+            return null;
+        var parts = line.Split(' ');
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (await ReadLineAsync(stream).ConfigureAwait(false) is { Length: > 0 } header)
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            var name = header[..colon].Trim();
+            var value = header[(colon + 1)..].Trim();
+            headers[name] = headers.TryGetValue(name, out var prior) ? prior + ", " + value : value;
         }
+        var length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var body = new byte[length];
+        await stream.ReadExactlyAsync(body).ConfigureAwait(false);
+        var target = parts[1];
+        var q = target.IndexOf('?', StringComparison.Ordinal);
+        return new FakeRequest(parts[0], q < 0 ? target : target[..q], q < 0 ? "" : target[q..], headers, Encoding.UTF8.GetString(body));
+    }
+
+    private static async Task<string?> ReadLineAsync(Stream stream)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (true)
+        {
+            if (await stream.ReadAsync(one).ConfigureAwait(false) == 0)
+                return bytes.Count == 0 ? null : Encoding.ASCII.GetString([.. bytes]);
+            if (one[0] == (byte)'\n')
+                return Encoding.ASCII.GetString([.. bytes]).TrimEnd('\r');
+            bytes.Add(one[0]);
+        }
+    }
+
+    private static async Task WriteResponseAsync(Stream stream, FakeResponse response)
+    {
+        var body = response.Status == 204 ? [] : Encoding.UTF8.GetBytes(response.Body);
+        var head = new StringBuilder();
+        head.Append(System.Globalization.CultureInfo.InvariantCulture, $"HTTP/1.1 {response.Status} Fake\r\n");
+        head.Append(System.Globalization.CultureInfo.InvariantCulture, $"Content-Type: {response.ContentType}\r\nContent-Length: {body.Length}\r\n");
+        if (response.RetryAfter is not null)
+            head.Append(System.Globalization.CultureInfo.InvariantCulture, $"Retry-After: {response.RetryAfter}\r\n");
+        head.Append("\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString())).ConfigureAwait(false);
+        await stream.WriteAsync(body).ConfigureAwait(false);
+        await stream.FlushAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Close();
+        _listener.Stop();
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(5));

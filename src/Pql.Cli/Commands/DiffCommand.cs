@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Pql.Core.Playbooks;
+using Pql.Core.State;
+using Pql.Core.Workspace;
+
+namespace Pql.Cli.Commands;
+
+/// <summary><c>pql diff</c>: what moved between two stored score runs of a goal.</summary>
+internal static class DiffCommand
+{
+    public static Command Create()
+    {
+        var workspace = CommonOptions.Workspace();
+        var goal = CommonOptions.Goal(required: true);
+        var from = new Option<string?>("--from") { Description = "Run id to compare from (default: the second-latest run)." };
+        var to = new Option<string?>("--to") { Description = "Run id to compare to (default: the latest run)." };
+        var top = new Option<int>("--top") { Description = "Entities to show, largest score change first (default 50).", DefaultValueFactory = _ => 50 };
+        var command = new Command("diff",
+            "Show per entity the score change, tier change and the drivers whose contribution moved most between two runs.\n" +
+            "Example: pql diff --workspace examples/sparkify-dend-logs --goal conversion")
+        {
+            workspace, goal, from, to, top,
+        };
+        CliApp.SetHandler(command, (parse, ctx) =>
+        {
+            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
+            var goalName = config.Goal(parse.GetValue(goal)!).Name;
+            using var store = SqliteStateStore.OpenWorkspace(config.StateDirectory);
+            var runs = store.Runs(goalName);
+            var toId = parse.GetValue(to) ?? (runs.Count > 0 ? runs[^1].RunId : null);
+            var fromId = parse.GetValue(from) ?? Previous(runs, toId);
+            if (toId is null || fromId is null)
+                throw new PqlInputException($"goal '{goalName}' has {runs.Count} stored run(s); diff needs two (run 'pql act' again, or pass --from and --to)");
+            var older = Load(store, fromId, goalName, "--from");
+            var newer = Load(store, toId, goalName, "--to");
+            Print(older, newer, ScoreDiff.Compare(older, newer), Math.Max(0, parse.GetValue(top)), ctx.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? Previous(IReadOnlyList<RunSummary> runs, string? toId)
+    {
+        for (var i = runs.Count - 1; i > 0; i--)
+        {
+            if (runs[i].RunId == toId)
+                return runs[i - 1].RunId;
+        }
+        return null;
+    }
+
+    private static ScoreRun Load(SqliteStateStore store, string id, string goal, string option)
+    {
+        var run = store.LoadRun(id) ?? throw new PqlInputException($"{option}: no stored run '{id}'; 'pql outbox' and the trigger log name the run ids");
+        return run.Goal == goal ? run : throw new PqlInputException($"{option}: run '{id}' scored goal '{run.Goal}', not '{goal}'");
+    }
+
+    private static void Print(ScoreRun from, ScoreRun to, IReadOnlyList<EntityChange> changes, int top, TextWriter o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine($"{to.Goal}: {from.RunId} (as of {Time(from.AsOfMs)}, model {from.ModelVersion}) -> {to.RunId} (as of {Time(to.AsOfMs)}, model {to.ModelVersion})");
+        var moved = changes.Count(c => c.TierChanged || Math.Abs(c.ScoreDelta) > 1e-9);
+        o.WriteLine($"{changes.Count} entities, {moved} changed, {changes.Count(c => c.TierChanged)} changed tier");
+        o.WriteLine("entity_id,old_score,new_score,delta,old_tier,new_tier,moved_drivers");
+        foreach (var c in changes.Take(top))
+        {
+            var drivers = string.Join("; ", c.MovedDrivers.Select(m => string.Create(inv, $"{m.Feature} {m.Delta:+0.000;-0.000}")));
+            o.WriteLine(string.Create(inv, $"{c.EntityId},{Num(c.OldScore)},{Num(c.NewScore)},{c.ScoreDelta:+0.000;-0.000;0.000},{c.OldTier},{c.NewTier},\"{drivers}\""));
+        }
+    }
+
+    private static string Num(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+}

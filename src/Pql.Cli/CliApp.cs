@@ -36,9 +36,16 @@ internal static class CliApp
     /// <summary>Every command; each lives in its own file under Commands/.</summary>
     private static IEnumerable<Command> Commands() =>
     [
+        DemoCommand.Create(),
+        TrainCommand.Create(),
+        ScoreCommand.Create(),
         ValidateCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),
+        GenerateCommand.Create(),
+        FeaturesCommand.Create(),
+        BenchFeaturesCommand.Create(),
+        BenchLearnCommand.Create(),
         DiffCommand.Create(),
         OutboxCommand.Create(),
     ];
@@ -64,7 +71,9 @@ internal static class CliApp
                     config.Error.WriteLine(ex);
                 return 2;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+#pragma warning disable CA1031 // The CLI boundary: any failure becomes one line and exit 1, the stack trace only with --verbose.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 config.Error.WriteLine($"error: {ex.Message}");
                 if (verbose)

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Pql.Cli.Terminal;
 using Pql.Core.Assessment;
+using Pql.Core.Events;
 using Pql.Core.Ingest;
+using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -84,7 +86,24 @@ internal static class AssessCommand
         var config = ConfigLoader.Load(dir);
         var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = ctx.Progress, WriteRejects = false });
         ctx.Detail(load.Report.Summary());
-        return EvidenceCollector.Collect(load.Store, config, model: null,
+        return EvidenceCollector.Collect(load.Store, config, ReadModels(config, load.Store),
             latencyMedianMs: load.Report.LatencyMedianMs, latencyP95Ms: load.Report.LatencyP95Ms);
     }
+
+    /// <summary>
+    /// Model facts from the workspace's embedded state file. No file means no model was ever trained here; a
+    /// <c>state</c> section (state kept elsewhere) leaves the facts unknown rather than guessing.
+    /// </summary>
+    private static ModelEvidence? ReadModels(WorkspaceConfig config, EventStore store)
+    {
+        if (config.Section("state") is not null)
+            return null;
+        var path = Path.Combine(config.StateDirectory, StateFileName);
+        if (!File.Exists(path))
+            return new ModelEvidence(null, HasModel: false, TracksConversion: false);
+        using var state = SqliteStateStore.OpenWorkspace(config.StateDirectory);
+        return ModelEvidenceReader.Read(state, store, config);
+    }
+
+    private const string StateFileName = "state.db";
 }

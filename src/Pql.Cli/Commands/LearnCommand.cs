@@ -108,7 +108,9 @@ internal static class LearnRunner
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         sw.Restart();
-        ScoringModel model = ModelFitter.FitGbdt(train.Features, train.Labels, options);
+        ScoringModel model = kind == "logistic"
+            ? ModelFitter.FitLogistic(train.Features, train.Labels, threads)
+            : ModelFitter.FitGbdt(train.Features, train.Labels, options);
         var trainSeconds = sw.Elapsed.TotalSeconds;
         process.Refresh();
         var cpu1 = process.TotalProcessorTime;

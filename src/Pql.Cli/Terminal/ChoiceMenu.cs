@@ -65,7 +65,7 @@ internal static class ChoiceMenu
         var sb = new StringBuilder();
         if (previousLines > 0)
             sb.Append(CultureInfo.InvariantCulture, $"{Esc}{previousLines}A");
-        var width = Math.Max(30, terminal.Width - 1);
+        var width = Math.Clamp(terminal.Width - 1, 30, 100);
         var lines = 0;
         for (var i = 0; i < choices.Count; i++)
         {

@@ -85,7 +85,7 @@ public static class AnswersFile
     private static Raw ReadYaml(string path, string text)
     {
         var r = new YamlConfigReader(path);
-        var root = YamlConfigReader.LoadRoot(path, text);
+        var root = LoadRoot(path, text);
         r.AllowOnly(root, "", SegmentKey, LevelsKey);
         var segmentNode = YamlConfigReader.Child(root, SegmentKey);
         var segment = segmentNode is null ? null : new Entry(SegmentKey, r.Scalar(root, SegmentKey, SegmentKey), (int)segmentNode.Start.Line);
@@ -105,6 +105,24 @@ public static class AnswersFile
             return new Raw(segment, null, answers);
         var levelsKeyLine = root.Children.Keys.First(k => ((YamlScalarNode)k).Value == LevelsKey).Start.Line;
         return new Raw(segment, new Entry(LevelsKey, null, (int)levelsKeyLine), answers);
+    }
+
+    /// <summary>The document's root mapping; an empty file or a root that is not a mapping says what the file needs.</summary>
+    private static YamlMappingNode LoadRoot(string path, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new ConfigException(path, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message);
+        }
+        if (stream.Documents.Count == 0)
+            throw Error(path, null, "(root)", "the file is empty; it needs 'segment' and 'levels'");
+        return stream.Documents[0].RootNode as YamlMappingNode
+               ?? throw Error(path, (int)stream.Documents[0].RootNode.Start.Line, "(root)", "expected a mapping with 'segment' and 'levels'");
     }
 
     private static Raw ReadJson(string path, string text)

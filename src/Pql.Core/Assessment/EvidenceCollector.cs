@@ -29,7 +29,7 @@ public static class EvidenceCollector
             EventCount = store.EventCount,
             DistinctEventNames = CountUsed(store.EventName, store.EventNames.Count),
             ProductsTracked = CountUsed(store.EventProduct, store.Products.Count),
-            TriggersConfigured = CountEntries(config.Section("triggers")),
+            TriggersConfigured = CountEntries((YamlNode?)config.ListSection("triggers") ?? config.Section("triggers")),
             PlaybooksConfigured = CountEntries(config.Section("playbooks")),
             TiersConfigured = config.Section("tiers") is not null,
             LatencyMedianMs = latencyMedianMs,

@@ -102,7 +102,7 @@ public static class LevelSuggester
             return new(Dimension.ProductQualifiedLeads, 1, "no trained PQL model in the workspace state");
         if (!m.TracksConversion)
             return new(Dimension.ProductQualifiedLeads, 2, "a model exists but its conversions are not tracked");
-        var reason = "a model scores accounts and its conversions are tracked";
+        var reason = "a model scores leads and its conversions are tracked";
         if (m.Lift is { } lift)
             reason += Invariant($"; top-tier lift {lift:0.0}x");
         if (m.HighTierConversionShare is { } share)

@@ -47,7 +47,7 @@ internal static class ReportText
                 ? LevelSuggester.FormatDuration(h * LevelSuggester.HourMs)
                 : "n/a"));
         }
-        rows.Add(("Events tracked", Invariant($"{e.EventCount ?? 0} events, {e.DistinctEventNames ?? 0} distinct names, {e.ProductsTracked ?? 0} product(s)")));
+        rows.Add(("Events tracked", Invariant($"{e.EventCount ?? 0:N0} events, {e.DistinctEventNames ?? 0} distinct names, {e.ProductsTracked ?? 0} product(s)")));
         rows.Add(("Triggers / playbooks", Invariant($"{e.TriggersConfigured ?? 0} / {e.PlaybooksConfigured ?? 0}{(e.TiersConfigured == true ? ", tiers configured" : "")}")));
         rows.Add(("Event latency", e.LatencyMedianMs is { } median
             ? $"median {LevelSuggester.FormatDuration(median)}" + (e.LatencyP95Ms is { } p95 ? $", p95 {LevelSuggester.FormatDuration(p95)}" : "")
@@ -69,7 +69,7 @@ internal static class ReportText
         if (m.HighTierConversionShare is { } share)
             text.Append(Invariant($", {share * 100:0.#}% of conversions from high tiers"));
         if (m.Conversions is { } n)
-            text.Append(Invariant($" ({n} conversions)"));
+            text.Append(Invariant($" ({n} conversion{(n == 1 ? "" : "s")})"));
         return text.ToString();
     }
 

@@ -14,6 +14,7 @@ namespace Pql.Core.Features;
 public sealed class FeatureEngine
 {
     private readonly EventStore _store;
+    private readonly Lock _planLock = new();
     private FeaturePlan? _accountPlan;
     private FeaturePlan? _userPlan;
 
@@ -89,8 +90,13 @@ public sealed class FeatureEngine
         return new FeatureMatrix { RowCount = rows, Columns = columns, RowEntity = ids, RowCutoff = times };
     }
 
-    private FeaturePlan Plan(EntityKind entity) =>
-        entity == EntityKind.Account
-            ? _accountPlan ??= new FeaturePlan(_store, Catalogue, EntityKind.Account)
-            : _userPlan ??= new FeaturePlan(_store, Catalogue, EntityKind.User);
+    private FeaturePlan Plan(EntityKind entity)
+    {
+        lock (_planLock)
+        {
+            return entity == EntityKind.Account
+                ? _accountPlan ??= new FeaturePlan(_store, Catalogue, EntityKind.Account)
+                : _userPlan ??= new FeaturePlan(_store, Catalogue, EntityKind.User);
+        }
+    }
 }

@@ -25,28 +25,3 @@ public enum FeatureFamilies
     Firmographics = 256,
     All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics,
 }
-
-/// <summary>Names of families as they appear in feature names (<c>family.name</c>).</summary>
-public static class FeatureFamilyNames
-{
-    public static string Of(FeatureFamilies family) => family switch
-    {
-        FeatureFamilies.Activity => "activity",
-        FeatureFamilies.Product => "product",
-        FeatureFamilies.Kind => "kind",
-        FeatureFamilies.Adoption => "adoption",
-        FeatureFamilies.Synergy => "synergy",
-        FeatureFamilies.Stickiness => "stickiness",
-        FeatureFamilies.Integration => "integration",
-        FeatureFamilies.Collaboration => "collaboration",
-        FeatureFamilies.Firmographics => "firmo",
-        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "expected a single family"),
-    };
-
-    /// <summary>Every single family, in catalogue order.</summary>
-    public static IReadOnlyList<FeatureFamilies> Each { get; } =
-    [
-        FeatureFamilies.Activity, FeatureFamilies.Product, FeatureFamilies.Kind, FeatureFamilies.Adoption, FeatureFamilies.Synergy,
-        FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics,
-    ];
-}

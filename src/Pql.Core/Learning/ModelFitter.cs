@@ -13,4 +13,14 @@ internal static class ModelFitter
         model.Threads = options.EffectiveThreads;
         return model;
     }
+
+    public static LogisticScoringModel FitLogistic(FeatureMatrix train, byte[] labels, int threads)
+    {
+        var model = Linear.LogisticTrainer.Train(train, labels, threads);
+        model.Threads = threads;
+        return model;
+    }
+
+    public static RulesScoringModel FitRules(FeatureMatrix train, IReadOnlyDictionary<string, double> weights) =>
+        RulesScoringModel.Fit(train, weights);
 }

@@ -100,6 +100,17 @@ public sealed class AnswersFileTests
         Assert.StartsWith("a.yaml key 'levels': missing; give a level from 1 to 5 for each of: data_integration", ex.Message);
     }
 
+    [Theory]
+    [InlineData("", "a.yaml key '(root)': the file is empty; it needs 'segment' and 'levels'")]
+    [InlineData("- 3\n- 2\n", "a.yaml:1 key '(root)': expected a mapping with 'segment' and 'levels'")]
+    [InlineData("segment: [pure_plg\n", "a.yaml:")]
+    public void Parse_empty_or_malformed_yaml_says_what_the_file_needs(string yaml, string expected)
+    {
+        var ex = Assert.ThrowsAny<PqlInputException>(() => AnswersFile.Parse("a.yaml", yaml));
+
+        Assert.StartsWith(expected, ex.Message);
+    }
+
     [Fact]
     public void Load_missing_file_names_it()
     {

@@ -109,6 +109,18 @@ public sealed class EvidenceCollectorTests
     }
 
     [Fact]
+    public void Collect_counts_triggers_written_as_a_list()
+    {
+        var root = YamlConfigReader.LoadRoot("pql.yaml", "triggers:\n  - name: a\n  - name: b\n");
+        var config = Config([UserActivation()]) with
+        {
+            ListSections = new Dictionary<string, YamlSequenceNode> { ["triggers"] = (YamlSequenceNode)YamlConfigReader.Child(root, "triggers")! },
+        };
+
+        Assert.Equal(2, EvidenceCollector.Collect(UserStore(), config).TriggersConfigured);
+    }
+
+    [Fact]
     public void Collect_any_goal_stands_in_for_activation_when_none_is_named_so()
     {
         var any = new GoalDefinition("first_value", EntityKind.User,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pql.Core.Features;
 
 namespace Pql.Core.Learning.Gbdt;
@@ -55,17 +56,19 @@ internal sealed class BinnedData
 
     public ReadOnlySpan<byte> Column(int f) => Bins.AsSpan(f * Rows, Rows);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BinColumn(BinCuts cuts, int f, float[] values, Span<byte> dst)
+    {
+        for (var r = 0; r < values.Length; r++)
+            dst[r] = (byte)cuts.BinOf(f, values[r]);
+    }
+
     public static BinnedData Create(FeatureMatrix m, BinCuts cuts, int threads)
     {
         var n = m.RowCount;
         var bins = new byte[(long)n * cuts.FeatureCount];
-        Parallel.For(0, cuts.FeatureCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
-        {
-            var values = m.Columns[f].Values;
-            var dst = bins.AsSpan(f * n, n);
-            for (var r = 0; r < n; r++)
-                dst[r] = (byte)cuts.BinOf(f, values[r]);
-        });
+        Parallel.For(0, cuts.FeatureCount, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            f => BinColumn(cuts, f, m.Columns[f].Values, bins.AsSpan(f * n, n)));
         var offset = new int[cuts.FeatureCount];
         var total = 0;
         for (var f = 0; f < offset.Length; f++)

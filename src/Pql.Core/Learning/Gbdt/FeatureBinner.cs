@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pql.Core.Features;
 
 namespace Pql.Core.Learning.Gbdt;
@@ -54,6 +55,7 @@ internal static class FeatureBinner
     }
 
     /// <summary>Upper bounds of the value bins of one numeric column; the last is float.MaxValue.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float[] NumericCuts(float[] values, int[]? sample, int maxValueBins)
     {
         var count = sample?.Length ?? values.Length;

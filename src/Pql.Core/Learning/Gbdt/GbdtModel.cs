@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pql.Core.Features;
 
 namespace Pql.Core.Learning.Gbdt;
@@ -49,49 +50,44 @@ internal sealed class GbdtModel
         var features = Schema.Count;
         var result = new double[n];
         var blocks = (n + Block - 1) / Block;
+        _ = Forest;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
             () => new float[Block * Math.Max(1, features)],
             (b, _, buffer) =>
             {
-                var start = b * Block;
-                var count = Math.Min(Block, n - start);
-                for (var f = 0; f < features; f++)
-                {
-                    var col = columns[f];
-                    for (var i = 0; i < count; i++)
-                        buffer[i * features + f] = col[start + i];
-                }
-                var acc = result.AsSpan(start, count);
-                acc.Fill(BaseMargin);
-                foreach (var tree in Trees)
-                {
-                    var feature = tree.Feature;
-                    var threshold = tree.Threshold;
-                    var left = tree.Left;
-                    var right = tree.Right;
-                    var flags = tree.Flags;
-                    for (var i = 0; i < count; i++)
-                    {
-                        var node = 0;
-                        var rowBase = i * features;
-                        while (left[node] >= 0)
-                        {
-                            var x = buffer[rowBase + feature[node]];
-                            bool goLeft;
-                            if (float.IsNaN(x))
-                                goLeft = (flags[node] & RegressionTree.DefaultLeftFlag) != 0;
-                            else if ((flags[node] & RegressionTree.CategoricalFlag) != 0)
-                                goLeft = x == threshold[node];
-                            else
-                                goLeft = x <= threshold[node];
-                            node = goLeft ? left[node] : right[node];
-                        }
-                        acc[i] += tree.Value[node];
-                    }
-                }
+                PredictBlock(columns, features, b * Block, Math.Min(Block, n - b * Block), buffer, result);
                 return buffer;
             },
             _ => { });
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PredictBlock(float[][] columns, int features, int start, int count, float[] buffer, double[] result)
+    {
+        for (var f = 0; f < features; f++)
+        {
+            var col = columns[f];
+            for (var i = 0; i < count; i++)
+                buffer[i * features + f] = col[start + i];
+        }
+        var acc = result.AsSpan(start, count);
+        acc.Fill(BaseMargin);
+        Span<int> at = stackalloc int[Block];
+        Forest.AddBlock(buffer.AsSpan(0, count * features), features, acc, at);
+    }
+
+    private PackedForest? _forest;
+
+    /// <summary>The packed copy of the trees used for batch prediction (built on first use, after training).</summary>
+    private PackedForest Forest
+    {
+        get
+        {
+            var forest = _forest;
+            if (forest is null || forest.TreeCount != Trees.Count)
+                _forest = forest = new PackedForest(Trees);
+            return forest;
+        }
     }
 }

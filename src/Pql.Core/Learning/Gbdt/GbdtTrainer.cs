@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pql.Core.Features;
 
 namespace Pql.Core.Learning.Gbdt;
@@ -95,10 +96,13 @@ internal static class GbdtTrainer
     internal static void Gradients(double[] margin, byte[] labels, double posWeight, float[] gh, ParallelOptions parallel)
     {
         var n = margin.Length;
-        Parallel.For(0, (n + 8191) / 8192, parallel, b =>
-        {
-            var end = Math.Min(n, (b + 1) * 8192);
-            for (var r = b * 8192; r < end; r++)
+        Parallel.For(0, (n + 8191) / 8192, parallel, b => GradientBlock(margin, labels, posWeight, gh, b * 8192, Math.Min(n, (b + 1) * 8192)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientBlock(double[] margin, byte[] labels, double posWeight, float[] gh, int start, int end)
+    {
+            for (var r = start; r < end; r++)
             {
                 var p = 1.0 / (1.0 + Math.Exp(-margin[r]));
                 var y = labels[r] != 0;
@@ -106,7 +110,6 @@ internal static class GbdtTrainer
                 gh[2 * r] = (float)(w * (p - (y ? 1.0 : 0.0)));
                 gh[2 * r + 1] = (float)(w * Math.Max(p * (1 - p), 1e-16));
             }
-        });
     }
 
     private static int SampleRows(int[] rows, int n, double fraction, Random rng)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pql.Core.Learning.Gbdt;
 
 /// <summary>The best split of one node on one feature (Feature &lt; 0 = none).</summary>
@@ -23,6 +25,7 @@ internal struct SplitInfo
 /// </summary>
 internal static class SplitFinder
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SplitInfo Best(ReadOnlySpan<double> hist, int feature, bool categorical, double g, double h,
         double lambda, double minChildWeight)
     {
@@ -59,6 +62,7 @@ internal static class SplitFinder
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Consider(ref SplitInfo best, int feature, int bin, bool categorical, bool defaultLeft,
         double gl, double hl, double g, double h, double parent, double lambda, double minChildWeight)
     {

@@ -19,6 +19,7 @@ internal sealed partial class TreeGrower
             _right[p] = r;
             _left[l] = _right[l] = _left[r] = _right[r] = -1;
         }
+        EnsureCandidates(_nodeCount);
         if (_toSplit.Count == 1)
             Partition(_toSplit[0]);
         else
@@ -51,7 +52,7 @@ internal sealed partial class TreeGrower
         if (_built.Count == 0)
             return;
         BuildHistograms();
-        EvaluateSplits();
+        ReduceSplits();
         foreach (var c in _evaluate)
         {
             if (CanSplit(c))
@@ -62,6 +63,7 @@ internal sealed partial class TreeGrower
     }
 
     /// <summary>Stable partition of a node's rows into its two children; sets their segments and sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Partition(int p)
     {
         ref var node = ref _nodes[p];
@@ -87,92 +89,144 @@ internal sealed partial class TreeGrower
         r = new Node { Begin = nl, End = node.End, Depth = node.Depth + 1, G = node.G - best.GradLeft, H = node.H - best.HessLeft, Best = SplitInfo.None };
     }
 
-    /// <summary>Builds the histograms of the nodes in _built and derives their siblings (parallel over features).</summary>
+    /// <summary>
+    /// Builds the histograms of the nodes in _built and derives their siblings, then
+    /// searches both for their best split on each feature, all in one parallel pass. Features are split into groups of about
+    /// six; a group walks each node's rows once and, per row, reads the g/h pair once and adds it to
+    /// every feature of the group. Consecutive updates thus hit different histograms, so runs of rows in one bin
+    /// (binary and categorical features) do not wait on each other. Each feature's bins still receive rows in row
+    /// order, so the sums (and the trees) do not depend on the grouping or the thread count.
+    /// </summary>
     private void BuildHistograms()
     {
-        Parallel.For(0, _data.Features, _parallel, f =>
+        var active = 0;
+        for (var f = 0; f < _data.Features; f++)
+            active += _featureMask[f] ? 1 : 0;
+        if (_activeFeatures.Length != active)
+            _activeFeatures = new int[active];
+        for (int f = 0, j = 0; f < _data.Features; f++)
         {
-            if (!_featureMask[f])
-                return;
-            var off = _data.HistOffset[f];
-            var len = 2 * _data.Cuts.BinCount[f];
+            if (_featureMask[f])
+                _activeFeatures[j++] = f;
+        }
+        // About six features per group keeps a group's histograms (6 x 256 bins x 16 bytes) inside the L1 cache;
+        // the count is rounded up to a multiple of the thread count so threads get equal shares.
+        var threads = _parallel.MaxDegreeOfParallelism;
+        var groups = Math.Max(1, Math.Min(active, (active + 5) / 6));
+        groups = Math.Min(active, (groups + threads - 1) / threads * threads);
+        Parallel.For(0, groups, _parallel, g =>
+        {
+            var a0 = (int)((long)g * active / groups);
+            var a1 = (int)((long)(g + 1) * active / groups);
+            var m = a1 - a0;
+            Span<int> colOff = stackalloc int[m];
+            Span<int> histOff = stackalloc int[m];
+            for (var j = 0; j < m; j++)
+            {
+                colOff[j] = _activeFeatures[a0 + j] * _data.Rows;
+                histOff[j] = _data.HistOffset[_activeFeatures[a0 + j]];
+            }
             for (var i = 0; i < _built.Count; i++)
             {
                 ref var node = ref _nodes[_built[i]];
                 var hist = node.Hist!;
-                Array.Clear(hist, off, len);
-                if (_identityRoot && node.Begin == 0 && node.End == _data.Rows)
-                    AccumulateAll(f, hist, off);
-                else
-                    Accumulate(f, node.Begin, node.End, hist, off);
-                if (_derived[i] >= 0)
+                for (var j = a0; j < a1; j++)
                 {
-                    var big = _nodes[_derived[i]].Hist!;
-                    for (var j = off; j < off + len; j++)
-                        big[j] -= hist[j];
+                    var f = _activeFeatures[j];
+                    Array.Clear(hist, _data.HistOffset[f], 2 * _data.Cuts.BinCount[f]);
+                }
+                var identity = _identityRoot && node.Begin == 0 && node.End == _data.Rows;
+                if (identity)
+                    AccumulateDense(colOff, histOff, node.Begin, node.End, hist);
+                else
+                    AccumulateRows(colOff, histOff, node.Begin, node.End, hist);
+                var derived = _derived[i];
+                for (var j = a0; j < a1; j++)
+                {
+                    var f = _activeFeatures[j];
+                    EvaluateFeature(_built[i], f);
+                    if (derived < 0)
+                        continue;
+                    var big = _nodes[derived].Hist!;
+                    var off = _data.HistOffset[f];
+                    var len = 2 * _data.Cuts.BinCount[f];
+                    for (var k = off; k < off + len; k++)
+                        big[k] -= hist[k];
+                    EvaluateFeature(derived, f);
                 }
             }
         });
     }
 
-    private void Accumulate(int f, int begin, int end, double[] hist, int off)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AccumulateDense(ReadOnlySpan<int> colOff, ReadOnlySpan<int> histOff, int begin, int end, double[] hist)
     {
-        ref var bins = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data.Bins), f * _data.Rows);
+        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins);
         ref var gh = ref MemoryMarshal.GetArrayDataReference(_gh);
-        ref var h = ref At(hist, off);
+        ref var h = ref MemoryMarshal.GetArrayDataReference(hist);
+        ref var cols = ref MemoryMarshal.GetReference(colOff);
+        ref var offs = ref MemoryMarshal.GetReference(histOff);
+        var m = colOff.Length;
+        for (var r = begin; r < end; r++)
+        {
+            double g = Unsafe.Add(ref gh, 2 * r);
+            double hh = Unsafe.Add(ref gh, 2 * r + 1);
+            for (var j = 0; j < m; j++)
+            {
+                var slot = Unsafe.Add(ref offs, j) + 2 * Unsafe.Add(ref bins, Unsafe.Add(ref cols, j) + r);
+                Unsafe.Add(ref h, slot) += g;
+                Unsafe.Add(ref h, slot + 1) += hh;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AccumulateRows(ReadOnlySpan<int> colOff, ReadOnlySpan<int> histOff, int begin, int end, double[] hist)
+    {
+        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins);
+        ref var gh = ref MemoryMarshal.GetArrayDataReference(_gh);
         ref var rows = ref MemoryMarshal.GetArrayDataReference(_rows);
+        ref var h = ref MemoryMarshal.GetArrayDataReference(hist);
+        ref var cols = ref MemoryMarshal.GetReference(colOff);
+        ref var offs = ref MemoryMarshal.GetReference(histOff);
+        var m = colOff.Length;
         for (var k = begin; k < end; k++)
         {
             var r = Unsafe.Add(ref rows, k);
-            var slot = 2 * Unsafe.Add(ref bins, r);
-            Unsafe.Add(ref h, slot) += Unsafe.Add(ref gh, 2 * r);
-            Unsafe.Add(ref h, slot + 1) += Unsafe.Add(ref gh, 2 * r + 1);
+            double g = Unsafe.Add(ref gh, 2 * r);
+            double hh = Unsafe.Add(ref gh, 2 * r + 1);
+            for (var j = 0; j < m; j++)
+            {
+                var slot = Unsafe.Add(ref offs, j) + 2 * Unsafe.Add(ref bins, Unsafe.Add(ref cols, j) + r);
+                Unsafe.Add(ref h, slot) += g;
+                Unsafe.Add(ref h, slot + 1) += hh;
+            }
         }
     }
 
-    private void AccumulateAll(int f, double[] hist, int off)
+    /// <summary>Searches one node's histogram of one feature (called inside the feature group's task).</summary>
+    private void EvaluateFeature(int node, int f)
     {
-        ref var bins = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data.Bins), f * _data.Rows);
-        ref var gh = ref MemoryMarshal.GetArrayDataReference(_gh);
-        ref var h = ref At(hist, off);
-        var n = _data.Rows;
-        for (var r = 0; r < n; r++)
-        {
-            var slot = 2 * Unsafe.Add(ref bins, r);
-            Unsafe.Add(ref h, slot) += Unsafe.Add(ref gh, 2 * r);
-            Unsafe.Add(ref h, slot + 1) += Unsafe.Add(ref gh, 2 * r + 1);
-        }
+        ref var n = ref _nodes[node];
+        _featureBest[node * _data.Features + f] = n.H >= 2 * _options.MinChildWeight
+            ? SplitFinder.Best(n.Hist.AsSpan(_data.HistOffset[f], 2 * _data.Cuts.BinCount[f]), f, _data.Cuts.IsCategorical[f],
+                n.G, n.H, _options.Lambda, _options.MinChildWeight)
+            : SplitInfo.None;
     }
 
-    /// <summary>Best split per node in _evaluate: per-feature search in parallel, then a fixed-order reduction.</summary>
-    private void EvaluateSplits()
+    /// <summary>Best split per node in _evaluate: a fixed-order reduction over the active features' candidates.</summary>
+    private void ReduceSplits()
     {
         var features = _data.Features;
-        var need = _evaluate.Count * features;
-        if (_featureBest.Length < need)
-            _featureBest = new SplitInfo[need];
-        Parallel.For(0, features, _parallel, f =>
-        {
-            var off = _data.HistOffset[f];
-            var len = 2 * _data.Cuts.BinCount[f];
-            var cat = _data.Cuts.IsCategorical[f];
-            for (var i = 0; i < _evaluate.Count; i++)
-            {
-                ref var node = ref _nodes[_evaluate[i]];
-                _featureBest[i * features + f] = _featureMask[f] && node.H >= 2 * _options.MinChildWeight
-                    ? SplitFinder.Best(node.Hist.AsSpan(off, len), f, cat, node.G, node.H, _options.Lambda, _options.MinChildWeight)
-                    : SplitInfo.None;
-            }
-        });
-        for (var i = 0; i < _evaluate.Count; i++)
+        foreach (var node in _evaluate)
         {
             var best = SplitInfo.None;
-            for (var f = 0; f < features; f++)
+            foreach (var f in _activeFeatures)
             {
-                if (_featureBest[i * features + f].Gain > best.Gain)
-                    best = _featureBest[i * features + f];
+                if (_featureBest[node * features + f].Gain > best.Gain)
+                    best = _featureBest[node * features + f];
             }
-            _nodes[_evaluate[i]].Best = best;
+            _nodes[node].Best = best;
         }
     }
 
@@ -210,3 +264,4 @@ internal sealed partial class TreeGrower
         return tree;
     }
 }
+

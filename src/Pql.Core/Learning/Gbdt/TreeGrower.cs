@@ -32,6 +32,7 @@ internal sealed partial class TreeGrower
     private readonly List<int> _derived = [];
     private readonly List<int> _evaluate = [];
     private SplitInfo[] _featureBest = [];
+    private int[] _activeFeatures = [];
     private bool[] _featureMask = [];
     private float[] _gh = [];
     private int _nodeCount;
@@ -55,7 +56,8 @@ internal sealed partial class TreeGrower
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads };
         _rows = new int[data.Rows];
         _scratch = new int[data.Rows];
-        var depthLeaves = options.MaxDepth >= 20 ? 1 << 20 : 1 << options.MaxDepth;
+        // Leaves per tree are bounded by 2^depth, the row count and 65,536 (deeper trees are not useful here).
+        var depthLeaves = options.MaxDepth >= 16 ? 1 << 16 : 1 << options.MaxDepth;
         _maxLeaves = Math.Max(1, Math.Min(options.MaxLeaves > 0 ? Math.Min(options.MaxLeaves, depthLeaves) : depthLeaves, data.Rows));
         var maxNodes = 2 * _maxLeaves - 1;
         _nodes = new Node[maxNodes];
@@ -65,6 +67,7 @@ internal sealed partial class TreeGrower
         _right = new int[maxNodes];
         _flags = new byte[maxNodes];
         _value = new double[maxNodes];
+
         _cover = new double[maxNodes];
     }
 
@@ -86,11 +89,12 @@ internal sealed partial class TreeGrower
         _derived.Clear();
         _built.Add(0);
         _derived.Add(-1);
-        BuildHistograms();
-        SumRoot();
+        SumRoot(count);
+        EnsureCandidates(1);
         _evaluate.Clear();
         _evaluate.Add(0);
-        EvaluateSplits();
+        BuildHistograms();
+        ReduceSplits();
         _frontier.Clear();
         if (CanSplit(0))
             _frontier.Add(0);
@@ -148,16 +152,20 @@ internal sealed partial class TreeGrower
         _nodes[node].Best.Feature >= 0 && _nodes[node].Best.Gain > Math.Max(_options.MinSplitGain, 1e-6)
         && _nodes[node].Depth < _options.MaxDepth;
 
-    private void SumRoot()
+    private void EnsureCandidates(int nodes)
     {
-        // Any feature's histogram sums to the node totals; use the first one in bin order for determinism.
-        var hist = _nodes[0].Hist!;
-        var len = 2 * _data.Cuts.BinCount[0];
+        if (_featureBest.Length < nodes * _data.Features)
+            _featureBest = new SplitInfo[Math.Max(nodes, Math.Min(_nodes.Length, 2 * nodes)) * _data.Features];
+    }
+
+    private void SumRoot(int count)
+    {
         double g = 0, h = 0;
-        for (var i = 0; i < len; i += 2)
+        for (var k = 0; k < count; k++)
         {
-            g += hist[i];
-            h += hist[i + 1];
+            var r = _rows[k];
+            g += _gh[2 * r];
+            h += _gh[2 * r + 1];
         }
         _nodes[0].G = g;
         _nodes[0].H = h;

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json;
+using Pql.Core.Events;
+using Pql.Core.Features;
+using Pql.Core.Ingest;
+using Pql.Core.Labels;
+using Pql.Core.Learning;
+using Pql.Core.Learning.Artifacts;
+using Pql.Core.State;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Scoring;
+
+/// <summary>
+/// Trains one goal: cutoffs before <c>as-of - horizon</c> -> eligible entities and labels -> point-in-time features
+/// -> GBDT, logistic (and rules) fitted on the earlier cutoffs, calibrated and compared on the latest
+/// -> a versioned model artifact with its card, registered in the state store.
+/// </summary>
+public static class GoalTrainer
+{
+    public static GoalTrainingReport Train(WorkspaceConfig config, LoadResult load, GoalDefinition goal, IStateStore? state, TrainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(goal);
+        ArgumentNullException.ThrowIfNull(options);
+        var store = load.Store;
+        var asOf = options.AsOfMs ?? store.MaxTime;
+        var cutoffs = CutoffPlan.Build(asOf, goal.HorizonMs, config.Training, store.MinTime);
+        if (cutoffs.Length < 2)
+            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
+                $"goal '{goal.Name}': not enough history to train: events run {Timestamps.Format(store.MinTime)} to {Timestamps.Format(asOf)}, and training needs two cutoffs, each followed by a full {Duration.Format(goal.HorizonMs)} horizon"));
+
+        options.Progress?.Invoke($"{goal.Name}: labelling {cutoffs.Length} cutoffs");
+        var (entities, cuts, labels) = new GoalLabeler(store, goal).Rows(cutoffs);
+        var validCutoff = cutoffs[^1];
+        var trainRows = new List<int>();
+        var validRows = new List<int>();
+        for (var i = 0; i < cuts.Length; i++)
+            (cuts[i] == validCutoff ? validRows : trainRows).Add(i);
+        var trainY = Pick(labels, trainRows);
+        var validY = Pick(labels, validRows);
+        var trainPos = Count(trainY);
+        var validPos = Count(validY);
+        if (trainPos == 0 || trainPos == trainY.Length || validPos == 0 || validPos == validY.Length)
+            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
+                $"goal '{goal.Name}': a model needs achievers and non-achievers in both windows; training has {trainPos:N0} of {trainY.Length:N0}, validation {validPos:N0} of {validY.Length:N0}. Check the goal's definition, or lengthen training.cutoffs / the data window"));
+
+        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
+        var featureConfig = FeatureConfig.Parse(config);
+        var matrix = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
+        var train = matrix.SelectRows(trainRows.ToArray());
+        var valid = matrix.SelectRows(validRows.ToArray());
+
+        options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, validating on {valid.RowCount:N0}");
+        var names = matrix.Columns.Select(c => c.Name).ToArray();
+        var request = new TrainingRequest
+        {
+            Seed = config.Training.Seed,
+            Threads = options.Threads,
+            PinnedModel = config.Training.Model,
+            RuleWeights = RuleWeights.Parse(config, goal.Name, names),
+            // Workspace histories are small (hundreds to thousands of positives): stop adding trees once the
+            // validation window's loss stops improving, instead of overfitting 200 trees.
+            GbdtOptions = new GbdtOptions { EarlyStoppingRounds = 20 },
+        };
+        var result = ModelTrainer.Train(train, trainY, valid, validY, request);
+
+        BaselineComparison? baseline = null;
+        if (options.CompareWithActivityOnly)
+        {
+            options.Progress?.Invoke($"{goal.Name}: activity-only baseline");
+            var activity = new FeatureEngine(store, featureConfig, config, FeatureFamilies.Activity).Build(goal.Entity, entities, cuts);
+            var baseResult = ModelTrainer.Train(activity.SelectRows(trainRows.ToArray()), trainY, activity.SelectRows(validRows.ToArray()), validY,
+                request with { PinnedModel = "gbdt", RuleWeights = null });
+            var full = result.Candidates.First(c => c.Kind == "gbdt").Metrics;
+            var basic = baseResult.Candidates.First(c => c.Kind == "gbdt").Metrics;
+            baseline = new BaselineComparison("gbdt", full.RocAuc, full.PrAuc, basic.RocAuc, basic.PrAuc);
+        }
+
+        var created = options.Time.GetUtcNow();
+        var dataHash = DataHash(train, trainY);
+        var version = string.Create(CultureInfo.InvariantCulture, $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}");
+        var artifact = ModelArtifact.Create(result, valid);
+        var meta = artifact.Metadata;
+        meta["goal"] = goal.Name;
+        meta["goal_kind"] = goal.Kind;
+        meta["goal_definition"] = Describe(goal);
+        meta["entity"] = goal.Entity.ToString().ToLowerInvariant();
+        meta["horizon"] = Duration.Format(goal.HorizonMs);
+        meta["version"] = version;
+        meta["created"] = Timestamps.Format(created.ToUnixTimeMilliseconds());
+        meta["as_of"] = Timestamps.Format(asOf);
+        meta["data_window"] = $"{Timestamps.Format(store.MinTime)} .. {Timestamps.Format(asOf)}";
+        meta["cutoffs"] = string.Join(",", cutoffs.Select(Timestamps.Format));
+        meta["validation_cutoff"] = Timestamps.Format(validCutoff);
+        meta["train_rows"] = train.RowCount.ToString(CultureInfo.InvariantCulture);
+        meta["valid_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
+        meta["train_base_rate"] = ((double)trainPos / trainY.Length).ToString("0.####", CultureInfo.InvariantCulture);
+        meta["valid_base_rate"] = ((double)validPos / validY.Length).ToString("0.####", CultureInfo.InvariantCulture);
+        meta["data_hash"] = dataHash;
+        meta["snapshot_id"] = $"{goal.Name}@{Timestamps.Format(asOf)}#{dataHash[..12]}";
+        meta["events_loaded"] = load.Report.Loaded.ToString(CultureInfo.InvariantCulture);
+        meta["rows_rejected"] = load.Report.Rejected.ToString(CultureInfo.InvariantCulture);
+        if (baseline is not null)
+        {
+            meta["activity_only_roc_auc"] = baseline.ActivityRocAuc.ToString("0.####", CultureInfo.InvariantCulture);
+            meta["activity_only_pr_auc"] = baseline.ActivityPrAuc.ToString("0.####", CultureInfo.InvariantCulture);
+        }
+
+        var folder = Path.Combine(config.StateDirectory, "models", goal.Name);
+        Directory.CreateDirectory(folder);
+        var artifactPath = Path.Combine(folder, version + ".json");
+        var cardPath = Path.Combine(folder, version + ".md");
+        artifact.Save(artifactPath);
+        File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
+        var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
+        state?.RegisterModel(new ModelRecord(goal.Name, version, result.Best.Kind, artifactPath, metrics, created.ToUnixTimeMilliseconds()));
+        return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
+            valid.RowCount, validPos, matrix.ColumnCount, baseline);
+    }
+
+    /// <summary>The goal's definition in words, for the model card.</summary>
+    public static string Describe(GoalDefinition goal)
+    {
+        var entity = goal.Entity == EntityKind.Account ? "account" : "user";
+        var horizon = Duration.Format(goal.HorizonMs);
+        return goal.Condition switch
+        {
+            EventCondition e when e.Where.Count > 0 => $"{entity} has a '{e.Event}' event where {string.Join(" and ", e.Where.Select(w => $"{w.Key} = {w.Value}"))} within {horizon}",
+            EventCondition e => $"{entity} has a '{e.Event}' event within {horizon}",
+            InactiveCondition i => $"{entity} goes {Duration.Format(i.PeriodMs)} without any event, within {horizon}",
+            CountCondition c => $"{entity} reaches {(c.RequireAll ? "all" : "any")} of: {string.Join(", ", c.Terms.Select(t => $"{t.AtLeast}x '{t.Event}'"))} within {horizon}",
+            AttributeCondition a => $"{entity}'s '{a.Column}' timestamp falls within {horizon}",
+            _ => goal.Kind,
+        };
+    }
+
+    private static byte[] Pick(byte[] labels, List<int> rows)
+    {
+        var y = new byte[rows.Count];
+        for (var i = 0; i < y.Length; i++)
+            y[i] = labels[rows[i]];
+        return y;
+    }
+
+    private static int Count(byte[] y)
+    {
+        var n = 0;
+        foreach (var v in y)
+            n += v;
+        return n;
+    }
+
+    /// <summary>A fingerprint of the training matrix and labels (FNV-1a over the raw bits): same data, same hash.</summary>
+    private static string DataHash(FeatureMatrix m, byte[] y)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in m.Columns)
+        {
+            foreach (var ch in c.Name)
+                h = (h ^ ch) * 1099511628211UL;
+            foreach (var v in c.Values)
+                h = (h ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211UL;
+        }
+        foreach (var v in y)
+            h = (h ^ v) * 1099511628211UL;
+        return h.ToString("x16", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Pql.Core.Scoring;
+
+/// <summary>Options of <see cref="GoalTrainer.Train"/>.</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Point in time training may see; default the latest event.</summary>
+    public long? AsOfMs { get; init; }
+
+    /// <summary>Worker threads (0 = all processors).</summary>
+    public int Threads { get; init; }
+
+    public Action<string>? Progress { get; init; }
+
+    /// <summary>Also fit on activity features alone and report what the multi-product families add.</summary>
+    public bool CompareWithActivityOnly { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>Validation metrics of the full feature set against activity features alone (same learner, same rows).</summary>
+public sealed record BaselineComparison(string Kind, double FullRocAuc, double FullPrAuc, double ActivityRocAuc, double ActivityPrAuc);
+
+/// <summary>What training one goal produced.</summary>
+public sealed record GoalTrainingReport(
+    string Goal,
+    string Version,
+    string ArtifactPath,
+    string CardPath,
+    Learning.TrainingResult Result,
+    IReadOnlyList<long> Cutoffs,
+    int TrainRows,
+    int TrainPositives,
+    int ValidRows,
+    int ValidPositives,
+    int FeatureCount,
+    BaselineComparison? Baseline);

@@ -10,13 +10,6 @@ internal static class StateJson
     {
         var array = new JsonArray();
         foreach (var d in drivers)
-            array.Add(new JsonObject
-            {
-                ["feature"] = d.Feature,
-                // A missing feature value (NaN) is stored as null: JSON has no NaN.
-                ["value"] = double.IsFinite(d.Value) ? d.Value : null,
-                ["contribution"] = d.Contribution,
-            });
             array.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = Finite(d.Value), ["contribution"] = Finite(d.Contribution) });
         return array.ToJsonString();
     }
@@ -25,7 +18,6 @@ internal static class StateJson
     {
         var list = new List<Driver>();
         foreach (var node in JsonNode.Parse(json)!.AsArray())
-            list.Add(new Driver((string)node!["feature"]!, node["value"] is { } v ? (double)v : double.NaN, (double)node["contribution"]!));
             list.Add(new Driver((string)node!["feature"]!, (double?)node["value"] ?? double.NaN, (double?)node["contribution"] ?? double.NaN));
         return list;
     }

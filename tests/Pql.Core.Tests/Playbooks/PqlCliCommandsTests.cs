@@ -37,7 +37,7 @@ public sealed class PqlCliCommandsTests : IDisposable
         var (exit, output) = Run("diff", "--workspace", _dir, "--goal", "conversion");
 
         Assert.Equal(0, exit);
-        Assert.Contains("2 entities, 1 changed, 1 changed tier", output);
+        Assert.Contains("2 entities, 1 changed, 1 changed tier, 0 newly scored, 0 no longer scored", output);
         Assert.Contains("acme,0.400,0.700,+0.300,assisted,high_touch,\"activity.events_7d +0.250; adoption.products_adopted +0.020\"", output);
     }
 

@@ -27,7 +27,7 @@ public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext 
             var line = string.Join(',', p.Id, Field(p.Goal), Field(p.EntityId), Field(p.Tier), p.Score.ToString("0.####", CultureInfo.InvariantCulture),
                 Field(p.Owner ?? ""), Field(p.Channel ?? ""), Field(p.Message));
             var text = File.Exists(path) ? line + "\n" : Header + "\n" + line + "\n";
-            File.AppendAllText(path, text, Encoding.UTF8);
+            File.AppendAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             return Task.FromResult(DeliveryResult.Ok($"{Name}: row appended to {Path.GetFileName(path)}"));
         }
         catch (IOException ex)

@@ -44,8 +44,12 @@ internal static class CliApp
         AssessCommand.Create(),
         GenerateCommand.Create(),
         FeaturesCommand.Create(),
-        BenchFeaturesCommand.Create(),
-        BenchLearnCommand.Create(),
+        new Command("bench", "Benchmarks that print the issue's figures, side by side with the reference peer where one exists.\n" +
+            "Example: pql bench features --events 10000000 | pql bench learn --sizes 100k")
+        {
+            BenchFeaturesCommand.Create(),
+            BenchLearnCommand.Create(),
+        },
         DiffCommand.Create(),
         OutboxCommand.Create(),
         ActCommand.Create(),

@@ -15,4 +15,20 @@ public sealed class CliTests
         Assert.Single(lines);
         Assert.Contains("/nonexistent/ws", lines[0]);
     }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("score")]
+    [InlineData("demo")]
+    [InlineData("validate")]
+    [InlineData("bench")]
+    public void Help_of_every_command_has_an_example(string command)
+    {
+        var output = new StringWriter();
+
+        var code = Pql.Cli.CliApp.Run([command, "--help"], output, new StringWriter());
+
+        Assert.Equal(0, code);
+        Assert.Contains("Example: pql " + command, output.ToString());
+    }
 }

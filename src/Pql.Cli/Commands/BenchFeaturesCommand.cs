@@ -13,6 +13,7 @@ namespace Pql.Cli.Commands;
 internal static class BenchFeaturesCommand
 {
     private const string PeerScript = "../shared/peers/pandas_features.py";
+    /// <summary>The <c>features</c> subcommand of <c>pql bench</c>.</summary>
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events in the synthetic world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
@@ -42,7 +43,7 @@ internal static class BenchFeaturesCommand
             Run(options, ctx);
             return 0;
         });
-        return new Command("bench", "Benchmarks.\nExample: pql bench features --events 10000000") { features };
+        return features;
     }
 
     private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, FeatureFamilies Families, bool Peer);

@@ -12,6 +12,7 @@ internal static class BenchLearnCommand
 {
     private const string Python = "/usr/bin/python3";
 
+    /// <summary>The <c>learn</c> subcommand of <c>pql bench</c>.</summary>
     public static Command Create()
     {
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated sizes: 100k, 1m (default 100k).", DefaultValueFactory = _ => "100k" };
@@ -49,7 +50,7 @@ internal static class BenchLearnCommand
                 ctx.Out.WriteLine(row);
             return 0;
         });
-        return new Command("bench", "Benchmarks against reference tools.\nExample: pql bench learn --sizes 100k") { learn };
+        return learn;
     }
 
     private static string Row(string size, string who, double train, double predict, double auc, double prAuc, int testRows) =>

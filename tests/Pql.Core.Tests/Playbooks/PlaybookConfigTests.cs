@@ -40,7 +40,7 @@ public sealed class PlaybookConfigTests : IDisposable
 
     [Theory]
     [InlineData("kind: salesforce", "kind: salesforse", "unknown connector kind 'salesforse'")]
-    [InlineData("action: task", "action: post", "a salesforce connector does 'task' or 'update_score', not 'post'")]
+    [InlineData("action: task", "action: post", "a salesforce connector does 'task' or 'update_score' or 'task_and_score', not 'post'")]
     [InlineData("{{attributes.plan}}", "{{plan}}", "unknown placeholder '{{plan}}'")]
     [InlineData("playbook: handoff", "playbook: handof", "unknown playbook 'handof'")]
     [InlineData("token: \"${SF_TOKEN}\"", "token: \"${SF_TOKEN}\", timeout_seconds: soon", "'soon' is not a positive number of seconds")]

@@ -18,18 +18,17 @@ public sealed class EventStoreBuilder
     private readonly AttributeBuilder _userAttrs = new();
     private readonly Dictionary<string, (List<int> Events, List<int> Codes, StringPool Values)> _props = new(StringComparer.Ordinal);
 
-    private int[] _evAccount = new int[1024];
-    private int[] _evUser = new int[1024];
-    private long[] _evTime = new long[1024];
-    private int[] _evName = new int[1024];
-    private int[] _evProduct = new int[1024];
-    private int _count;
+    private readonly ChunkedColumn<int> _evAccount = new();
+    private readonly ChunkedColumn<int> _evUser = new();
+    private readonly ChunkedColumn<long> _evTime = new();
+    private readonly ChunkedColumn<int> _evName = new();
+    private readonly ChunkedColumn<int> _evProduct = new();
 
     public StringPool AccountIds => _accountIds;
     public StringPool UserIds => _userIds;
     public StringPool EventNames => _eventNames;
     public StringPool Products => _products;
-    public int EventCount => _count;
+    public int EventCount => _evTime.Count;
 
     /// <summary>Adds an account (or returns the existing code). Attributes are name/raw-text pairs.</summary>
     public int AddAccount(string id, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
@@ -80,21 +79,12 @@ public sealed class EventStoreBuilder
     /// <summary>Adds one event; returns its load-order index (for attaching properties).</summary>
     public int AddEvent(int account, int user, long time, int eventName, int product)
     {
-        if (_count == _evTime.Length)
-        {
-            var n = _count * 2;
-            Array.Resize(ref _evAccount, n);
-            Array.Resize(ref _evUser, n);
-            Array.Resize(ref _evTime, n);
-            Array.Resize(ref _evName, n);
-            Array.Resize(ref _evProduct, n);
-        }
-        _evAccount[_count] = account;
-        _evUser[_count] = user;
-        _evTime[_count] = time;
-        _evName[_count] = eventName;
-        _evProduct[_count] = product;
-        return _count++;
+        _evAccount.Add(account);
+        _evUser.Add(user);
+        _evTime.Add(time);
+        _evName.Add(eventName);
+        _evProduct.Add(product);
+        return _evTime.Count - 1;
     }
 
     /// <summary>Convenience for tests: adds an event by names.</summary>
@@ -121,7 +111,7 @@ public sealed class EventStoreBuilder
 
     public EventStore Build()
     {
-        var n = _count;
+        var n = _evTime.Count;
         var accountCount = _accountCreated.Count;
         // Sort key: account, then time, then load order (stable). Counting sort by account, then sort each range by time.
         var offsets = new int[accountCount + 1];

@@ -15,8 +15,8 @@ internal sealed class EventFileLoader(
     private const int SlotTime = 0, SlotEvent = 1, SlotUser = 2, SlotAccount = 3, SlotProduct = 4, SlotEventId = 5,
         SlotProperties = 6, SlotReceived = 7, SlotLookup = 8, SlotUserCreated = 9, FirstExtraSlot = 10;
 
-    private readonly EventIdSet _eventIds = new();
-    private readonly Dictionary<string, int> _productOfEvent = [];
+    private EventIdSet _eventIds = new();
+    private int[] _productOfEvent = [];
     private readonly List<long> _latencies = [];
     private long _implicitUsers;
 
@@ -42,6 +42,7 @@ internal sealed class EventFileLoader(
 
     public void Finish()
     {
+        _eventIds = new EventIdSet(); // hundreds of MB on large loads: free them before the store is sorted
         report.ImplicitUsers = _implicitUsers;
         if (_latencies.Count > 0)
         {
@@ -247,13 +248,21 @@ internal sealed class EventFileLoader(
         builder.LowerAccountCreated(builder.UserAccount(user), t);
     }
 
+    /// <summary>The product of an event name from the products map, cached by event code (-2 = not looked up yet).</summary>
     private int ProductOf(int eventCode)
     {
-        var name = builder.EventNames[eventCode];
-        if (_productOfEvent.TryGetValue(name, out var p))
-            return p;
-        p = config.ProductOfEvent.TryGetValue(name, out var product) ? builder.Products.GetOrAdd(product) : -1;
-        _productOfEvent[name] = p;
+        if (eventCode >= _productOfEvent.Length)
+        {
+            var old = _productOfEvent.Length;
+            Array.Resize(ref _productOfEvent, Math.Max(eventCode + 1, old * 2));
+            Array.Fill(_productOfEvent, -2, old, _productOfEvent.Length - old);
+        }
+        var p = _productOfEvent[eventCode];
+        if (p == -2)
+        {
+            p = config.ProductOfEvent.TryGetValue(builder.EventNames[eventCode], out var product) ? builder.Products.GetOrAdd(product) : -1;
+            _productOfEvent[eventCode] = p;
+        }
         return p;
     }
 

@@ -5,15 +5,57 @@ namespace Pql.Core.Ingest;
 
 /// <summary>
 /// Remembers event ids by a 128-bit hash instead of the strings, so deduplicating tens of millions of
-/// events costs 16 bytes each. Two independent 64-bit lanes make an accidental collision negligible
-/// (about n^2 / 2^129).
+/// events costs about 16-32 bytes each. Two independent 64-bit lanes make an accidental collision negligible
+/// (about n^2 / 2^129). Open addressing with linear probing: one array, no per-entry objects.
 /// </summary>
 internal sealed class EventIdSet
 {
-    private readonly HashSet<UInt128> _seen = [];
+    private UInt128[] _slots = new UInt128[1 << 16];
+    private int _count;
+
+    public int Count => _count;
 
     /// <summary>True when the id was new.</summary>
-    public bool Add(ReadOnlySpan<char> id) => _seen.Add(Hash(id));
+    public bool Add(ReadOnlySpan<char> id)
+    {
+        var h = Hash(id);
+        if (h == UInt128.Zero)
+            h = UInt128.One; // zero marks an empty slot
+        if (_count * 2 >= _slots.Length)
+            Grow();
+        return Insert(_slots, h);
+    }
+
+    private bool Insert(UInt128[] slots, UInt128 h)
+    {
+        var mask = slots.Length - 1;
+        var i = (int)(ulong)h & mask;
+        while (true)
+        {
+            var s = slots[i];
+            if (s == UInt128.Zero)
+            {
+                slots[i] = h;
+                _count++;
+                return true;
+            }
+            if (s == h)
+                return false;
+            i = (i + 1) & mask;
+        }
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new UInt128[old.Length * 2];
+        _count = 0;
+        foreach (var h in old)
+        {
+            if (h != UInt128.Zero)
+                Insert(_slots, h);
+        }
+    }
 
     internal static UInt128 Hash(ReadOnlySpan<char> id)
     {

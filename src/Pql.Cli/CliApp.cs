@@ -39,6 +39,7 @@ internal static class CliApp
         DemoCommand.Create(),
         TrainCommand.Create(),
         ScoreCommand.Create(),
+        ExplainCommand.Create(),
         ValidateCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pql.Core.Demo;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
@@ -17,18 +18,20 @@ internal static class BenchFeaturesCommand
     public static Command Create()
     {
         var events = new Option<long>("--events") { Description = "Events in the synthetic world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
-        var accounts = new Option<int?>("--accounts") { Description = "Accounts (default: events / 250)." };
+        var accounts = new Option<int?>("--accounts") { Description = "Accounts of the generated world (default: events / 136, the generator's mean)." };
         var cutoffs = new Option<int>("--cutoffs") { Description = "Cutoffs, 30 days apart, ending at the last event (default 6).", DefaultValueFactory = _ => 6 };
-        var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a synthetic in-memory world." };
+        var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a generated one." };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Build a synthetic store in memory instead of loading files (no load time, no peer)." };
         var threads = new Option<int>("--threads") { Description = "Threads for the feature build (default: all cores).", DefaultValueFactory = _ => -1 };
         var families = new Option<string>("--families") { Description = "Feature families to build, comma-separated (default all).", DefaultValueFactory = _ => "all" };
         var peer = new Option<bool>("--peer") { Description = "Run the pandas peer on the same events file and cutoffs (workspace only; default true).", DefaultValueFactory = _ => true };
         var features = new Command("features",
-            "Time the load and the full feature matrix (all families, every account at each cutoff); with a workspace, also run the\n" +
-            "pandas peer (../shared/peers/pandas_features.py) on the same file and cutoffs and print the ratio.\n" +
+            "Time the load and the full feature matrix (all families, every account at each cutoff) on a world written by\n" +
+            "pql generate (kept in the temp folder and reused), then run the pandas peer (../shared/peers/pandas_features.py)\n" +
+            "on the same file and cutoffs and print the ratio.\n" +
             "Example: pql bench features --events 10000000 --cutoffs 6")
         {
-            events, accounts, cutoffs, workspace, threads, families, peer,
+            events, accounts, cutoffs, workspace, synthetic, threads, families, peer,
         };
         CliApp.SetHandler(features, (parse, ctx) =>
         {
@@ -38,12 +41,31 @@ internal static class BenchFeaturesCommand
                 throw new PqlInputException("--events: use at least 1,000 events");
             if (cuts is < 1 or > 50)
                 throw new PqlInputException("--cutoffs: between 1 and 50");
-            var options = new BenchRun(n, parse.GetValue(accounts) ?? (int)Math.Max(1, n / 250), cuts, parse.GetValue(workspace), parse.GetValue(threads),
-                FeatureFamilyNames.Parse(parse.GetValue(families)!), parse.GetValue(peer));
+            var accountCount = parse.GetValue(accounts) ?? (int)Math.Max(1, n / 136);
+            var dir = parse.GetValue(workspace);
+            if (dir is null && !parse.GetValue(synthetic))
+                dir = EnsureWorld(accountCount, ctx);
+            var options = new BenchRun(n, accountCount, cuts, dir, parse.GetValue(threads), FeatureFamilyNames.Parse(parse.GetValue(families)!), parse.GetValue(peer));
             Run(options, ctx);
             return 0;
         });
         return features;
+    }
+
+    /// <summary>The generated world for this many accounts in the temp folder, written once and reused.</summary>
+    private static string EnsureWorld(int accounts, CliContext ctx)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pql-bench-world-{accounts}"));
+        if (File.Exists(Path.Combine(dir, ConfigLoader.FileName)))
+        {
+            ctx.Out.WriteLine($"world: reusing {dir}");
+            return dir;
+        }
+        ctx.Progress($"generating {accounts:N0} accounts into {dir}");
+        var clock = Stopwatch.StartNew();
+        var world = WorldGenerator.Generate(new WorldOptions { Accounts = accounts, OutputDirectory = dir });
+        ctx.Out.WriteLine(Inv($"world: generated {world.EventRows:N0} event rows for {world.Accounts:N0} accounts into {dir} in {clock.Elapsed.TotalSeconds:F1} s"));
+        return dir;
     }
 
     private sealed record BenchRun(long Events, int Accounts, int Cutoffs, string? Workspace, int Threads, FeatureFamilies Families, bool Peer);
@@ -75,11 +97,14 @@ internal static class BenchFeaturesCommand
 
         var cutoffs = Cutoffs(store.MaxTime, run.Cutoffs);
         var (entities, times) = Rows(store, cutoffs);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         var engine = new FeatureEngine(store, featureConfig, config, run.Families) { MaxDegreeOfParallelism = run.Threads };
         var matrix = engine.Build(EntityKind.Account, entities, times);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {(run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant())}) in {featureSeconds:F2} s ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var families = run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant();
+        ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {families}) in {featureSeconds:F2} s wall, {cpuSeconds:F2} s CPU ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
         using (var process = Process.GetCurrentProcess())
         {
             process.Refresh();

@@ -152,4 +152,30 @@ public sealed partial class FeatureEngineTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.Build(EntityKind.Account, [store.AccountCount], [T]));
     }
+
+    [Fact]
+    public void Build_follows_configured_event_kinds_and_windows()
+    {
+        // mention_added is declared collaboration; windows 14 and 28 days replace 7/30/90.
+        var config = FeatureConfig.Default with
+        {
+            ExplicitKinds = new Dictionary<string, Pql.Core.Features.EventKind> { ["mention_added"] = Pql.Core.Features.EventKind.Collaboration },
+            WindowDays = [14, 28],
+        };
+        var store = new TestLog()
+            .Account("a1", T - 90 * Day).User("u1", "a1", T - 90 * Day)
+            .Add("a1", "u1", T - 20 * Day, "mention_added", "docs")
+            .Add("a1", "u1", T - 10 * Day, "doc_created", "docs")
+            .Build();
+
+        var m = new FeatureEngine(store, config, null).Build(EntityKind.Account, [0], [T]);
+
+        Assert.Equal(1f, m.Value("kind.collaboration.events_28d"));
+        Assert.Equal(0f, m.Value("kind.collaboration.events_14d"));
+        Assert.Equal(1f, m.Value("activity.events_14d"));
+        Assert.Equal(2f, m.Value("activity.events_28d"));
+        Assert.Equal(-1, m.IndexOf("activity.events_7d"));
+        // Rate per day in 14 days (1/14) over the rate in 28 days (2/28) = 1.
+        Assert.Equal(1f, m.Value("activity.trend_14d_vs_28d"));
+    }
 }

@@ -45,6 +45,8 @@ internal static class OutboxCommand
 
     internal static DispatchReport Dispatch(WorkspaceConfig config, IStateStore store, CliContext ctx, TimeSpan maxWait)
     {
+        using var held = DispatchLock.TryAcquire(config.StateDirectory)
+            ?? throw new InvalidOperationException("another dispatcher is delivering this workspace's outbox; wait for it, then run 'pql outbox --dispatch'");
         var playbooks = PlaybookConfig.Parse(config);
         var secrets = new SecretResolver();
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };

@@ -18,7 +18,7 @@ public static class ConnectorKinds
         new("marketo", ["push_score"], ["base_url", "client_id", "client_secret"],
             ["identity_url", "lookup_field", "lookup_attribute", "score_field", "tier_field", "timeout_seconds"]),
         new("eloqua", ["update_contact"], ["site", "user", "password", "score_field_id"],
-            ["base_url", "login_url", "contact_attribute", "email_attribute", "tier_field_id", "timeout_seconds"]),
+            ["base_url", "login_url", "contact_attribute", "tier_field_id", "timeout_seconds"]),
         new("webhook", ["post"], ["url", "secret"], ["signature_header", "timeout_seconds"]),
         new("csv", ["export"], ["path"], []),
     ];

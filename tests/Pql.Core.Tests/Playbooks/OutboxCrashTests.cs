@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Pql.Core.State;
 using Pql.Core.Tests.Playbooks.Fakes;
+using Xunit.Abstractions;
 
 namespace Pql.Core.Tests.Playbooks;
 
@@ -7,7 +9,7 @@ namespace Pql.Core.Tests.Playbooks;
 /// Acceptance: a dispatcher process killed with SIGKILL at random points while delivering thousands of actions loses none,
 /// and the receiver never applies an idempotency key twice; resends are bounded by one in-flight action per kill.
 /// </summary>
-public sealed class OutboxCrashTests : IDisposable
+public sealed class OutboxCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Actions = 2500;
     private const string Secret = "whsec-crash-test-7f3a";
@@ -44,6 +46,7 @@ public sealed class OutboxCrashTests : IDisposable
         string[] args = ["outbox", "--workspace", _dir, "--dispatch", "--limit", "0"];
         var random = new Random(20261122);
         var kills = 0;
+        var clock = Stopwatch.StartNew();
 
         while (kills < 6 && _fake.Applied.Count < Actions * 9 / 10)
         {
@@ -72,6 +75,7 @@ public sealed class OutboxCrashTests : IDisposable
             Assert.Equal(0, last.ExitCode);
         }
 
+        output.WriteLine($"{Actions} actions, {kills} SIGKILLs, {_fake.Replays} resent after a kill, {clock.Elapsed.TotalSeconds:0.0} s");
         using var check = SqliteStateStore.OpenWorkspace(Path.Combine(_dir, ".pql"));
         Assert.Equal(Actions, check.OutboxCounts()[OutboxStatus.Delivered]);
         Assert.True(kills >= 3, $"only {kills} kill(s) landed mid-delivery");

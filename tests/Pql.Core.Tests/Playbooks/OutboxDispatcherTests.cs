@@ -134,4 +134,18 @@ public sealed class OutboxDispatcherTests : IDisposable
         Assert.Equal(2, report.Delivered);
         Assert.Equal(2, _store.OutboxCounts()[OutboxStatus.Delivered]);
     }
+
+    [Fact]
+    public void DispatchLock_is_exclusive_until_released()
+    {
+        using (var first = DispatchLock.TryAcquire(_dir))
+        {
+            Assert.NotNull(first);
+            Assert.Null(DispatchLock.TryAcquire(_dir));
+        }
+
+        using var again = DispatchLock.TryAcquire(_dir);
+
+        Assert.NotNull(again);
+    }
 }

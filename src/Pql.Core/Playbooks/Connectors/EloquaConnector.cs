@@ -6,8 +6,9 @@ namespace Pql.Core.Playbooks.Connectors;
 
 /// <summary>
 /// Oracle Eloqua REST 1.0 with Basic auth <c>base64("Site\User:Password")</c>. The pod's base URL is discovered once with
-/// <c>GET {login}/id</c> (urls.base) unless <c>base_url</c> is set; then <c>PUT {base}/api/REST/1.0/data/contact/{id}</c>
-/// with the score (and tier) as <c>fieldValues</c>. A PUT of the same values is idempotent.
+/// <c>GET {login}/id</c> (urls.base) unless <c>base_url</c> is set. A contact PUT replaces the record (omitted fields may be
+/// blanked), so the contact is read (<c>GET .../data/contact/{id}?depth=complete</c>) and put back whole
+/// (<c>PUT {base}/api/REST/1.0/data/contact/{id}</c>) with the score (and tier) <c>fieldValues</c> set. Idempotent.
 /// </summary>
 public sealed class EloquaConnector(ConnectorConfig config, ConnectorContext context) : HttpConnector(config, context)
 {
@@ -29,17 +30,38 @@ public sealed class EloquaConnector(ConnectorConfig config, ConnectorContext con
         }
         var contactAttribute = Setting("contact_attribute", p, "eloqua_contact_id")!;
         var contact = p.Attribute(contactAttribute) ?? throw new RejectedException($"entity {p.EntityId} has no '{contactAttribute}' attribute (the Eloqua contact id)");
-        var fields = new JsonArray(new JsonObject { ["type"] = "FieldValue", ["id"] = RequireSetting("score_field_id", p), ["value"] = p.ScoreText });
-        if (Setting("tier_field_id", p) is { } tierField)
-            fields.Add(new JsonObject { ["type"] = "FieldValue", ["id"] = tierField, ["value"] = p.Tier });
-        var body = new JsonObject { ["type"] = "Contact", ["id"] = contact };
-        if (p.Attribute(Setting("email_attribute", p, "email")!) is { } email)
-            body["emailAddress"] = email;
+        var contactUrl = $"{baseUrl.TrimEnd('/')}/api/REST/1.0/data/contact/{Uri.EscapeDataString(contact)}";
+
+        // A PUT replaces the contact: read it in full first and send it back with only our fields changed,
+        // so no other field is blanked.
+        using var read = new HttpRequestMessage(HttpMethod.Get, contactUrl + "?depth=complete");
+        read.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential);
+        var current = await SendRequestAsync(read, cancellationToken).ConfigureAwait(false);
+        if ((int)current.Status != 200)
+            return Classify(current, "contact read");
+        var body = JsonNode.Parse(current.Body) as JsonObject ?? throw new System.Text.Json.JsonException("the contact is not a JSON object");
+        var fields = body["fieldValues"] as JsonArray ?? [];
         body["fieldValues"] = fields;
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{baseUrl.TrimEnd('/')}/api/REST/1.0/data/contact/{Uri.EscapeDataString(contact)}");
+        SetField(fields, RequireSetting("score_field_id", p), p.ScoreText);
+        if (Setting("tier_field_id", p) is { } tierField)
+            SetField(fields, tierField, p.Tier);
+        using var request = new HttpRequestMessage(HttpMethod.Put, contactUrl);
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential);
         request.Content = Json(body.ToJsonString());
         var answer = await SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
         return Classify(answer, "contact update");
+    }
+
+    private static void SetField(JsonArray fields, string id, string value)
+    {
+        foreach (var f in fields)
+        {
+            if (f is JsonObject o && (string?)o["id"] == id)
+            {
+                o["value"] = value;
+                return;
+            }
+        }
+        fields.Add(new JsonObject { ["type"] = "FieldValue", ["id"] = id, ["value"] = value });
     }
 }

@@ -28,8 +28,13 @@ public sealed class EloquaWebhookCsvConnectorTests : IDisposable
 
         Assert.Equal(DeliveryOutcome.Delivered, result.Outcome);
         Assert.Empty(_eloqua.Problems);
-        Assert.Equal("0.82", (string?)_eloqua.Contacts["321"]["fieldValues"]![0]!["value"]);
-        Assert.Equal(["/id", "/api/REST/1.0/data/contact/321"], _eloqua.Server.Received.Select(r => r.Path));
+        var contact = _eloqua.Contacts["321"];
+        var values = contact["fieldValues"]!.AsArray().ToDictionary(f => (string)f!["id"]!, f => (string?)f!["value"]);
+        Assert.Equal("0.82", values["100279"]);
+        Assert.Equal("keep me", values["200"]);
+        Assert.Equal("Ada", (string?)contact["firstName"]);
+        Assert.Equal(["GET /id", "GET /api/REST/1.0/data/contact/321", "PUT /api/REST/1.0/data/contact/321"],
+            _eloqua.Server.Received.Select(r => $"{r.Method} {r.Path}"));
     }
 
     [Fact]

@@ -19,13 +19,33 @@ internal sealed class EloquaFake(string site, string user, string password) : Fa
         if (r.Method == "GET" && r.Path == "/id")
             return new FakeResponse(200, new JsonObject { ["site"] = new JsonObject { ["id"] = 42, ["name"] = site }, ["user"] = new JsonObject { ["id"] = 7, ["username"] = user }, ["urls"] = new JsonObject { ["base"] = BaseUrl, ["apis"] = new JsonObject() } }.ToJsonString());
         const string prefix = "/api/REST/1.0/data/contact/";
-        if (r.Method != "PUT" || !r.Path.StartsWith(prefix, StringComparison.Ordinal))
+        if (!r.Path.StartsWith(prefix, StringComparison.Ordinal))
             return Problem(404, $"{r.Method} {r.Path}", "");
         var id = r.Path[prefix.Length..];
+        var stored = Contacts.GetOrAdd(id, key => new JsonObject
+        {
+            ["type"] = "Contact", ["id"] = key, ["emailAddress"] = $"c{key}@acme.test", ["firstName"] = "Ada",
+            ["fieldValues"] = new JsonArray(new JsonObject { ["type"] = "FieldValue", ["id"] = "200", ["value"] = "keep me" }),
+        });
+        if (r.Method == "GET")
+            return r.QueryValue("depth") == "complete" ? new FakeResponse(200, stored.ToJsonString()) : Problem(400, "depth", "");
+        if (r.Method != "PUT")
+            return Problem(405, r.Method, "");
         var body = ParseBody(r) as JsonObject;
         if (!JsonContentType(r) || body is null || (string?)body["id"] != id || body["fieldValues"] is not JsonArray fields
             || fields.Any(f => (string?)f?["type"] != "FieldValue" || f["id"] is null || f["value"] is null))
             return Problem(400, "contact body", """[{"type":"ObjectValidationError","property":"fieldValues","requirement":{"type":"FieldValue"}}]""");
+        // A PUT replaces the record: a field the caller left out would be blanked, which the fake reports.
+        foreach (var (name, _) in stored)
+        {
+            if (!body.ContainsKey(name))
+                Problem(200, $"PUT would blank {name}", "");
+        }
+        foreach (var old in (JsonArray)stored["fieldValues"]!)
+        {
+            if (!fields.Any(f => (string?)f!["id"] == (string?)old!["id"]))
+                Problem(200, $"PUT would blank field {(string?)old!["id"]}", "");
+        }
         Contacts[id] = body;
         return new FakeResponse(200, body.ToJsonString());
     }

@@ -16,32 +16,16 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
             var createdCol = source.Column("created_at");
             using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes);
             RowReaders.Require(reader, path, [(0, idCol), (1, createdCol)]);
-            var attrSlotStart = 2;
             while (reader.Read())
             {
-                stats.Read++;
-                if (reader.RowError is { } rowError)
-                {
-                    rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                if (!TryRead(reader, stats, source, idCol, createdCol, createdSlot: 1, out var id, out var created))
                     continue;
-                }
-                var id = reader.Get(0).Trim();
-                if (id.IsEmpty)
-                {
-                    rejects.Add(stats, reader.Line, idCol, "is empty", id);
-                    continue;
-                }
-                if (!TimestampParser.TryParse(reader.Get(1), source.TimestampFormat, out var created))
-                {
-                    rejects.Add(stats, reader.Line, createdCol, TimestampParser.Expectation(source.TimestampFormat), reader.Get(1));
-                    continue;
-                }
                 if (builder.FindAccount(id) >= 0)
                 {
                     stats.Duplicates++;
                     continue;
                 }
-                builder.AddAccount(id.ToString(), created, RowReaders.Attributes(reader, attributes, attrSlotStart));
+                builder.AddAccount(id.ToString(), created, RowReaders.Attributes(reader, attributes, 2));
                 stats.Loaded++;
             }
         }
@@ -60,27 +44,12 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
             RowReaders.Require(reader, path, [(0, idCol), (1, accountCol), (2, createdCol)]);
             while (reader.Read())
             {
-                stats.Read++;
-                if (reader.RowError is { } rowError)
-                {
-                    rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                if (!TryRead(reader, stats, source, idCol, createdCol, createdSlot: 2, out var id, out var created))
                     continue;
-                }
-                var id = reader.Get(0).Trim();
                 var accountId = reader.Get(1).Trim();
-                if (id.IsEmpty)
-                {
-                    rejects.Add(stats, reader.Line, idCol, "is empty", id);
-                    continue;
-                }
                 if (accountId.IsEmpty)
                 {
                     rejects.Add(stats, reader.Line, accountCol, "is empty", accountId);
-                    continue;
-                }
-                if (!TimestampParser.TryParse(reader.Get(2), source.TimestampFormat, out var created))
-                {
-                    rejects.Add(stats, reader.Line, createdCol, TimestampParser.Expectation(source.TimestampFormat), reader.Get(2));
                     continue;
                 }
                 var account = builder.FindAccount(accountId);
@@ -106,5 +75,30 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
                 stats.Loaded++;
             }
         }
+    }
+
+    /// <summary>Counts the row and checks what every entity row needs (fields, a non-empty id in slot 0, a creation time); rejects it otherwise.</summary>
+    private bool TryRead(RowReader reader, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
+        out ReadOnlySpan<char> id, out long created)
+    {
+        stats.Read++;
+        id = reader.Get(0).Trim();
+        created = 0;
+        if (reader.RowError is { } rowError)
+        {
+            rejects.Add(stats, reader.Line, "(row)", rowError, default);
+            return false;
+        }
+        if (id.IsEmpty)
+        {
+            rejects.Add(stats, reader.Line, idCol, "is empty", id);
+            return false;
+        }
+        if (!TimestampParser.TryParse(reader.Get(createdSlot), source.TimestampFormat, out created))
+        {
+            rejects.Add(stats, reader.Line, createdCol, TimestampParser.Expectation(source.TimestampFormat), reader.Get(createdSlot));
+            return false;
+        }
+        return true;
     }
 }

@@ -232,4 +232,23 @@ public sealed class WorkspaceLoaderTests : IDisposable
         Assert.Equal(report.Read, report.Loaded + report.Duplicates + report.Rejected);
         Assert.True(store.Properties.ContainsKey("upgrade_flag"));
     }
+
+    [Fact]
+    public void Load_entity_rows_with_empty_ids_bad_dates_or_unknown_accounts_are_rejected()
+    {
+        _ws.File("accounts.csv", "account_id,created_at\nacme,2026-01-01\n,2026-01-01\nbeta,01/05/2026\nacme,2026-02-01\n");
+        _ws.File("users.csv", "user_id,account_id,created_at\nu1,acme,2026-01-01\nu2,nowhere,2026-01-01\nu3,,2026-01-01\n");
+        _ws.File("events.csv", "timestamp,event,user_id\n" + string.Concat(Enumerable.Repeat("2026-02-01,doc_created,u1\n", 200)));
+
+        var (store, report) = WorkspaceLoader.Load(_ws.Config(Yaml));
+
+        var accounts = report.Files.Single(f => f.Table == "accounts");
+        Assert.Equal((4, 1, 1, 2), (accounts.Read, accounts.Loaded, accounts.Duplicates, accounts.Rejected));
+        var users = report.Files.Single(f => f.Table == "users");
+        Assert.Equal((3, 1, 0, 2), (users.Read, users.Loaded, users.Duplicates, users.Rejected));
+        Assert.Contains("account_id: is not in the accounts file", report.RejectsByReason.Keys);
+        Assert.Contains("account_id: is empty", report.RejectsByReason.Keys);
+        Assert.Contains("created_at: is not ISO 8601 (e.g. 2026-03-01T12:00:00Z)", report.RejectsByReason.Keys);
+        Assert.Equal(1, store.AccountCount);
+    }
 }

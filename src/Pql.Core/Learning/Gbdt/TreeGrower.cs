@@ -33,6 +33,11 @@ internal sealed partial class TreeGrower
     private readonly List<int> _evaluate = [];
     private SplitInfo[] _featureBest = [];
     private int[] _activeFeatures = [];
+    private int[] _activeOffsets = [];
+    private int[] _chunkNode = new int[64];
+    private int[] _chunkIndex = new int[64];
+    private double[][] _chunkHist = new double[64][];
+    private int _chunkCount;
     private bool[] _featureMask = [];
     private float[] _gh = [];
     private int _nodeCount;

@@ -64,8 +64,32 @@ internal sealed class BinnedData
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinColumn(BinCuts cuts, int f, float[] values, Span<byte> dst)
     {
+        if (cuts.IsCategorical[f])
+        {
+            for (var r = 0; r < values.Length; r++)
+                dst[r] = (byte)cuts.BinOf(f, values[r]);
+            return;
+        }
+        // Branch-free binary search over the upper bounds padded to 256 with float.MaxValue: after the loop, lo is
+        // the number of bounds below x, so bin = lo + 1 (the same bin BinOf gives).
+        var upper = cuts.Upper[f];
+        Span<float> padded = stackalloc float[256];
+        padded.Fill(float.MaxValue);
+        upper.CopyTo(padded);
+        var last = upper.Length - 1;
         for (var r = 0; r < values.Length; r++)
-            dst[r] = (byte)cuts.BinOf(f, values[r]);
+        {
+            var x = values[r];
+            if (float.IsNaN(x))
+            {
+                dst[r] = 0;
+                continue;
+            }
+            var lo = 0;
+            for (var step = 128; step > 0; step >>= 1)
+                lo += padded[lo + step - 1] < x ? step : 0;
+            dst[r] = (byte)(Math.Min(lo, last) + 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -19,7 +19,7 @@ internal sealed partial class TreeGrower
             _left[l] = _right[l] = _left[r] = _right[r] = -1;
         }
         EnsureCandidates(_nodeCount);
-        if (_toSplit.Count == 1 || _data.Rows < ParallelRows)
+        if (_toSplit.Count == 1 || _data.Rows < ParallelGradientRows)
         {
             foreach (var p in _toSplit)
                 Partition(p);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Pql.Core.Learning;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -34,18 +33,18 @@ internal static class BenchLearnCommand
                 var (train, test) = EnsureData(peers, size, ctx);
                 ctx.Progress($"{size}: training ours");
                 var load0 = LoadAverage();
-                var ours = LearnRunner.Run(train, test, "converted", "lead_id", "gbdt", new GbdtOptions { Threads = n }, ctx.Progress);
+                var ours = RunOurs(train, test, n);
                 ctx.Progress($"{size}: training XGBoost");
                 var xgb = RunXgboost(peers, train, test, n);
                 var load1 = LoadAverage();
-                rows.Add(Row(size, "pql gbdt", ours.TrainSeconds, ours.PredictSeconds, ours.Metrics.RocAuc, ours.Metrics.PrAuc, ours.TestRows));
-                rows.Add(Row(size, "xgboost hist", xgb.TrainSeconds, xgb.PredictSeconds, xgb.RocAuc, xgb.PrAuc, ours.TestRows));
+                rows.Add(Row(size, "pql gbdt", ours, ours.TestRows));
+                rows.Add(Row(size, "xgboost hist", xgb, ours.TestRows));
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {size} | ratio pql/xgb | {ours.TrainSeconds / xgb.TrainSeconds:F2}x | {ours.PredictSeconds / xgb.PredictSeconds:F2}x | {ours.Metrics.RocAuc - xgb.RocAuc:+0.0000;-0.0000} | {ours.Metrics.PrAuc - xgb.PrAuc:+0.0000;-0.0000} | {xgb.PredictSeconds / ours.PredictSeconds:F2}x | load {load0:F1} -> {load1:F1} |"));
+                    $"| {size} | ratio pql/xgb | {ours.TrainSeconds / xgb.TrainSeconds:F2}x | {ours.PredictSeconds / xgb.PredictSeconds:F2}x | {ours.RocAuc - xgb.RocAuc:+0.0000;-0.0000} | {ours.PrAuc - xgb.PrAuc:+0.0000;-0.0000} | {xgb.PredictSeconds / ours.PredictSeconds:F2}x | {ours.TrainCpuSeconds / xgb.TrainCpuSeconds:F2}x | load {load0:F1} -> {load1:F1} |"));
             }
             ctx.Out.WriteLine($"threads {n}; same trees (200), depth (6), learning rate (0.1), bins (256) on both sides");
-            ctx.Out.WriteLine("| size | learner | train s | predict s | ROC AUC | PR AUC | predict rows/s | note |");
-            ctx.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|---|");
+            ctx.Out.WriteLine("| size | learner | train s | predict s | ROC AUC | PR AUC | predict rows/s | train CPU s | note |");
+            ctx.Out.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
             foreach (var row in rows)
                 ctx.Out.WriteLine(row);
             return 0;
@@ -53,9 +52,34 @@ internal static class BenchLearnCommand
         return learn;
     }
 
-    private static string Row(string size, string who, double train, double predict, double auc, double prAuc, int testRows) =>
+    private static string Row(string size, string who, SideResult r, int testRows) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"| {size} | {who} | {train:F3} | {predict:F4} | {auc:F4} | {prAuc:F4} | {testRows / predict:F0} | |");
+            $"| {size} | {who} | {r.TrainSeconds:F3} | {r.PredictSeconds:F4} | {r.RocAuc:F4} | {r.PrAuc:F4} | {testRows / r.PredictSeconds:F0} | {r.TrainCpuSeconds:F2} | |");
+
+    /// <summary>
+    /// Runs <c>pql learn</c> in a child process, as the peer runs in its own, with the .NET thread pool's idle
+    /// spinning off (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0): the counterpart of XGBoost's OMP_WAIT_POLICY=PASSIVE.
+    /// </summary>
+    private static SideResult RunOurs(string train, string test, int threads)
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the running pql executable");
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            args.Add(typeof(BenchLearnCommand).Assembly.Location);
+        args.AddRange(["learn", "--train", train, "--test", test, "--label", "converted", "--id", "lead_id", "--threads", threads.ToString(CultureInfo.InvariantCulture)]);
+        var output = Run(host, [.. args], new Dictionary<string, string> { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" });
+        foreach (var line in output.Split('\n'))
+        {
+            if (!line.StartsWith('{'))
+                continue;
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            return new SideResult(root.GetProperty("train_seconds").GetDouble(), root.GetProperty("predict_seconds").GetDouble(),
+                root.GetProperty("roc_auc").GetDouble(), root.GetProperty("pr_auc").GetDouble(), root.GetProperty("train_cpu_seconds").GetDouble())
+            { TestRows = root.GetProperty("test_rows").GetInt32() };
+        }
+        throw new InvalidOperationException($"pql learn printed no result:\n{output}");
+    }
 
     private static string FindPeers(string start)
     {
@@ -82,15 +106,18 @@ internal static class BenchLearnCommand
         if (!File.Exists(train) || !File.Exists(test))
         {
             ctx.Progress($"generating {train} and {test}");
-            Run(Python, [Path.Combine(peers, "make_bench_data.py"), "--rows", rows.ToString(CultureInfo.InvariantCulture), "--features", "50",
+            _ = Run(Python, [Path.Combine(peers, "make_bench_data.py"), "--rows", rows.ToString(CultureInfo.InvariantCulture), "--features", "50",
                 "--seed", "42", "--out", stem + ".csv", "--train-out", train, "--test-out", test, "--test-frac", "0.2"], null);
         }
         return (train, test);
     }
 
-    private sealed record PeerResult(double TrainSeconds, double PredictSeconds, double RocAuc, double PrAuc);
+    private sealed record SideResult(double TrainSeconds, double PredictSeconds, double RocAuc, double PrAuc, double TrainCpuSeconds)
+    {
+        public int TestRows { get; init; }
+    }
 
-    private static PeerResult RunXgboost(string peers, string train, string test, int threads)
+    private static SideResult RunXgboost(string peers, string train, string test, int threads)
     {
         var output = Run(Python, [Path.Combine(peers, "gbdt_peer.py"), "--train", train, "--test", test, "--label", "converted",
             "--id", "lead_id", "--models", "xgb", "--threads", threads.ToString(CultureInfo.InvariantCulture)],
@@ -102,8 +129,8 @@ internal static class BenchLearnCommand
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
             if (root.TryGetProperty("model", out var m) && m.GetString() == "xgb")
-                return new PeerResult(root.GetProperty("train_s").GetDouble(), root.GetProperty("predict_s").GetDouble(),
-                    root.GetProperty("roc_auc").GetDouble(), root.GetProperty("pr_auc").GetDouble());
+                return new SideResult(root.GetProperty("train_s").GetDouble(), root.GetProperty("predict_s").GetDouble(),
+                    root.GetProperty("roc_auc").GetDouble(), root.GetProperty("pr_auc").GetDouble(), root.GetProperty("train_cpu_s").GetDouble());
         }
         throw new InvalidOperationException($"the XGBoost peer printed no result:\n{output}");
     }
@@ -123,7 +150,7 @@ internal static class BenchLearnCommand
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(args[0])} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
+            throw new InvalidOperationException($"{string.Join(' ', args.Take(2))} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
         return stdout;
     }
 

@@ -48,18 +48,12 @@ internal static class BinaryMetricsMath
     /// <summary>Row indices by descending score; equal scores keep row order (stable).</summary>
     public static int[] DescendingOrder(ReadOnlySpan<double> p)
     {
-        var order = new int[p.Length];
-        var keys = new double[p.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            keys[i] = -p[i];
-        }
-        // Sort by (key, index): stable by construction since the index breaks ties.
+        // Sort by (−score, row): the row index breaks ties, so equal scores keep row order.
         var packed = new (double Key, int Index)[p.Length];
         for (var i = 0; i < packed.Length; i++)
-            packed[i] = (keys[i], i);
+            packed[i] = (-p[i], i);
         Array.Sort(packed);
+        var order = new int[p.Length];
         for (var i = 0; i < packed.Length; i++)
             order[i] = packed[i].Index;
         return order;

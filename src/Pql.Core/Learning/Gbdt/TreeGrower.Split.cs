@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Pql.Core.Learning.Gbdt;
 
@@ -20,7 +19,7 @@ internal sealed partial class TreeGrower
             _left[l] = _right[l] = _left[r] = _right[r] = -1;
         }
         EnsureCandidates(_nodeCount);
-        if (_toSplit.Count == 1 || _data.Rows < ParallelRows)
+        if (_toSplit.Count == 1 || _data.Rows < ParallelGradientRows)
         {
             foreach (var p in _toSplit)
                 Partition(p);
@@ -92,121 +91,6 @@ internal sealed partial class TreeGrower
         ref var r = ref _nodes[_right[p]];
         l = new Node { Begin = node.Begin, End = nl, Depth = node.Depth + 1, G = best.GradLeft, H = best.HessLeft, Best = SplitInfo.None };
         r = new Node { Begin = nl, End = node.End, Depth = node.Depth + 1, G = node.G - best.GradLeft, H = node.H - best.HessLeft, Best = SplitInfo.None };
-    }
-
-    /// <summary>
-    /// Builds the histograms of the nodes in _built and derives their siblings, then
-    /// searches both for their best split on each feature, all in one parallel pass. Features are split into groups of about
-    /// six; a group walks each node's rows once and, per row, reads the g/h pair once and adds it to
-    /// every feature of the group. Consecutive updates thus hit different histograms, so runs of rows in one bin
-    /// (binary and categorical features) do not wait on each other. Each feature's bins still receive rows in row
-    /// order, so the sums (and the trees) do not depend on the grouping or the thread count.
-    /// </summary>
-    private void BuildHistograms()
-    {
-        var active = 0;
-        for (var f = 0; f < _data.Features; f++)
-            active += _featureMask[f] ? 1 : 0;
-        if (_activeFeatures.Length != active)
-            _activeFeatures = new int[active];
-        for (int f = 0, j = 0; f < _data.Features; f++)
-        {
-            if (_featureMask[f])
-                _activeFeatures[j++] = f;
-        }
-        // About six features per group keeps a group's histograms (6 x 256 bins x 16 bytes) inside the L1 cache;
-        // the count is rounded up to a multiple of the thread count so threads get equal shares.
-        var threads = _parallel.MaxDegreeOfParallelism;
-        var groups = Math.Max(1, Math.Min(active, (active + 5) / 6));
-        groups = Math.Min(active, (groups + threads - 1) / threads * threads);
-        Parallel.For(0, groups, _parallel, g =>
-        {
-            var a0 = (int)((long)g * active / groups);
-            var a1 = (int)((long)(g + 1) * active / groups);
-            var m = a1 - a0;
-            Span<int> colOff = stackalloc int[m];
-            Span<int> histOff = stackalloc int[m];
-            for (var j = 0; j < m; j++)
-            {
-                colOff[j] = _activeFeatures[a0 + j] * _data.Rows;
-                histOff[j] = _data.HistOffset[_activeFeatures[a0 + j]];
-            }
-            for (var i = 0; i < _built.Count; i++)
-            {
-                ref var node = ref _nodes[_built[i]];
-                var hist = node.Hist!;
-                for (var j = a0; j < a1; j++)
-                {
-                    var f = _activeFeatures[j];
-                    Array.Clear(hist, _data.HistOffset[f], 2 * _data.Cuts.BinCount[f]);
-                }
-                var identity = _identityRoot && node.Begin == 0 && node.End == _data.Rows;
-                if (identity)
-                    AccumulateDense(colOff, histOff, node.Begin, node.End, hist);
-                else
-                    AccumulateRows(colOff, histOff, node.Begin, node.End, hist);
-                var derived = _derived[i];
-                for (var j = a0; j < a1; j++)
-                {
-                    var f = _activeFeatures[j];
-                    EvaluateFeature(_built[i], f);
-                    if (derived < 0)
-                        continue;
-                    var big = _nodes[derived].Hist!;
-                    var off = _data.HistOffset[f];
-                    var len = 2 * _data.Cuts.BinCount[f];
-                    for (var k = off; k < off + len; k++)
-                        big[k] -= hist[k];
-                    EvaluateFeature(derived, f);
-                }
-            }
-        });
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulateDense(ReadOnlySpan<int> colOff, ReadOnlySpan<int> histOff, int begin, int end, double[] hist)
-    {
-        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins);
-        ref var gh = ref MemoryMarshal.GetArrayDataReference(_gh);
-        ref var h = ref MemoryMarshal.GetArrayDataReference(hist);
-        ref var cols = ref MemoryMarshal.GetReference(colOff);
-        ref var offs = ref MemoryMarshal.GetReference(histOff);
-        var m = colOff.Length;
-        for (var r = begin; r < end; r++)
-        {
-            double g = Unsafe.Add(ref gh, 2 * r);
-            double hh = Unsafe.Add(ref gh, 2 * r + 1);
-            for (var j = 0; j < m; j++)
-            {
-                var slot = Unsafe.Add(ref offs, j) + 2 * Unsafe.Add(ref bins, Unsafe.Add(ref cols, j) + r);
-                Unsafe.Add(ref h, slot) += g;
-                Unsafe.Add(ref h, slot + 1) += hh;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AccumulateRows(ReadOnlySpan<int> colOff, ReadOnlySpan<int> histOff, int begin, int end, double[] hist)
-    {
-        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins);
-        ref var gh = ref MemoryMarshal.GetArrayDataReference(_gh);
-        ref var rows = ref MemoryMarshal.GetArrayDataReference(_rows);
-        ref var h = ref MemoryMarshal.GetArrayDataReference(hist);
-        ref var cols = ref MemoryMarshal.GetReference(colOff);
-        ref var offs = ref MemoryMarshal.GetReference(histOff);
-        var m = colOff.Length;
-        for (var k = begin; k < end; k++)
-        {
-            var r = Unsafe.Add(ref rows, k);
-            double g = Unsafe.Add(ref gh, 2 * r);
-            double hh = Unsafe.Add(ref gh, 2 * r + 1);
-            for (var j = 0; j < m; j++)
-            {
-                var slot = Unsafe.Add(ref offs, j) + 2 * Unsafe.Add(ref bins, Unsafe.Add(ref cols, j) + r);
-                Unsafe.Add(ref h, slot) += g;
-                Unsafe.Add(ref h, slot + 1) += hh;
-            }
-        }
     }
 
     /// <summary>Searches one node's histogram of one feature (called inside the feature group's task).</summary>

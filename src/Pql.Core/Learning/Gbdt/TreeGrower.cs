@@ -33,6 +33,11 @@ internal sealed partial class TreeGrower
     private readonly List<int> _evaluate = [];
     private SplitInfo[] _featureBest = [];
     private int[] _activeFeatures = [];
+    private int[] _activeOffsets = [];
+    private int[] _chunkNode = new int[64];
+    private int[] _chunkIndex = new int[64];
+    private double[][] _chunkHist = new double[64][];
+    private int _chunkCount;
     private bool[] _featureMask = [];
     private float[] _gh = [];
     private int _nodeCount;
@@ -141,7 +146,7 @@ internal sealed partial class TreeGrower
     /// </summary>
     public void AddLeafValues(RegressionTree tree, double[] margin, byte[] labels, double posWeight, float[] gh)
     {
-        if (_data.Rows < ParallelRows)
+        if (_data.Rows < ParallelGradientRows)
         {
             for (var i = 0; i < _nodeCount; i++)
                 AddLeaf(tree, i, margin, labels, posWeight, gh);
@@ -154,6 +159,9 @@ internal sealed partial class TreeGrower
 
     /// <summary>Below this many rows, simple passes run on one thread: a parallel region costs more than it saves.</summary>
     private const int ParallelRows = 262_144;
+
+    /// <summary>The leaf pass also recomputes gradients (an exp per row), which pays for a parallel region sooner.</summary>
+    private const int ParallelGradientRows = 32_768;
 
     private void AddLeaf(RegressionTree tree, int node, double[] margin, byte[] labels, double posWeight, float[] gh)
     {

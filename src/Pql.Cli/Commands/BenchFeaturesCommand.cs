@@ -14,6 +14,7 @@ namespace Pql.Cli.Commands;
 internal static class BenchFeaturesCommand
 {
     private const string PeerScript = "../shared/peers/pandas_features.py";
+
     /// <summary>The <c>features</c> subcommand of <c>pql bench</c>.</summary>
     public static Command Create()
     {

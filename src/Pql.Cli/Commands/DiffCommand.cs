@@ -60,8 +60,10 @@ internal static class DiffCommand
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"{to.Goal}: {from.RunId} (as of {Time(from.AsOfMs)}, model {from.ModelVersion}) -> {to.RunId} (as of {Time(to.AsOfMs)}, model {to.ModelVersion})");
-        var moved = changes.Count(c => c.TierChanged || Math.Abs(c.ScoreDelta) > 1e-9);
-        o.WriteLine($"{changes.Count} entities, {moved} changed, {changes.Count(c => c.TierChanged)} changed tier");
+        var both = changes.Where(c => c.OldScore is not null && c.NewScore is not null).ToList();
+        var moved = both.Count(c => c.TierChanged || Math.Abs(c.ScoreDelta) > 1e-9);
+        o.WriteLine($"{changes.Count} entities, {moved} changed, {both.Count(c => c.TierChanged)} changed tier, " +
+                    $"{changes.Count(c => c.OldScore is null)} newly scored, {changes.Count(c => c.NewScore is null)} no longer scored");
         o.WriteLine("entity_id,old_score,new_score,delta,old_tier,new_tier,moved_drivers");
         foreach (var c in changes.Take(top))
         {

@@ -5,9 +5,6 @@ using Pql.Core.Workspace;
 
 namespace Pql.Cli.Terminal;
 
-/// <summary>One option of a <see cref="ChoiceMenu"/>: a short label and the text that describes it.</summary>
-internal sealed record Choice(string Label, string Detail);
-
 /// <summary>
 /// A vertical menu: Up/Down (or k/j) move the highlight, Home/End jump, a digit jumps to that option,
 /// Enter chooses, Escape cancels. The options are redrawn in place with ANSI cursor moves.

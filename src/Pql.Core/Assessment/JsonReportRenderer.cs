@@ -110,6 +110,7 @@ internal static class JsonReportRenderer
             w.WriteBoolean("has_model", m.HasModel);
             w.WriteBoolean("tracks_conversion", m.TracksConversion);
             Number(w, "lift", m.Lift);
+            Number(w, "held_out_lift", m.HeldOutLift);
             Number(w, "high_tier_conversion_share", m.HighTierConversionShare);
             Number(w, "conversions", m.Conversions);
             w.WriteEndObject();

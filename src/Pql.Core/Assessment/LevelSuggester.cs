@@ -101,14 +101,16 @@ public static class LevelSuggester
         if (!m.HasModel)
             return new(Dimension.ProductQualifiedLeads, 1, "no trained PQL model in the workspace state");
         if (!m.TracksConversion)
-            return new(Dimension.ProductQualifiedLeads, 2, "a model exists but its conversions are not tracked");
+            return new(Dimension.ProductQualifiedLeads, 2, "a model exists, but no stored scores can be followed to conversions yet");
         var reason = "a model scores leads and its conversions are tracked";
         if (m.Lift is { } lift)
-            reason += Invariant($"; top-tier lift {lift:0.0}x");
+            reason += Invariant($"; top-tier lift {lift:0.0}x after scoring");
+        else if (m.HeldOutLift is { } heldOut)
+            reason += Invariant($"; held-out top-decile lift {heldOut:0.0}x");
         if (m.HighTierConversionShare is { } share)
             reason += Invariant($"; {share * 100:0.#}% of conversions came from high tiers");
         var routed = e.TiersConfigured == true && e.TriggersConfigured > 0;
-        if (!routed || m.Lift is not >= ManagedModelLift)
+        if (!routed || m.BestLift is not >= ManagedModelLift)
             return new(Dimension.ProductQualifiedLeads, 3, reason);
         return new(Dimension.ProductQualifiedLeads, m.HighTierConversionShare >= 0.5 ? 5 : 4, reason + "; tiers are routed by triggers");
     }

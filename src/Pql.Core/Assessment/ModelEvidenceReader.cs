@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pql.Core.Events;
 using Pql.Core.State;
 using Pql.Core.Workspace;
@@ -5,21 +6,22 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Assessment;
 
 /// <summary>
-/// Reads what the state store shows about PQL models and checks the scores against what happened next in the
-/// event store: a model exists for a lead goal, its scored entities' conversions can be tracked, the lift of the
+/// Reads what the state store shows about PQL models and checks the stored scores against what happened next in the
+/// event store: a model exists for a lead goal, conversions of scored entities can be followed, the lift of the
 /// top tier, and the share of conversions that came from the high tiers.
 /// </summary>
 public static class ModelEvidenceReader
 {
     /// <summary>
-    /// The goal read as the PQL goal: <c>conversion</c> when it has a model, else the first goal with a model (a registered
-    /// model, or a stored scoring run, which a model must have produced).
-    /// Churn-style goals (<c>inactive_for</c>) are never lead goals. Returns "no model" when no goal has one.
+    /// The goal read as the PQL goal: <c>conversion</c> when it has a model, else the first goal with one (a registered
+    /// model, or a stored scoring run, which a model must have produced). Churn-style goals (<c>inactive_for</c>) are
+    /// never lead goals. Returns "no model" when no goal has one.
     /// <para>
-    /// Outcomes are read for the latest scoring run whose horizon has fully passed by the last event (else the latest
-    /// run with any later event): an entity converted when it first achieved the goal in (as-of, as-of + horizon].
-    /// Tiers are ranked by their mean score in that run; the high tiers are all but the lowest, and lift is the top
-    /// tier's conversion rate over the run's. Lift and share stay null when there is no conversion to count.
+    /// Conversion is tracked when scores are stored and the goal's outcome occurs in the data. Outcomes are read for the
+    /// latest scoring run whose horizon has fully passed by the last event (else the latest run with any later event):
+    /// an entity converted when it first achieved the goal in (as-of, as-of + horizon]. Tiers are ranked by mean score in
+    /// that run; the high tiers are all but the lowest, and lift is the top tier's conversion rate over the run's.
+    /// The held-out lift comes from the registered model's validation metrics.
     /// </para>
     /// </summary>
     public static ModelEvidence Read(IStateStore state, EventStore store, WorkspaceConfig config)
@@ -33,17 +35,23 @@ public static class ModelEvidenceReader
         if (goal is null)
             return new ModelEvidence(null, HasModel: false, TracksConversion: false);
 
+        var heldOut = HeldOutLift(state.Models(goal.Name));
         var runs = state.Runs(goal.Name);
+        var first = ActivationMeasure.FirstAchievement(store, goal);
+        var observed = Array.Exists(first, t => t != ActivationMeasure.Never);
+        var evidence = new ModelEvidence(goal.Name, HasModel: true, TracksConversion: runs.Count > 0 && observed, HeldOutLift: heldOut);
+        if (!evidence.TracksConversion)
+            return evidence;
+
         var last = store.MaxTime;
         var run = runs.LastOrDefault(r => r.AsOfMs + goal.HorizonMs <= last) ?? runs.LastOrDefault(r => r.AsOfMs < last);
-        if (run is null || store.EventCount == 0 || state.LoadRun(run.RunId) is not { } loaded)
-            return new ModelEvidence(goal.Name, HasModel: true, TracksConversion: false);
-        return Outcomes(goal, loaded, store);
+        if (run is null || state.LoadRun(run.RunId) is not { } loaded)
+            return evidence;
+        return Outcomes(evidence, goal, loaded, store, first);
     }
 
-    private static ModelEvidence Outcomes(GoalDefinition goal, ScoreRun run, EventStore store)
+    private static ModelEvidence Outcomes(ModelEvidence evidence, GoalDefinition goal, ScoreRun run, EventStore store, long[] first)
     {
-        var first = ActivationMeasure.FirstAchievement(store, goal);
         var ids = goal.Entity == EntityKind.User ? store.UserIds : store.AccountIds;
         var tiers = new Dictionary<string, (double ScoreSum, int Count, int Converted)>(StringComparer.Ordinal);
         int total = 0, converted = 0;
@@ -59,15 +67,53 @@ public static class ModelEvidenceReader
             tiers.TryGetValue(row.Tier, out var t);
             tiers[row.Tier] = (t.ScoreSum + row.Score, t.Count + 1, t.Converted + (hit ? 1 : 0));
         }
-        if (converted == 0 || tiers.Count == 0)
-            return new ModelEvidence(goal.Name, HasModel: true, TracksConversion: true, Conversions: converted);
+        if (converted == 0)
+            return evidence with { Conversions = 0 };
 
         var ranked = tiers.OrderByDescending(t => t.Value.ScoreSum / t.Value.Count).ThenBy(t => t.Key, StringComparer.Ordinal).ToList();
         var top = ranked[0].Value;
-        var lift = top.Converted / (double)top.Count / (converted / (double)total);
-        double? highShare = null;
-        if (ranked.Count >= 2)
-            highShare = (converted - ranked[^1].Value.Converted) / (double)converted;
-        return new ModelEvidence(goal.Name, HasModel: true, TracksConversion: true, lift, highShare, converted);
+        double? highShare = ranked.Count >= 2 ? (converted - ranked[^1].Value.Converted) / (double)converted : null;
+        return evidence with
+        {
+            Conversions = converted,
+            Lift = top.Converted / (double)top.Count / (converted / (double)total),
+            HighTierConversionShare = highShare,
+        };
+    }
+
+    /// <summary>
+    /// The newest registered model's top-decile lift on its validation cutoff, read from its metrics JSON
+    /// (<c>{ "&lt;kind&gt;": { "LiftTopDecile": x, ... } }</c>, the model's own kind first); null when absent.
+    /// </summary>
+    internal static double? HeldOutLift(IReadOnlyList<ModelRecord> models)
+    {
+        var model = models.OrderBy(m => m.CreatedMs).LastOrDefault();
+        if (model is null || string.IsNullOrWhiteSpace(model.MetricsJson))
+            return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(model.MetricsJson);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return null;
+            if (root.TryGetProperty(model.Kind, out var own) && Lift(own) is { } lift)
+                return lift;
+            return Lift(root);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static double? Lift(JsonElement metrics)
+    {
+        foreach (var name in (string[])["LiftTopDecile", "lift_top_decile", "lift"])
+        {
+            if (metrics.ValueKind == JsonValueKind.Object && metrics.TryGetProperty(name, out var v)
+                && v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()))
+                return v.GetDouble();
+        }
+        return null;
     }
 }

@@ -1,12 +1,5 @@
 namespace Pql.Core.Assessment;
 
-/// <summary>Whether a red flag comes from the self-assessment or from the workspace's data.</summary>
-public enum RedFlagSource
-{
-    Answers,
-    Evidence,
-}
-
 /// <summary>
 /// One red flag of the rubric: the dimension it belongs to, where it is read from, the condition in words,
 /// and the check that raises it (returning the message to show, or null when the condition does not hold).
@@ -27,6 +20,3 @@ public sealed class RedFlagRule(
     /// <summary>The message when the flag is raised, or null.</summary>
     public string? Check(AssessmentAnswers answers, AssessmentEvidence? evidence) => check(answers, evidence);
 }
-
-/// <summary>A red flag raised by an assessment.</summary>
-public sealed record RaisedFlag(string Id, Dimension Dimension, RedFlagSource Source, string Message);

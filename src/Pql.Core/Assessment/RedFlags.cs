@@ -45,8 +45,8 @@ public static class RedFlags
         Evidence("no_pql_model", Dimension.ProductQualifiedLeads, "no trained PQL model in the state store",
             e => e.Model is { HasModel: false } ? "No PQL model has been trained, so engaged free accounts are not surfaced." : null),
         Evidence("model_without_lift", Dimension.ProductQualifiedLeads, "the PQL model's lift is 1.0 or less",
-            e => e.Model?.Lift <= 1.0
-                ? Text($"The PQL model's top tier converts at {e.Model.Lift:0.00}x the base rate: no better than picking at random.")
+            e => e.Model?.BestLift <= 1.0
+                ? Text($"The PQL model's top leads convert at {e.Model.BestLift:0.00}x the base rate: no better than picking at random.")
                 : null),
 
         Answer("teams_never_meet", Dimension.FeedbackLoop,

@@ -65,7 +65,9 @@ internal static class ReportText
         var text = new StringBuilder(m.Goal is null ? "trained" : $"trained for '{m.Goal}'");
         text.Append(m.TracksConversion ? ", conversion tracked" : ", conversion not tracked");
         if (m.Lift is { } lift)
-            text.Append(Invariant($", lift {lift:0.0}x"));
+            text.Append(Invariant($", lift {lift:0.0}x after scoring"));
+        if (m.HeldOutLift is { } heldOut)
+            text.Append(Invariant($", held-out lift {heldOut:0.0}x"));
         if (m.HighTierConversionShare is { } share)
             text.Append(Invariant($", {share * 100:0.#}% of conversions from high tiers"));
         if (m.Conversions is { } n)

@@ -101,5 +101,35 @@ internal static class DemoWorkspaceTemplate
             activity.events_7d: 1
             collaboration.invites_sent_30d: 2
 
+        # Acting on scores: accounts that enter a high tier go on a list for the team that owns them.
+        # The demo exports to a CSV file so it needs no outside system; a real workspace points the same
+        # playbooks at salesforce, hubspot, slack, outreach, ... connectors (docs/PLAYBOOKS.md).
+        triggers:
+          - name: ready_to_buy
+            goal: conversion
+            when: { tier_entered: high_touch }
+            playbook: sales_handoff
+          - name: ready_to_grow
+            goal: expansion
+            when: { tier_entered: high_touch }
+            playbook: sales_handoff
+          - name: churn_risk
+            goal: churn
+            when: { tier_entered: high_touch }
+            playbook: save_account
+
+        playbooks:
+          sales_handoff:
+            - connector: lists
+              action: export
+              template: "{{entity_id}} entered {{tier}} for {{goal}} at {{score}} (owner {{owner}}): {{drivers}}"
+          save_account:
+            - connector: lists
+              action: export
+              template: "{{entity_id}} is at risk ({{score}}, owner {{owner}}): {{drivers}}"
+
+        connectors:
+          lists: { kind: csv, path: exports/actions.csv }
+
         """;
 }

@@ -7,7 +7,7 @@ public static class ConnectorKinds
 
     public static readonly IReadOnlyList<KindSpec> All =
     [
-        new("salesforce", ["task", "update_score"], ["instance_url", "token"],
+        new("salesforce", ["task", "update_score", "task_and_score"], ["instance_url", "token"],
             ["api_version", "object", "id_attribute", "score_field", "tier_field", "external_id_field", "task_subject", "timeout_seconds"]),
         new("hubspot", ["update_properties", "add_to_list"], ["token"],
             ["base_url", "object", "id_attribute", "score_property", "tier_property", "list_id", "lists_api_version", "timeout_seconds"]),

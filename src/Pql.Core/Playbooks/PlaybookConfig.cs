@@ -61,6 +61,9 @@ public sealed record PlaybookConfig(
                 if (s != "kind")
                     settings[s] = r.RequireScalar(node, s, $"{key}.{s}");
             }
+            if (settings.TryGetValue("timeout_seconds", out var t)
+                && !(double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0))
+                throw r.Error(node, $"{key}.timeout_seconds", $"'{t}' is not a positive number of seconds");
             foreach (var req in spec.Required)
             {
                 if (!settings.ContainsKey(req))

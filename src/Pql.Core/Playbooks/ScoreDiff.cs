@@ -46,7 +46,10 @@ public static class ScoreDiff
     public static EntityChange Change(string entityId, EntityScore? before, EntityScore? after, int top = 3) =>
         new(entityId, before?.Score, after?.Score, before?.Tier, after?.Tier, MovedDrivers(before, after, top));
 
-    /// <summary>Every entity in either run, ordered by the size of its score change (largest first), then id.</summary>
+    /// <summary>
+    /// Every entity in either run: first those scored in both, by the size of their score change (largest first), then
+    /// newly scored ones, then those no longer scored (converted or no longer eligible); ties by id.
+    /// </summary>
     public static IReadOnlyList<EntityChange> Compare(ScoreRun from, ScoreRun to, int topDrivers = 3)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -56,7 +59,8 @@ public static class ScoreDiff
         var ids = old.Keys.Union(now.Keys, StringComparer.Ordinal);
         return ids
             .Select(id => Change(id, old.GetValueOrDefault(id), now.GetValueOrDefault(id), topDrivers))
-            .OrderByDescending(c => Math.Abs(c.ScoreDelta)).ThenBy(c => c.EntityId, StringComparer.Ordinal)
+            .OrderBy(c => c.OldScore is null ? 1 : c.NewScore is null ? 2 : 0)
+            .ThenByDescending(c => Math.Abs(c.ScoreDelta)).ThenBy(c => c.EntityId, StringComparer.Ordinal)
             .ToList();
     }
 }

@@ -40,4 +40,34 @@ public sealed class AssessDemoWorldTests : IDisposable
         Assert.True(suggested["pql"]);
         Assert.False(suggested["feedback_loop"]);
     }
+
+    [Fact]
+    public void Assess_demo_world_after_train_and_score_shows_the_pql_model_figures()
+    {
+        WorldGenerator.Generate(new WorldOptions { Accounts = 150, Days = 75, Seed = 11, OutputDirectory = _dir, MaxDegreeOfParallelism = 1 });
+        var error = new StringWriter();
+        Assert.True(CliApp.Run(["train", "--workspace", _dir, "--goal", "conversion"], new StringWriter(), error) == 0, error.ToString());
+        Assert.True(CliApp.Run(["score", "--workspace", _dir, "--goal", "conversion", "--out", Path.Combine(_dir, "scores.csv")], new StringWriter(), error) == 0,
+            error.ToString());
+        var output = new StringWriter();
+
+        var code = CliApp.Run(["assess", "--segment", "pure_plg", "--answers", Answers(), "--workspace", _dir, "--format", "json"], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        using var doc = JsonDocument.Parse(output.ToString());
+        var model = doc.RootElement.GetProperty("evidence").GetProperty("model");
+        Assert.Equal("conversion", model.GetProperty("goal").GetString());
+        Assert.True(model.GetProperty("has_model").GetBoolean());
+        Assert.True(model.GetProperty("tracks_conversion").GetBoolean());
+        Assert.True(model.GetProperty("held_out_lift").GetDouble() > 1.0);
+        var pql = doc.RootElement.GetProperty("dimensions")[3];
+        Assert.True(pql.GetProperty("suggested").GetProperty("level").GetInt32() >= 3);
+    }
+
+    private string Answers()
+    {
+        var path = Path.Combine(_dir, "answers.yaml");
+        File.WriteAllText(path, "levels: { data_integration: 3, activation: 3, usage_campaigns: 2, pql: 2, feedback_loop: 3 }\n");
+        return path;
+    }
 }

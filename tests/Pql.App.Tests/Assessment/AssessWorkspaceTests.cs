@@ -123,7 +123,7 @@ public sealed class AssessWorkspaceTests : IDisposable
         Assert.True(code == 0, error.ToString());
         var text = output.ToString();
         Assert.Contains("Triggers / playbooks        1 / 1", text);
-        Assert.Contains("trained for 'activation', conversion tracked, lift 2.0x, 100% of conversions from high tiers (1 conversion)", text);
+        Assert.Contains("trained for 'activation', conversion tracked, lift 2.0x after scoring, 100% of conversions from high tiers (1 conversion)", text);
         Assert.Contains("data suggests level 3: a model scores leads and its conversions are tracked", text);
         Assert.DoesNotContain("no_triggers_configured", text);
     }

@@ -43,7 +43,7 @@ public sealed class AssessmentRendererTests
         Assert.Contains("Evidence from the workspace", text);
         Assert.Contains("10% (10 of 100 sign-ups)", text);
         Assert.Contains("median 1.5 min, p95 10 min", text);
-        Assert.Contains("lift 2.5x, 62% of conversions from high tiers (40 conversions)", text);
+        Assert.Contains("lift 2.5x after scoring, 62% of conversions from high tiers (40 conversions)", text);
         Assert.Contains("data suggests level 4", text);
         Assert.Contains("WARNING: Self-assessed at level 1, but the data supports level 4", text);
         Assert.Contains("(data): Only 10% of sign-ups activate within 14 days.", text);

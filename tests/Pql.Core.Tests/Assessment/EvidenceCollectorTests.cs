@@ -178,6 +178,29 @@ public sealed class EvidenceCollectorTests
         Assert.Equal(20.0, evidence.MedianHoursToActivation!.Value, 12);
     }
 
+    /// <summary>
+    /// Attribute goal: accounts activate at their <c>activated_at</c> time. b1 created 0, activated 6h; b2 created 2,
+    /// activated 60h (58h, outside 48h); b3 created 4, no value. Last event at 100h. Cohort 3, activated 1, median 6h.
+    /// </summary>
+    [Fact]
+    public void Collect_attribute_goal_reads_the_timestamp_column()
+    {
+        var b = new EventStoreBuilder();
+        string Iso(double hours) => Timestamps.Format(At(hours));
+        b.AddAccount("b1", At(0), [new("activated_at", Iso(6))]);
+        b.AddAccount("b2", At(2), [new("activated_at", Iso(60))]);
+        b.AddAccount("b3", At(4), [new("activated_at", "")]);
+        b.AddEvent("b1", null, At(0), "signed_up", null);
+        b.AddEvent("b3", null, At(100), "login", null);
+        var goal = new GoalDefinition("activation", EntityKind.Account, new AttributeCondition("activated_at"), 48 * Hour, 1);
+
+        var evidence = EvidenceCollector.Collect(b.Build(), Config([goal]));
+
+        Assert.Equal(3, evidence.ActivationCohort);
+        Assert.Equal(1, evidence.ActivatedCount);
+        Assert.Equal(6.0, evidence.MedianHoursToActivation!.Value, 12);
+    }
+
     [Fact]
     public void Collect_where_filter_on_a_property_the_store_lacks_never_matches()
     {

@@ -84,6 +84,8 @@ public sealed class LevelSuggesterTests
         Assert.Equal(3, Level(With(new ModelEvidence("conversion", true, true, Lift: 1.2)), Dimension.ProductQualifiedLeads));
         Assert.Equal(4, Level(With(new ModelEvidence("conversion", true, true, Lift: 1.5, HighTierConversionShare: 0.4)), Dimension.ProductQualifiedLeads));
         Assert.Equal(5, Level(With(new ModelEvidence("conversion", true, true, Lift: 3, HighTierConversionShare: 0.5)), Dimension.ProductQualifiedLeads));
+        Assert.Equal(4, Level(With(new ModelEvidence("conversion", true, true, HeldOutLift: 2.0)), Dimension.ProductQualifiedLeads));
+        Assert.Equal(3, Level(With(new ModelEvidence("conversion", true, true, Lift: 1.1, HeldOutLift: 2.0)), Dimension.ProductQualifiedLeads));
         Assert.Equal(3, Level(With(new ModelEvidence("conversion", true, true, Lift: 3, HighTierConversionShare: 0.5)) with { TriggersConfigured = 0 },
             Dimension.ProductQualifiedLeads));
     }

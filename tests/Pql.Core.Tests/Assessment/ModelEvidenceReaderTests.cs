@@ -48,8 +48,8 @@ public sealed class ModelEvidenceReaderTests : IDisposable
         return b.Build();
     }
 
-    private void Register(string goal) =>
-        _state.RegisterModel(new ModelRecord(goal, "v1", "gbdt", "models/v1.json", "{}", 5 * Day));
+    private void Register(string goal, string metrics = "{}") =>
+        _state.RegisterModel(new ModelRecord(goal, "v1", "gbdt", "models/v1.json", metrics, 5 * Day));
 
     /// <summary>high_touch a0 a1; assisted a2 a3 a4; nurture a5-a9 (scores fall in that order).</summary>
     private void SaveRun(string goal, long asOf)
@@ -122,6 +122,46 @@ public sealed class ModelEvidenceReaderTests : IDisposable
 
         Assert.True(evidence.HasModel);
         Assert.Equal(2.5, evidence.Lift!.Value, 12);
+    }
+
+    [Fact]
+    public void Read_run_at_the_end_of_the_data_tracks_conversion_but_cannot_observe_lift_yet()
+    {
+        Register("conversion", """{"logistic":{"LiftTopDecile":1.4},"gbdt":{"RocAuc":0.8,"LiftTopDecile":3.2}}""");
+        SaveRun("conversion", 30 * Day);
+
+        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+
+        Assert.True(evidence.TracksConversion);
+        Assert.Null(evidence.Lift);
+        Assert.Null(evidence.Conversions);
+        Assert.Equal(3.2, evidence.HeldOutLift!.Value, 12);
+        Assert.Equal(3.2, evidence.BestLift!.Value, 12);
+    }
+
+    [Fact]
+    public void Read_goal_that_never_occurs_in_the_data_is_not_tracked()
+    {
+        var upgrade = new GoalDefinition("conversion", EntityKind.Account, new EventCondition("plan_upgraded", s_none), 10 * Day, 1);
+        Register("conversion");
+        SaveRun("conversion", 5 * Day);
+
+        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(upgrade));
+
+        Assert.True(evidence.HasModel);
+        Assert.False(evidence.TracksConversion);
+    }
+
+    [Theory]
+    [InlineData("not json", null)]
+    [InlineData("[]", null)]
+    [InlineData("{\"LiftTopDecile\": 2.0}", 2.0)]
+    [InlineData("{\"gbdt\": {\"RocAuc\": 0.7}}", null)]
+    public void HeldOutLift_reads_metrics_defensively(string metrics, double? expected)
+    {
+        var lift = ModelEvidenceReader.HeldOutLift([new ModelRecord("conversion", "v1", "gbdt", "a.json", metrics, 1)]);
+
+        Assert.Equal(expected, lift);
     }
 
     [Fact]

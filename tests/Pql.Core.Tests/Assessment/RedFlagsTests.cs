@@ -97,6 +97,8 @@ public sealed class RedFlagsTests
         Assert.Equal(["no_pql_model"], Raised(AssessmentSamples.Uniform(3), none));
         Assert.Equal(["model_without_lift"], Raised(AssessmentSamples.Uniform(3), flat));
         Assert.Empty(Raised(AssessmentSamples.Uniform(3), good));
+        var flatHeldOut = AssessmentSamples.HealthyEvidence() with { Model = new ModelEvidence("conversion", true, true, HeldOutLift: 1.0) };
+        Assert.Equal(["model_without_lift"], Raised(AssessmentSamples.Uniform(3), flatHeldOut));
     }
 
     [Fact]

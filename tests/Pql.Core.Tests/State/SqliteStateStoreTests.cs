@@ -49,6 +49,16 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public void SaveScoreRun_keeps_a_missing_feature_value_as_nan()
+    {
+        var row = Some.Row("acme", 0.5, "assisted", null, new Driver("firmo.employees", double.NaN, 0.1));
+
+        _store.SaveScoreRun(Some.Run("run-1", row), [], []);
+
+        Assert.True(double.IsNaN(Assert.Single(_store.LoadRun("run-1")!.Rows[0].Drivers).Value));
+    }
+
+    [Fact]
     public void SaveScoreRun_that_fails_midway_leaves_no_trace()
     {
         var action = Some.Action("hook", "post", "{}", id: "dup");

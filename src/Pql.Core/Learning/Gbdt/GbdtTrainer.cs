@@ -54,21 +54,26 @@ internal static class GbdtTrainer
         var bestLoss = double.PositiveInfinity;
         var bestCount = 0;
 
+        // Gradients for the first tree here; after each tree they are refreshed in the same pass that adds its
+        // leaf values to the margins (one parallel region instead of two).
+        Gradients(margin, labels, options.ScalePosWeight, gh, parallel);
         for (var t = 0; t < options.Trees; t++)
         {
-            Gradients(margin, labels, options.ScalePosWeight, gh, parallel);
             var count = SampleRows(grower.Rows, n, options.Subsample, rng);
             SampleColumns(mask, order, options.ColumnSample, rng);
             var tree = grower.Grow(gh, count, mask);
             trees.Add(tree);
             if (count == n)
-                grower.AddLeafValues(tree, margin);
+                grower.AddLeafValues(tree, margin, labels, options.ScalePosWeight, gh);
             else
                 Parallel.For(0, (n + 4095) / 4096, parallel, b =>
                 {
                     var end = Math.Min(n, (b + 1) * 4096);
                     for (var r = b * 4096; r < end; r++)
+                    {
                         margin[r] += tree.PredictBinned(data, r);
+                        Gradient(margin[r], labels[r], options.ScalePosWeight, gh, r);
+                    }
                 });
             if (!early)
                 continue;
@@ -102,14 +107,19 @@ internal static class GbdtTrainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientBlock(double[] margin, byte[] labels, double posWeight, float[] gh, int start, int end)
     {
-            for (var r = start; r < end; r++)
-            {
-                var p = 1.0 / (1.0 + Math.Exp(-margin[r]));
-                var y = labels[r] != 0;
-                var w = y ? posWeight : 1.0;
-                gh[2 * r] = (float)(w * (p - (y ? 1.0 : 0.0)));
-                gh[2 * r + 1] = (float)(w * Math.Max(p * (1 - p), 1e-16));
-            }
+        for (var r = start; r < end; r++)
+            Gradient(margin[r], labels[r], posWeight, gh, r);
+    }
+
+    /// <summary>g = w(p − y), h = w·max(p(1 − p), 1e-16) with p = sigmoid(margin), stored as floats at gh[2r], gh[2r + 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Gradient(double margin, byte label, double posWeight, float[] gh, int r)
+    {
+        var p = 1.0 / (1.0 + Math.Exp(-margin));
+        var y = label != 0;
+        var w = y ? posWeight : 1.0;
+        gh[2 * r] = (float)(w * (p - (y ? 1.0 : 0.0)));
+        gh[2 * r + 1] = (float)(w * Math.Max(p * (1 - p), 1e-16));
     }
 
     private static int SampleRows(int[] rows, int n, double fraction, Random rng)

@@ -20,10 +20,15 @@ internal sealed partial class TreeGrower
             _left[l] = _right[l] = _left[r] = _right[r] = -1;
         }
         EnsureCandidates(_nodeCount);
-        if (_toSplit.Count == 1)
-            Partition(_toSplit[0]);
+        if (_toSplit.Count == 1 || _data.Rows < ParallelRows)
+        {
+            foreach (var p in _toSplit)
+                Partition(p);
+        }
         else
+        {
             Parallel.For(0, _toSplit.Count, _parallel, i => Partition(_toSplit[i]));
+        }
 
         _built.Clear();
         _derived.Clear();

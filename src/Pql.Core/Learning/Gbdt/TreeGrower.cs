@@ -135,16 +135,36 @@ internal sealed partial class TreeGrower
         return Finish();
     }
 
-    /// <summary>Adds each leaf's value to the margins of the rows that the partition put in it.</summary>
-    public void AddLeafValues(RegressionTree tree, double[] margin)
+    /// <summary>
+    /// Adds each leaf's value to the margins of the rows the partition put in it and refreshes those rows'
+    /// gradients (leaves in parallel on large inputs; leaves own disjoint rows, so the result is the same).
+    /// </summary>
+    public void AddLeafValues(RegressionTree tree, double[] margin, byte[] labels, double posWeight, float[] gh)
     {
-        for (var i = 0; i < _nodeCount; i++)
+        if (_data.Rows < ParallelRows)
         {
-            if (_left[i] >= 0)
-                continue;
-            var v = tree.Value[i];
-            for (var k = _nodes[i].Begin; k < _nodes[i].End; k++)
-                margin[_rows[k]] += v;
+            for (var i = 0; i < _nodeCount; i++)
+                AddLeaf(tree, i, margin, labels, posWeight, gh);
+        }
+        else
+        {
+            Parallel.For(0, _nodeCount, _parallel, i => AddLeaf(tree, i, margin, labels, posWeight, gh));
+        }
+    }
+
+    /// <summary>Below this many rows, simple passes run on one thread: a parallel region costs more than it saves.</summary>
+    private const int ParallelRows = 262_144;
+
+    private void AddLeaf(RegressionTree tree, int node, double[] margin, byte[] labels, double posWeight, float[] gh)
+    {
+        if (_left[node] >= 0)
+            return;
+        var v = tree.Value[node];
+        for (var k = _nodes[node].Begin; k < _nodes[node].End; k++)
+        {
+            var r = _rows[k];
+            margin[r] += v;
+            GbdtTrainer.Gradient(margin[r], labels[r], posWeight, gh, r);
         }
     }
 
@@ -158,17 +178,34 @@ internal sealed partial class TreeGrower
             _featureBest = new SplitInfo[Math.Max(nodes, Math.Min(_nodes.Length, 2 * nodes)) * _data.Features];
     }
 
+    /// <summary>Root gradient and hessian sums over fixed blocks of rows, added in block order (thread-count independent).</summary>
     private void SumRoot(int count)
     {
-        double g = 0, h = 0;
-        for (var k = 0; k < count; k++)
+        const int block = 16384;
+        var blocks = (count + block - 1) / block;
+        var partial = new double[2 * blocks];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = count < ParallelRows ? 1 : _parallel.MaxDegreeOfParallelism };
+        Parallel.For(0, blocks, options, b =>
         {
-            var r = _rows[k];
-            g += _gh[2 * r];
-            h += _gh[2 * r + 1];
+            double g = 0, h = 0;
+            var end = Math.Min(count, (b + 1) * block);
+            for (var k = b * block; k < end; k++)
+            {
+                var r = _rows[k];
+                g += _gh[2 * r];
+                h += _gh[2 * r + 1];
+            }
+            partial[2 * b] = g;
+            partial[2 * b + 1] = h;
+        });
+        double gs = 0, hs = 0;
+        for (var b = 0; b < blocks; b++)
+        {
+            gs += partial[2 * b];
+            hs += partial[2 * b + 1];
         }
-        _nodes[0].G = g;
-        _nodes[0].H = h;
+        _nodes[0].G = gs;
+        _nodes[0].H = hs;
     }
 
     private double[] Rent()

@@ -17,7 +17,8 @@ public sealed class FeatureTable
     /// all parse as numbers (invariant culture) is numeric, any other column is categorical with levels in order of
     /// first appearance. Pass <paramref name="schema"/> (the training table's features) when reading a test file:
     /// columns then take the training kind and levels; unparsable numbers and unseen levels become missing.
-    /// Empty cells are missing (NaN). Labels: 0/1, true/false or yes/no.
+    /// Empty cells are missing (NaN). Labels: 0/1, true/false or yes/no. Rows are parsed in parallel straight from
+    /// the line text; only categorical cells and ids become strings.
     /// </summary>
     public static FeatureTable Read(string path, string label, string? id, FeatureMatrix? schema = null)
     {
@@ -39,91 +40,160 @@ public sealed class FeatureTable
         var idIndex = id is null ? -1 : Array.IndexOf(header, id);
         if (id is not null && idIndex < 0)
             throw new DataLoadException(path, $"no id column '{id}'");
-        var featureIndex = new List<int>();
-        for (var c = 0; c < header.Length; c++)
+
+        // Which feature (by output position) each CSV column feeds, or -1.
+        var names = schema is null
+            ? header.Where((_, c) => c != labelIndex && c != idIndex).ToArray()
+            : schema.Columns.Select(c => c.Name).ToArray();
+        var featureOf = new int[header.Length];
+        Array.Fill(featureOf, -1);
+        for (var f = 0; f < names.Length; f++)
         {
-            if (c != labelIndex && c != idIndex)
-                featureIndex.Add(c);
+            var c = Array.IndexOf(header, names[f]);
+            if (c < 0)
+                throw new DataLoadException(path, $"lacks the training column '{names[f]}'");
+            featureOf[c] = f;
         }
-        if (schema is not null)
-        {
-            foreach (var col in schema.Columns)
-            {
-                if (Array.IndexOf(header, col.Name) < 0)
-                    throw new DataLoadException(path, $"lacks the training column '{col.Name}'");
-            }
-        }
+        var categorical = new bool[names.Length];
+        for (var f = 0; f < names.Length; f++)
+            categorical[f] = schema?.Columns[f].Kind == FeatureKind.Categorical;
 
         var n = lines.Length - 1;
         while (n > 0 && lines[n].Length == 0)
             n--;
-        var cells = new string[n][];
-        Parallel.For(0, n, r => cells[r] = CsvLine.Split(lines[r + 1]));
+        var values = new float[names.Length][];
+        for (var f = 0; f < values.Length; f++)
+            values[f] = new float[n];
         var labels = new byte[n];
         var ids = new string[n];
-        for (var r = 0; r < n; r++)
+        var text = new bool[names.Length];   // train: a cell that is not a number makes the column categorical
+        var error = (string?)null;
+        Parallel.For(0, (n + 4095) / 4096, b =>
         {
-            var row = cells[r];
-            if (row.Length != header.Length)
-                throw new DataLoadException(path, $"line {r + 2}: {row.Length} fields, the header has {header.Length}");
-            labels[r] = ParseLabel(row[labelIndex], path, r + 2);
-            ids[r] = idIndex >= 0 ? row[idIndex] : (r + 1).ToString(CultureInfo.InvariantCulture);
-        }
-        var names = schema is null ? featureIndex.Select(c => header[c]).ToArray() : schema.Columns.Select(c => c.Name).ToArray();
+            var end = Math.Min(n, (b + 1) * 4096);
+            for (var r = b * 4096; r < end; r++)
+            {
+                var problem = ParseRow(lines[r + 1], r, header.Length, labelIndex, idIndex, featureOf, categorical, schema is null, values, labels, ids, text);
+                if (problem is not null)
+                {
+                    lock (values)
+                        error ??= $"line {r + 2}: {problem}";
+                    return;
+                }
+            }
+        });
+        if (error is not null)
+            throw new DataLoadException(path, error);
+
         var columns = new FeatureColumn[names.Length];
         Parallel.For(0, names.Length, f =>
         {
-            var c = Array.IndexOf(header, names[f]);
-            var template = schema?.Columns[f];
-            columns[f] = template is null ? InferColumn(names[f], cells, c) : ColumnLike(template, cells, c);
+            if (categorical[f] || text[f])
+            {
+                var levels = schema?.Columns[f].Levels;
+                var c = Array.IndexOf(header, names[f]);
+                columns[f] = Categorical(names[f], lines, n, c, levels, values[f]);
+            }
+            else
+            {
+                columns[f] = new FeatureColumn { Name = names[f], Values = values[f] };
+            }
         });
+        if (idIndex < 0)
+        {
+            for (var r = 0; r < n; r++)
+                ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
+        }
         var matrix = new FeatureMatrix { RowCount = n, Columns = columns, RowEntity = Enumerable.Range(0, n).ToArray() };
         return new FeatureTable { Features = matrix, Labels = labels, Ids = ids };
     }
 
-    private static byte ParseLabel(string text, string path, int line)
+    private static string? ParseRow(string line, int r, int fields, int labelIndex, int idIndex, int[] featureOf, bool[] categorical,
+        bool inferring, float[][] values, byte[] labels, string[] ids, bool[] text)
     {
-        switch (text.Trim().ToLowerInvariant())
+        if (line.Contains('"', StringComparison.Ordinal))
+            return ParseQuotedRow(CsvLine.Split(line), r, fields, labelIndex, idIndex, featureOf, categorical, inferring, values, labels, ids, text);
+        var span = line.AsSpan();
+        var c = 0;
+        var start = 0;
+        while (true)
         {
-            case "1" or "1.0" or "true" or "yes":
-                return 1;
-            case "0" or "0.0" or "false" or "no":
-                return 0;
-            default:
-                throw new DataLoadException(path, $"line {line}: label '{text}' is not 0/1, true/false or yes/no");
+            var comma = span[start..].IndexOf(',');
+            var cell = comma < 0 ? span[start..] : span.Slice(start, comma);
+            if (c >= fields)
+                return $"more than the header's {fields} fields";
+            var problem = Cell(cell, c, r, labelIndex, idIndex, featureOf, categorical, inferring, values, labels, ids, text);
+            if (problem is not null)
+                return problem;
+            c++;
+            if (comma < 0)
+                break;
+            start += comma + 1;
         }
+        return c == fields ? null : $"{c} fields, the header has {fields}";
     }
 
-    private static FeatureColumn InferColumn(string name, string[][] cells, int c)
+    private static string? ParseQuotedRow(string[] cells, int r, int fields, int labelIndex, int idIndex, int[] featureOf, bool[] categorical,
+        bool inferring, float[][] values, byte[] labels, string[] ids, bool[] text)
     {
-        var values = new float[cells.Length];
-        for (var r = 0; r < cells.Length; r++)
+        if (cells.Length != fields)
+            return $"{cells.Length} fields, the header has {fields}";
+        for (var c = 0; c < cells.Length; c++)
         {
-            var s = cells[r][c];
-            if (s.Length == 0)
-                values[r] = float.NaN;
-            else if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                values[r] = (float)v;
-            else
-                return Categorical(name, cells, c, null);
+            var problem = Cell(cells[c], c, r, labelIndex, idIndex, featureOf, categorical, inferring, values, labels, ids, text);
+            if (problem is not null)
+                return problem;
         }
-        return new FeatureColumn { Name = name, Values = values };
+        return null;
     }
 
-    private static FeatureColumn ColumnLike(FeatureColumn template, string[][] cells, int c)
+    private static string? Cell(ReadOnlySpan<char> cell, int c, int r, int labelIndex, int idIndex, int[] featureOf, bool[] categorical,
+        bool inferring, float[][] values, byte[] labels, string[] ids, bool[] text)
     {
-        if (template.Kind == FeatureKind.Categorical)
-            return Categorical(template.Name, cells, c, template.Levels);
-        var values = new float[cells.Length];
-        for (var r = 0; r < cells.Length; r++)
+        if (c == labelIndex)
         {
-            var s = cells[r][c];
-            values[r] = s.Length > 0 && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? (float)v : float.NaN;
+            var y = ParseLabel(cell.Trim());
+            if (y < 0)
+                return $"label '{cell.ToString()}' is not 0/1, true/false or yes/no";
+            labels[r] = (byte)y;
+            return null;
         }
-        return new FeatureColumn { Name = template.Name, Values = values };
+        if (c == idIndex)
+        {
+            ids[r] = cell.ToString();
+            return null;
+        }
+        var f = featureOf[c];
+        if (f < 0 || categorical[f])
+            return null;
+        if (cell.IsEmpty)
+        {
+            values[f][r] = float.NaN;
+        }
+        else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+        {
+            values[f][r] = (float)v;
+        }
+        else
+        {
+            values[f][r] = float.NaN;
+            if (inferring)
+                text[f] = true;
+        }
+        return null;
     }
 
-    private static FeatureColumn Categorical(string name, string[][] cells, int c, IReadOnlyList<string>? fixedLevels)
+    private static int ParseLabel(ReadOnlySpan<char> s)
+    {
+        if (s is "1" or "1.0" || s.Equals("true", StringComparison.OrdinalIgnoreCase) || s.Equals("yes", StringComparison.OrdinalIgnoreCase))
+            return 1;
+        if (s is "0" or "0.0" || s.Equals("false", StringComparison.OrdinalIgnoreCase) || s.Equals("no", StringComparison.OrdinalIgnoreCase))
+            return 0;
+        return -1;
+    }
+
+    /// <summary>Codes a categorical column in row order (levels in order of first appearance, or the given levels).</summary>
+    private static FeatureColumn Categorical(string name, string[] lines, int n, int c, IReadOnlyList<string>? fixedLevels, float[] values)
     {
         var codes = new Dictionary<string, int>(StringComparer.Ordinal);
         var levels = new List<string>();
@@ -135,16 +205,17 @@ public sealed class FeatureTable
                 levels.Add(l);
             }
         }
-        var values = new float[cells.Length];
-        for (var r = 0; r < cells.Length; r++)
+        var lookup = codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var r = 0; r < n; r++)
         {
-            var s = cells[r][c];
-            if (s.Length == 0)
+            var line = lines[r + 1];
+            var cell = line.Contains('"', StringComparison.Ordinal) ? CsvLine.Split(line)[c].AsSpan() : Field(line, c);
+            if (cell.IsEmpty)
             {
                 values[r] = float.NaN;
                 continue;
             }
-            if (!codes.TryGetValue(s, out var code))
+            if (!lookup.TryGetValue(cell, out var code))
             {
                 if (fixedLevels is not null)
                 {
@@ -152,11 +223,26 @@ public sealed class FeatureTable
                     continue;
                 }
                 code = levels.Count;
+                var s = cell.ToString();
                 codes.Add(s, code);
                 levels.Add(s);
             }
             values[r] = code;
         }
         return new FeatureColumn { Name = name, Kind = FeatureKind.Categorical, Levels = fixedLevels ?? levels, Values = values };
+    }
+
+    private static ReadOnlySpan<char> Field(string line, int c)
+    {
+        var span = line.AsSpan();
+        for (var i = 0; i < c; i++)
+        {
+            var comma = span.IndexOf(',');
+            if (comma < 0)
+                return [];
+            span = span[(comma + 1)..];
+        }
+        var end = span.IndexOf(',');
+        return end < 0 ? span : span[..end];
     }
 }

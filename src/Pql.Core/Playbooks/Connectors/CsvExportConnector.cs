@@ -11,6 +11,8 @@ namespace Pql.Core.Playbooks.Connectors;
 public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext context) : IConnector
 {
     private const string Header = "action_id,goal,entity_id,tier,score,owner,channel,message";
+    private HashSet<string>? _exported;
+    private string? _exportedPath;
 
     public string Name => config.Name;
 
@@ -22,12 +24,21 @@ public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext 
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            if (File.Exists(path) && File.ReadLines(path).Any(l => l.StartsWith(p.Id + ",", StringComparison.Ordinal)))
+            if (_exported is null || _exportedPath != path)
+            {
+                // Read once per connector: the ids already in the file (a row written before a crash counts as sent).
+                _exported = File.Exists(path)
+                    ? [.. File.ReadLines(path).Skip(1).Select(l => l.Split(',', 2)[0])]
+                    : [];
+                _exportedPath = path;
+            }
+            if (_exported.Contains(p.Id))
                 return Task.FromResult(DeliveryResult.Ok($"{Name}: row {p.Id} already exported"));
             var line = string.Join(',', p.Id, Field(p.Goal), Field(p.EntityId), Field(p.Tier), p.Score.ToString("0.####", CultureInfo.InvariantCulture),
                 Field(p.Owner ?? ""), Field(p.Channel ?? ""), Field(p.Message));
             var text = File.Exists(path) ? line + "\n" : Header + "\n" + line + "\n";
-            File.AppendAllText(path, text, Encoding.UTF8);
+            File.AppendAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            _exported.Add(p.Id);
             return Task.FromResult(DeliveryResult.Ok($"{Name}: row appended to {Path.GetFileName(path)}"));
         }
         catch (IOException ex)

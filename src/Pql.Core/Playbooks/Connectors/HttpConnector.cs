@@ -63,6 +63,11 @@ public abstract class HttpConnector : IConnector
         {
             result = new DeliveryResult(DeliveryOutcome.Retry, $"network error: {ex.HttpRequestError} {ex.Message}");
         }
+        catch (System.Text.Json.JsonException ex)
+        {
+            // A 200 whose body is not the API's JSON (a proxy's HTML page, a truncated answer): try again later.
+            result = new DeliveryResult(DeliveryOutcome.Retry, $"unreadable answer: {ex.Message}");
+        }
         return result with { Detail = $"{Name}: {Context.Secrets.Redact(result.Detail)}" };
     }
 

@@ -48,6 +48,31 @@ public sealed class SalesforceConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Task_and_score_runs_both_in_one_composite_call()
+    {
+        var result = await Connector().SendAsync(Some.Action("salesforce", "task_and_score", Payload(), id: "k7"), default);
+
+        Assert.Equal(DeliveryOutcome.Delivered, result.Outcome);
+        Assert.Equal("/services/data/v60.0/composite", Assert.Single(_fake.Server.Received).Path);
+        Assert.True(_fake.Tasks.ContainsKey("k7"));
+        Assert.Equal("high_touch", (string?)_fake.Updates["Account/001A000001"]["PQL_Tier__c"]);
+    }
+
+    [Fact]
+    public async Task Task_and_score_with_a_failing_subrequest_applies_neither_and_is_rejected()
+    {
+        var connector = new SalesforceConnector(Some.Connector("salesforce", ("instance_url", _fake.BaseUrl), ("token", "${SF_TOKEN}"),
+            ("score_field", "Score")), Some.Context(_secrets));
+
+        var result = await connector.SendAsync(Some.Action("salesforce", "task_and_score", Payload(), id: "k8"), default);
+
+        Assert.Equal(DeliveryOutcome.Rejected, result.Outcome);
+        Assert.Contains("composite score: HTTP 400 INVALID_FIELD_FOR_INSERT_UPDATE", result.Detail);
+        Assert.Empty(_fake.Tasks);
+        Assert.Empty(_fake.Updates);
+    }
+
+    [Fact]
     public async Task Send_with_rejected_token_fails_auth_without_leaking_it()
     {
         var result = await Connector("wrong-token-999").SendAsync(Some.Action("salesforce", "task", Payload()), default);

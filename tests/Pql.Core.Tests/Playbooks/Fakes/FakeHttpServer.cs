@@ -130,7 +130,16 @@ internal sealed class FakeHttpServer : IDisposable
     private FakeResponse? Answer(FakeRequest request)
     {
         if (!_faults.TryDequeue(out var fault))
-            return _handler(request);
+        {
+            try
+            {
+                return _handler(request);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or NullReferenceException)
+            {
+                return new FakeResponse(500, $"fake failed: {ex.GetType().Name}: {ex.Message}", "text/plain");
+            }
+        }
         return fault switch
         {
             Fault.Stall => null,

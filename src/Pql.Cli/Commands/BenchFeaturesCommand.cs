@@ -14,6 +14,7 @@ namespace Pql.Cli.Commands;
 internal static class BenchFeaturesCommand
 {
     private const string PeerScript = "../shared/peers/pandas_features.py";
+
     /// <summary>The <c>features</c> subcommand of <c>pql bench</c>.</summary>
     public static Command Create()
     {
@@ -77,14 +78,16 @@ internal static class BenchFeaturesCommand
         WorkspaceConfig? config = null;
         FeatureConfig featureConfig = FeatureConfig.Default;
         double? loadSeconds = null;
+        var loadCpu = 0.0;
         if (run.Workspace is { } dir)
         {
             config = ConfigLoader.Load(dir);
             featureConfig = FeatureConfig.Parse(config);
             store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Progress = ctx.Progress, WriteRejects = false }).Store;
             loadSeconds = clock.Elapsed.TotalSeconds;
+            loadCpu = CpuSeconds();
             ctx.Out.WriteLine(Inv($"workspace {config.Directory}: {store.EventCount:N0} events, {store.AccountCount:N0} accounts, {store.UserCount:N0} users"));
-            ctx.Out.WriteLine(Inv($"load: {loadSeconds:F2} s ({store.EventCount / loadSeconds:N0} events/s)"));
+            ctx.Out.WriteLine(Inv($"load: {loadSeconds:F2} s wall, {loadCpu:F2} s CPU ({store.EventCount / loadSeconds:N0} events/s)"));
         }
         else
         {
@@ -97,12 +100,12 @@ internal static class BenchFeaturesCommand
 
         var cutoffs = Cutoffs(store.MaxTime, run.Cutoffs);
         var (entities, times) = Rows(store, cutoffs);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuSeconds();
         clock.Restart();
         var engine = new FeatureEngine(store, featureConfig, config, run.Families) { MaxDegreeOfParallelism = run.Threads };
         var matrix = engine.Build(EntityKind.Account, entities, times);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var cpuSeconds = CpuSeconds() - cpu;
         var families = run.Families == FeatureFamilies.All ? "all families" : run.Families.ToString().ToLowerInvariant();
         ctx.Out.WriteLine(Inv($"features: {matrix.RowCount:N0} rows x {matrix.ColumnCount} columns ({run.Cutoffs} cutoffs, {families}) in {featureSeconds:F2} s wall, {cpuSeconds:F2} s CPU ({matrix.RowCount / featureSeconds:N0} rows/s, {Environment.ProcessorCount} cores)"));
         using (var process = Process.GetCurrentProcess())
@@ -113,7 +116,7 @@ internal static class BenchFeaturesCommand
 
         if (run.Workspace is null || !run.Peer || loadSeconds is null)
             return;
-        RunPeer(config!, cutoffs, loadSeconds.Value + featureSeconds, ctx);
+        RunPeer(config!, cutoffs, (loadSeconds.Value + featureSeconds, loadCpu + cpuSeconds), ctx);
     }
 
     /// <summary>Cutoffs 30 days apart, the latest at the last event's day (00:00 UTC), oldest first.</summary>
@@ -143,7 +146,13 @@ internal static class BenchFeaturesCommand
         return ([.. entities], [.. times]);
     }
 
-    private static void RunPeer(WorkspaceConfig config, long[] cutoffs, double oursSeconds, CliContext ctx)
+    private static double CpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
+    }
+
+    private static void RunPeer(WorkspaceConfig config, long[] cutoffs, (double Wall, double Cpu) ours, CliContext ctx)
     {
         var script = FindPeer();
         if (script is null || !PythonHasPandas())
@@ -180,7 +189,10 @@ internal static class BenchFeaturesCommand
         var load = json.RootElement.GetProperty("load_seconds").GetDouble();
         var feat = json.RootElement.GetProperty("feature_seconds").GetDouble();
         ctx.Out.WriteLine(Inv($"pandas peer: load {load:F2} s + features {feat:F2} s = {load + feat:F2} s ({json.RootElement.GetProperty("rows").GetInt64():N0} rows x {json.RootElement.GetProperty("columns").GetInt64()} columns)"));
-        ctx.Out.WriteLine(Inv($"pql load + features: {oursSeconds:F2} s; pandas / pql = {(load + feat) / oursSeconds:F1}x (target >= 10x)"));
+        ctx.Out.WriteLine(Inv($"pql load + features: {ours.Wall:F2} s; pandas / pql = {(load + feat) / ours.Wall:F1}x wall (target >= 10x)"));
+        var cpuLine = stderr.Result.Split('\n').FirstOrDefault(l => l.StartsWith("pql-cpu ", StringComparison.Ordinal));
+        if (cpuLine is not null && double.TryParse(cpuLine.AsSpan(8), NumberStyles.Float, CultureInfo.InvariantCulture, out var peerCpu))
+            ctx.Out.WriteLine(Inv($"CPU seconds: pandas {peerCpu:F1} s, pql load + features {ours.Cpu:F1} s; pandas / pql = {peerCpu / ours.Cpu:F1}x"));
     }
 
     /// <summary>shared/peers/pandas_features.py in the current folder or any folder above it (../shared from the repository).</summary>
@@ -200,7 +212,7 @@ internal static class BenchFeaturesCommand
     /// that 1.x reads as a literal strptime format, turning every timestamp into NaT) is called without that format.
     /// </summary>
     private const string PandasShim = """
-        import sys, runpy
+        import os, sys, runpy
         import pandas as pd
         if int(pd.__version__.split('.')[0]) < 2:
             _to_datetime = pd.to_datetime
@@ -212,7 +224,11 @@ internal static class BenchFeaturesCommand
             print('pql-shim', file=sys.stderr)
         script = sys.argv[1]
         sys.argv = sys.argv[1:]
-        runpy.run_path(script, run_name='__main__')
+        try:
+            runpy.run_path(script, run_name='__main__')
+        finally:
+            t = os.times()
+            print('pql-cpu %.3f' % (t.user + t.system), file=sys.stderr)
         """;
 
     private static bool PythonHasPandas()

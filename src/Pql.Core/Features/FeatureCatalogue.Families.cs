@@ -168,11 +168,23 @@ public sealed partial class FeatureCatalogue
             {
                 yield return new() { Name = prefix + Snake(a.Name), Family = FeatureFamilies.Firmographics, Aggregation = Aggregation.AttributeValue, Key = a.Name, Value = owner, Level = level, Description = $"The {owner} attribute '{a.Name}' (numeric)." };
             }
-            else if (a.Levels.Count <= MaxAttributeLevels)
+            else if (a.Levels.Count <= MaxAttributeLevels && !IsIdentifier(a))
             {
                 yield return new() { Name = prefix + Snake(a.Name), Family = FeatureFamilies.Firmographics, Aggregation = Aggregation.AttributeValue, Key = a.Name, Value = owner, Level = level, Kind = Features.FeatureKind.Categorical, Levels = a.Levels.Values, Description = $"The {owner} attribute '{a.Name}' (categorical)." };
             }
         }
+    }
+
+    /// <summary>A categorical column whose every value is distinct over more than 10 rows (names, emails) says nothing general.</summary>
+    private static bool IsIdentifier(AttributeColumn a)
+    {
+        var present = 0;
+        foreach (var code in a.Codes)
+        {
+            if (code >= 0)
+                present++;
+        }
+        return present > 10 && a.Levels.Count == present;
     }
 
     /// <summary>Ordered sequences of 1..depth distinct product indices: singles first, then pairs, then triples.</summary>

@@ -33,8 +33,8 @@ public static class FeatureDocs
             `employees`, `segment` and (users) `role`. A real workspace gets the same features for its own products (the
             20 most frequent, `features.max_products`; pairs among the 8 most frequent, `features.max_pair_products`),
             integration kinds (the `integration` event property, `features.integration_kind_property`) and attributes
-            (numeric or categorical with at most 100 levels; never `data.exclude_attributes` nor a column an
-            `attribute` goal reads). Windows default to 7, 30 and 90 days (`features.windows`).
+            (numeric, or categorical with at most 100 levels and not one distinct value per row; never
+            `data.exclude_attributes` nor a column an `attribute` goal reads). Windows default to 7, 30 and 90 days (`features.windows`).
 
             Event kinds come from `event_kinds` in pql.yaml, else by name pattern: `*integration*` -> integration;
             `*invite*`, `*share*` -> collaboration; `subscription*`, `seats*`, `plan*`, `billing*` -> lifecycle; anything

@@ -178,4 +178,18 @@ public sealed partial class FeatureEngineTests
         // Rate per day in 14 days (1/14) over the rate in 28 days (2/28) = 1.
         Assert.Equal(1f, m.Value("activity.trend_14d_vs_28d"));
     }
+
+    [Fact]
+    public void Build_firmographics_skip_a_categorical_identifier()
+    {
+        // 12 accounts, each with its own contact_email (an identifier) and one of two segments.
+        var log = new TestLog();
+        for (var i = 0; i < 12; i++)
+            log.Account($"a{i}", T - 10 * Day, ("contact_email", $"x{i}@example.com"), ("segment", i % 2 == 0 ? "smb" : "enterprise"));
+
+        var m = new FeatureEngine(log.Build(), FeatureConfig.Default, null).Build(EntityKind.Account, [0], [T]);
+
+        Assert.Equal(-1, m.IndexOf("firmo.contact_email"));
+        Assert.Equal("smb", m.Level("firmo.segment"));
+    }
 }

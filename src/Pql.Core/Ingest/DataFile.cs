@@ -18,4 +18,19 @@ internal static class DataFile
         // Inflate on a second core while the caller parses.
         return isGzip ? new ReadAheadStream(new StrictGzipStream(file, Path.GetFileName(path))) : file;
     }
+
+    /// <summary>Runs a file's load; an unreadable file (corrupt or truncated gzip, bad encoding) fails it with one line naming the file.</summary>
+    public static void Read(string path, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (InvalidDataException ex)
+        {
+            var name = Path.GetFileName(path);
+            var problem = ex.Message.StartsWith(name + ": ", StringComparison.Ordinal) ? ex.Message[(name.Length + 2)..] : ex.Message;
+            throw new Workspace.DataLoadException(path, problem, ex);
+        }
+    }
 }

@@ -28,15 +28,7 @@ internal sealed class EventFileLoader(
         {
             var stats = new FileLoadStats(path, "events");
             report.Files.Add(stats);
-            try
-            {
-                LoadFile(path, source, stats, lookup, usersFromEvents);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new DataLoadException(path, ex.Message.StartsWith(Path.GetFileName(path), StringComparison.Ordinal)
-                    ? ex.Message[(Path.GetFileName(path).Length + 2)..] : ex.Message, ex);
-            }
+            DataFile.Read(path, () => LoadFile(path, source, stats, lookup, usersFromEvents));
         }
     }
 

@@ -28,18 +28,18 @@ public static class WorkspaceLoader
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
         {
             options.Progress?.Invoke("loading accounts");
-            Guard(() => entities.LoadAccounts(accounts));
+            entities.LoadAccounts(accounts);
         }
         if (data.Users is { Origin: TableOrigin.Files } users)
         {
             options.Progress?.Invoke("loading users");
-            Guard(() => entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers));
+            entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
         var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress };
         foreach (var source in data.Events)
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");
-            Guard(() => events.Load(source));
+            events.Load(source);
         }
         events.Finish();
 
@@ -75,15 +75,4 @@ public static class WorkspaceLoader
         return [.. keys];
     }
 
-    private static void Guard(Action load)
-    {
-        try
-        {
-            load();
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new DataLoadException(ex.Message.Split(':')[0], ex.Message.Contains(':', StringComparison.Ordinal) ? ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..] : ex.Message, ex);
-        }
-    }
 }

@@ -251,4 +251,19 @@ public sealed class WorkspaceLoaderTests : IDisposable
         Assert.Contains("created_at: is not ISO 8601 (e.g. 2026-03-01T12:00:00Z)", report.RejectsByReason.Keys);
         Assert.Equal(1, store.AccountCount);
     }
+
+    [Fact]
+    public void Load_truncated_accounts_gzip_fails_naming_the_file()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 50_000).Select(i => $"acct{i},2026-01-01\n"));
+        _ws.Gzip("full.gz", "account_id,created_at\n" + rows);
+        var bytes = File.ReadAllBytes(_ws.PathOf("full.gz"));
+        File.WriteAllBytes(_ws.PathOf("accounts.csv.gz"), bytes[..(bytes.Length / 2)]);
+        _ws.File("events.csv", "timestamp,event,account_id\n2026-02-01,login,acct1\n");
+
+        var ex = Assert.Throws<DataLoadException>(() => WorkspaceLoader.Load(_ws.Config("data:\n  accounts: accounts.csv.gz\n  events: events.csv\n")));
+
+        Assert.Equal(_ws.PathOf("accounts.csv.gz"), ex.File);
+        Assert.Contains("truncated", ex.Message);
+    }
 }

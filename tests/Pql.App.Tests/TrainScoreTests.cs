@@ -145,4 +145,17 @@ public sealed class TrainScoreTests : IDisposable
         var sum = lines.Skip(headerAt + 2).Sum(l => double.Parse(l.Trim().Split(' ')[0], CultureInfo.InvariantCulture));
         Assert.Equal(margin, baseValue + sum, 3);
     }
+
+    [Fact]
+    public void Train_writes_a_model_card_with_the_training_snapshot()
+    {
+        WriteWorkspace();
+
+        Assert.Equal(0, Run("train", "--workspace", _dir).Code);
+
+        var card = File.ReadAllText(Directory.GetFiles(Path.Combine(_dir, ".pql", "models", "conversion"), "*.md").Single());
+        Assert.DoesNotContain("(not recorded)", card);
+        Assert.Contains("subscription_started", card);
+        Assert.Contains("in validation", card);
+    }
 }

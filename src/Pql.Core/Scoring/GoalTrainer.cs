@@ -92,12 +92,12 @@ public static class GoalTrainer
         meta["created"] = Timestamps.Format(created.ToUnixTimeMilliseconds());
         meta["as_of"] = Timestamps.Format(asOf);
         meta["data_window"] = $"{Timestamps.Format(store.MinTime)} .. {Timestamps.Format(asOf)}";
-        meta["cutoffs"] = string.Join(",", cutoffs.Select(Timestamps.Format));
+        meta["train_cutoffs"] = string.Join(", ", cutoffs[..^1].Select(Timestamps.Format));
         meta["validation_cutoff"] = Timestamps.Format(validCutoff);
         meta["train_rows"] = train.RowCount.ToString(CultureInfo.InvariantCulture);
-        meta["valid_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
-        meta["train_base_rate"] = ((double)trainPos / trainY.Length).ToString("0.####", CultureInfo.InvariantCulture);
-        meta["valid_base_rate"] = ((double)validPos / validY.Length).ToString("0.####", CultureInfo.InvariantCulture);
+        meta["validation_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
+        meta["base_rate"] = string.Create(CultureInfo.InvariantCulture,
+            $"{(double)trainPos / trainY.Length:0.####} in training, {(double)validPos / validY.Length:0.####} in validation");
         meta["data_hash"] = dataHash;
         meta["snapshot_id"] = $"{goal.Name}@{Timestamps.Format(asOf)}#{dataHash[..12]}";
         meta["events_loaded"] = load.Report.Loaded.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Pql.Core.Learning.Gbdt;
 
@@ -190,6 +191,10 @@ internal sealed partial class TreeGrower
             for (var k = begin; k < end; k++)
             {
                 var r = Unsafe.Add(ref rows, k);
+                // A deep node's rows are scattered: ask for a later row's bins and gradients while this one is added.
+                var ahead = Unsafe.Add(ref rows, Math.Min(k + PrefetchRows, end - 1));
+                Prefetch(ref Unsafe.Add(ref bins, (nint)ahead * stride));
+                Prefetch(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref gh, 2 * ahead)));
                 var pair = Pair(ref gh, r);
                 ref var rowBins = ref Unsafe.Add(ref bins, (nint)r * stride);
                 for (var j = 0; j < m; j++)
@@ -200,6 +205,9 @@ internal sealed partial class TreeGrower
         for (var k = begin; k < end; k++)
         {
             var r = Unsafe.Add(ref rows, k);
+            var ahead = Unsafe.Add(ref rows, Math.Min(k + PrefetchRows, end - 1));
+            Prefetch(ref Unsafe.Add(ref bins, (nint)ahead * stride));
+            Prefetch(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref gh, 2 * ahead)));
             var pair = Pair(ref gh, r);
             ref var rowBins = ref Unsafe.Add(ref bins, (nint)r * stride);
             for (var j = 0; j < m; j++)
@@ -221,5 +229,15 @@ internal sealed partial class TreeGrower
     {
         ref var at = ref Unsafe.Add(ref hist, slot);
         Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref at) + pair, ref at);
+    }
+
+    /// <summary>How many rows ahead the accumulation prefetches (the row-major bins are L2/L3-resident at best).</summary>
+    private const int PrefetchRows = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref byte at)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(Unsafe.AsPointer(ref at));
     }
 }

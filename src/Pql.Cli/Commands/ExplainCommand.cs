@@ -4,6 +4,7 @@ using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Labels;
 using Pql.Core.Learning.Artifacts;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -30,10 +31,7 @@ internal static class ExplainCommand
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, ctx);
             var g = session.Config.Goal(parse.GetValue(goal)!);
-            var models = session.State.Models(g.Name);
-            if (models.Count == 0)
-                throw new PqlInputException($"goal '{g.Name}' has no trained model yet; run: pql train --workspace DIR --goal {g.Name}");
-            var record = models[^1];
+            var record = WorkspaceScorer.LatestModel(session.State, g.Name);
             var model = ModelArtifact.Load(record.ArtifactPath).ToModel();
             var store = session.Load.Store;
             var id = parse.GetValue(entity)!;

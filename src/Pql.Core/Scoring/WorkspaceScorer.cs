@@ -84,11 +84,18 @@ public static class WorkspaceScorer
                 throw new PqlInputException($"{path}: model artifact not found");
             return (path, Path.GetFileNameWithoutExtension(path));
         }
-        var models = state?.Models(goal.Name);
-        var record = models is { Count: > 0 } ? models[^1] : throw new PqlInputException($"goal '{goal.Name}' has no trained model yet; run: pql train --workspace DIR --goal {goal.Name}");
-        if (!File.Exists(record.ArtifactPath))
-            throw new PqlInputException($"{record.ArtifactPath}: the registered model artifact of goal '{goal.Name}' is missing; train again");
+        var record = LatestModel(state, goal.Name);
         return (record.ArtifactPath, record.Version);
+    }
+
+    /// <summary>The goal's latest registered model, whose artifact must still be on disk; a clear input error otherwise.</summary>
+    public static ModelRecord LatestModel(IStateStore? state, string goal)
+    {
+        var models = state?.Models(goal);
+        var record = models is { Count: > 0 } ? models[^1] : throw new PqlInputException($"goal '{goal}' has no trained model yet; run: pql train --workspace DIR --goal {goal}");
+        if (!File.Exists(record.ArtifactPath))
+            throw new PqlInputException($"{record.ArtifactPath}: the registered model artifact of goal '{goal}' is missing; train again");
+        return record;
     }
 
     /// <summary>Top drivers per row by absolute contribution, with the feature's value at the cutoff.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Pql.Core.Features;
 
 namespace Pql.Core.Learning.Gbdt;
@@ -50,20 +49,19 @@ internal sealed class GbdtModel
         var features = Schema.Count;
         var result = new double[n];
         var blocks = (n + Block - 1) / Block;
-        _ = Forest;
+        var forest = Forest;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
             () => new float[Block * Math.Max(1, features)],
             (b, _, buffer) =>
             {
-                PredictBlock(columns, features, b * Block, Math.Min(Block, n - b * Block), buffer, result);
+                PredictBlock(forest, columns, features, b * Block, Math.Min(Block, n - b * Block), buffer, result);
                 return buffer;
             },
             _ => { });
         return result;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PredictBlock(float[][] columns, int features, int start, int count, float[] buffer, double[] result)
+    private void PredictBlock(PackedForest? forest, float[][] columns, int features, int start, int count, float[] buffer, double[] result)
     {
         for (var f = 0; f < features; f++)
         {
@@ -73,21 +71,36 @@ internal sealed class GbdtModel
         }
         var acc = result.AsSpan(start, count);
         acc.Fill(BaseMargin);
-        Span<int> at = stackalloc int[Block];
-        Forest.AddBlock(buffer.AsSpan(0, count * features), features, acc, at);
+        if (forest is not null)
+        {
+            Span<int> at = stackalloc int[Block];
+            forest.AddBlock(buffer.AsSpan(0, count * features), features, acc, at);
+            return;
+        }
+        foreach (var tree in Trees)
+        {
+            for (var i = 0; i < count; i++)
+                acc[i] += tree.Predict(buffer.AsSpan(i * features, features));
+        }
     }
 
-    private PackedForest? _forest;
+    /// <summary>The packed trees and how many trees they were packed from, swapped as one reference.</summary>
+    private sealed record Packed(PackedForest? Forest, int TreeCount);
 
-    /// <summary>The packed copy of the trees used for batch prediction (built on first use, after training).</summary>
-    private PackedForest Forest
+    private Packed? _packed;
+
+    /// <summary>
+    /// The trees packed for batch prediction, or null when they are too deep to pack (then each tree is
+    /// walked on its own). Built on first use and again if trees were added or removed since.
+    /// </summary>
+    internal PackedForest? Forest
     {
         get
         {
-            var forest = _forest;
-            if (forest is null || forest.TreeCount != Trees.Count)
-                _forest = forest = new PackedForest(Trees);
-            return forest;
+            var packed = _packed;
+            if (packed is null || packed.TreeCount != Trees.Count)
+                _packed = packed = new Packed(PackedForest.TryCreate(Trees), Trees.Count);
+            return packed.Forest;
         }
     }
 }

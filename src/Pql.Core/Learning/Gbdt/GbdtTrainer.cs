@@ -95,6 +95,7 @@ internal static class GbdtTrainer
         }
         if (early && bestCount < trees.Count)
             trees.RemoveRange(bestCount, trees.Count - bestCount);
+        _ = model.Forest; // pack the final trees now, so a trained model is ready to score
         return model;
     }
 

@@ -63,12 +63,7 @@ internal sealed class GbdtModel
 
     private void PredictBlock(PackedForest? forest, float[][] columns, int features, int start, int count, float[] buffer, double[] result)
     {
-        for (var f = 0; f < features; f++)
-        {
-            var col = columns[f];
-            for (var i = 0; i < count; i++)
-                buffer[i * features + f] = col[start + i];
-        }
+        PackedForest.CopyRows(columns, start, count, buffer);
         var acc = result.AsSpan(start, count);
         acc.Fill(BaseMargin);
         if (forest is not null)

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -42,6 +43,19 @@ internal sealed class PackedForest
     private readonly int[] _nodeStart;
     private readonly int[] _leafStart;
     private readonly int[] _depth;
+
+    /// <summary>
+    /// Compiles the walk once per process when the first forest is packed (at the end of training or when a
+    /// model is loaded), so the first batch scored does not also pay the JIT's few milliseconds.
+    /// </summary>
+    static PackedForest()
+    {
+        foreach (var name in (string[])[nameof(CopyRows), nameof(AddBlock), nameof(StepRows), nameof(StepVectors)])
+        {
+            var method = typeof(PackedForest).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance);
+            RuntimeHelpers.PrepareMethod(method!.MethodHandle);
+        }
+    }
 
     private PackedForest(IReadOnlyList<RegressionTree> trees, int[] depth)
     {
@@ -110,6 +124,19 @@ internal sealed class PackedForest
         };
         Place(t, t.Left[node], 2 * slot + 1, level + 1, k);
         Place(t, t.Right[node], 2 * slot + 2, level + 1, k);
+    }
+
+    /// <summary>Copies rows [start, start + count) of aligned columns into a row-major block: block[i * F + f].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopyRows(float[][] columns, int start, int count, Span<float> block)
+    {
+        var features = columns.Length;
+        for (var f = 0; f < features; f++)
+        {
+            var col = columns[f].AsSpan(start, count);
+            for (var i = 0; i < col.Length; i++)
+                block[i * features + f] = col[i];
+        }
     }
 
     /// <summary>Adds every tree's output, in tree order, to acc[i] for the rows of a row-major block.</summary>

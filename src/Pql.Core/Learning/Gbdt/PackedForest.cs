@@ -170,19 +170,19 @@ internal sealed class PackedForest
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepRows(ReadOnlySpan<Node> nodes, ReadOnlySpan<float> rows, int features, Span<int> at, int from)
     {
+        ref var n0 = ref MemoryMarshal.GetReference(nodes);
+        ref var x0 = ref MemoryMarshal.GetReference(rows);
         for (var i = from; i < at.Length; i++)
         {
             var j = at[i];
-            var n = nodes[j];
-            var x = rows[i * features + (n.FeatureFlags & FeatureMask)];
-            bool right;
-            if (float.IsNaN(x))
-                right = n.FeatureFlags < 0;
-            else if ((n.FeatureFlags & CategoricalBit) != 0)
-                right = x != n.Threshold;
-            else
-                right = x > n.Threshold;
-            at[i] = 2 * j + (right ? 2 : 1);
+            var n = Unsafe.Add(ref n0, j);
+            var x = Unsafe.Add(ref x0, i * features + (n.FeatureFlags & FeatureMask));
+            // Numeric nodes without a branch on x (which way x goes is a coin flip to the branch predictor):
+            // right = x > t, or the node's missing direction when x is NaN.
+            var right = (x > n.Threshold ? 1 : 0) | ((float.IsNaN(x) ? 1 : 0) & (int)((uint)n.FeatureFlags >> 31));
+            if ((n.FeatureFlags & CategoricalBit) != 0 && !float.IsNaN(x))
+                right = x != n.Threshold ? 1 : 0;
+            at[i] = 2 * j + 1 + right;
         }
     }
 

@@ -56,4 +56,51 @@ public sealed class FeatureBinnerTests
         Assert.Equal(bins, data.Bins);
         Assert.Equal(offsets, data.HistOffset);
     }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(5000)]
+    public void SortFloats_orders_like_a_comparison_sort(int n)
+    {
+        var rng = new Random(n);
+        float[] special = [float.NegativeInfinity, float.PositiveInfinity, float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon, 0f, -0f];
+        var values = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = rng.Next(4) switch
+            {
+                0 => special[rng.Next(special.Length)],
+                1 => rng.Next(-5, 5),                        // many repeats
+                _ => (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-30, 30))),
+            };
+        }
+        var expected = values.ToArray();
+        Array.Sort(expected);
+
+        FeatureBinner.SortFloats(values);
+
+        // == rather than bit equality: the radix sort puts -0 before +0, a comparison sort in either order.
+        for (var i = 0; i < n; i++)
+            Assert.True(expected[i] == values[i], $"position {i}: {expected[i]} vs {values[i]}");
+        for (var i = 1; i < n; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(values[i - 1]) != 0 || BitConverter.SingleToInt32Bits(values[i]) != int.MinValue);
+    }
+
+    [Fact]
+    public void Create_bins_every_value_as_BinOf_does()
+    {
+        var rng = new Random(9);
+        var values = new float[1003];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = rng.Next(10) == 0 ? float.NaN : (float)Math.Round(rng.NextDouble() * 500, 1);
+        var m = SomeData.Matrix(("x", values));
+        var cuts = FeatureBinner.ComputeCuts(m, 64, 1, 0);
+
+        var data = BinnedData.Create(m, cuts, 2);
+
+        for (var r = 0; r < values.Length; r++)
+            Assert.Equal(cuts.BinOf(0, values[r]), data.Bins[r]);
+        for (var r = 0; r < values.Length; r++)
+            Assert.Equal(data.Bins[r], data.RowBins[r]);
+    }
 }

@@ -32,12 +32,7 @@ internal sealed class GbdtModel
     {
         var n = features == 0 ? 0 : columns[0].Length;
         var result = new float[(long)n * features];
-        for (var f = 0; f < features; f++)
-        {
-            var col = columns[f];
-            for (var r = 0; r < n; r++)
-                result[r * features + f] = col[r];
-        }
+        PackedForest.CopyRows(columns[..features], 0, n, result);
         return result;
     }
 

@@ -22,7 +22,7 @@ public static class WorkspaceLoader
         var rejects = new RejectLog(report);
         var builder = new EventStoreBuilder();
         var keys = PropertyKeys(config, options);
-        var entities = new EntityFileLoader(builder, report, rejects);
+        var entities = new EntityFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         var data = config.Data;
 
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
@@ -35,7 +35,7 @@ public static class WorkspaceLoader
             options.Progress?.Invoke("loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress };
+        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken };
         foreach (var source in data.Events)
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");

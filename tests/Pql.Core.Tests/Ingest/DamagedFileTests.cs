@@ -227,6 +227,56 @@ public sealed class DamagedFileTests : IClassFixture<DamagedFileTests.BigGzip>, 
         Assert.True(inner.Disposed);
     }
 
+    [Theory]
+    [InlineData("2026-02-01,doc_created,,a1,,e-last,\"{\"\"plan\"\":\"\"pa", "ends inside a quoted field that is never closed")]
+    [InlineData("2026-02-01,doc_crea", "has 2 fields, the header has 7")]
+    public async Task A_plain_csv_whose_last_line_is_cut_short_rejects_it_with_its_line(string lastLine, string reason)
+    {
+        var rows = string.Concat(Enumerable.Range(0, 300_000).Select(i => $"2026-02-01T10:00:00Z,doc_created,,a{i % 7},,e{i},\n"));
+        var config = Workspace(Encoding.UTF8.GetBytes("timestamp,event,user_id,account_id,product,event_id,properties\n" + rows + lastLine),
+            Yaml.Replace("events.csv.gz", "events.csv", StringComparison.Ordinal), "events.csv");
+
+        var load = Task.Run(() => WorkspaceLoader.Load(config));
+        AssertEnds(load);
+        var (store, report) = await load;
+
+        Assert.Equal(300_000, store.EventCount);
+        var events = report.Files.Single(f => f.Table == "events");
+        Assert.Equal((300_001L, 1L), (events.Read, events.Rejected));
+        var reject = File.ReadAllLines(report.RejectsPath!)[1];
+        Assert.Contains(",300002,(row),", reject, StringComparison.Ordinal);
+        Assert.Contains(reason, reject, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"timestamp\":\"2026-02-01\",\"event\":\"doc_created\",\"account_id\":\"a1\"")]
+    [InlineData("{\"timestamp\":\"2026-02-01\",\"ev")]
+    public async Task An_ndjson_file_whose_last_line_is_cut_short_rejects_it_with_its_line(string lastLine)
+    {
+        var rows = string.Concat(Enumerable.Range(0, 300_000).Select(i => $"{{\"timestamp\":\"2026-02-01T10:00:00Z\",\"event\":\"doc_created\",\"account_id\":\"a{i % 7}\",\"event_id\":\"e{i}\"}}\n"));
+        var config = Workspace(Encoding.UTF8.GetBytes(rows + lastLine), Yaml.Replace("events.csv.gz", "events.json", StringComparison.Ordinal), "events.json");
+
+        var load = Task.Run(() => WorkspaceLoader.Load(config));
+        AssertEnds(load);
+        var (store, report) = await load;
+
+        Assert.Equal(300_000, store.EventCount);
+        var reject = File.ReadAllLines(report.RejectsPath!)[1];
+        Assert.Contains(",300001,(row),", reject, StringComparison.Ordinal);
+        Assert.Contains("is not valid JSON", reject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Event_ids_hash_with_xxhash128_and_a_million_distinct_ids_are_all_new()
+    {
+        Assert.Equal(System.IO.Hashing.XxHash128.HashToUInt128(Encoding.Unicode.GetBytes("evt-42")), EventIdSet.Hash("evt-42"));
+        var set = new EventIdSet();
+        for (var i = 0; i < 1_000_000; i++)
+            Assert.True(set.Add(FormattableString.Invariant($"e{i}")));
+        Assert.False(set.Add("e999999"));
+        Assert.Equal(1_000_000, set.Count);
+    }
+
     /// <summary>Endless zeros up to a length, then an exception of a type the producer was never told about.</summary>
     private sealed class FailingStream(long length) : Stream
     {

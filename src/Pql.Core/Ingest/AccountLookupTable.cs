@@ -19,7 +19,7 @@ internal sealed class AccountLookupTable
     public static AccountLookupTable Load(AccountLookup via)
     {
         var table = new AccountLookupTable(via.Path);
-        using var csv = new CsvRowReader(DataFile.Open(via.Path), System.IO.Path.GetFileName(via.Path));
+        using var csv = OpenCsv(via.Path);
         csv.Bind([via.TableKey, via.TableAccount], -1, []);
         RowReaders.Require(csv, via.Path, [(0, via.TableKey), (1, via.TableAccount)]);
         while (csv.Read())
@@ -30,6 +30,20 @@ internal sealed class AccountLookupTable
                 table._map.TryAdd(key.ToString(), account.ToString());
         }
         return table;
+    }
+
+    private static CsvRowReader OpenCsv(string path)
+    {
+        var stream = DataFile.Open(path);
+        try
+        {
+            return new CsvRowReader(stream, System.IO.Path.GetFileName(path));
+        }
+        catch
+        {
+            stream.Dispose(); // also stops a gzip file's read-ahead thread
+            throw;
+        }
     }
 
     public bool TryGet(ReadOnlySpan<char> key, out ReadOnlySpan<char> account)

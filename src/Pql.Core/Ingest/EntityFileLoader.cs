@@ -6,6 +6,8 @@ namespace Pql.Core.Ingest;
 /// <summary>Loads the accounts and users files (CSV or NDJSON) into the builder, rejecting bad rows.</summary>
 internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport report, RejectLog rejects)
 {
+    public CancellationToken Cancellation { get; init; }
+
     public void LoadAccounts(TableSource source)
     {
         foreach (var path in source.Paths)
@@ -18,7 +20,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         report.Files.Add(stats);
         var idCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes);
+        using var reader = RowReaders.Open(path, source, [idCol, createdCol], Cancellation, out var attributes);
         RowReaders.Require(reader, path, [(0, idCol), (1, createdCol)]);
         while (reader.Read())
         {
@@ -47,7 +49,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         var idCol = source.Column("user_id");
         var accountCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes);
+        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], Cancellation, out var attributes);
         RowReaders.Require(reader, path, [(0, idCol), (1, accountCol), (2, createdCol)]);
         while (reader.Read())
         {
@@ -87,7 +89,8 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
     private bool TryRead(RowReader reader, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
         out ReadOnlySpan<char> id, out long created)
     {
-        stats.Read++;
+        if (++stats.Read % RowReaders.CancelCheckRows == 0)
+            Cancellation.ThrowIfCancellationRequested();
         id = reader.Get(0).Trim();
         created = 0;
         if (reader.RowError is { } rowError)

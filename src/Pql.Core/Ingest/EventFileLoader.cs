@@ -22,7 +22,9 @@ internal sealed class EventFileLoader(
 
     public void Load(TableSource source)
     {
-        var lookup = source.AccountVia is { } via ? AccountLookupTable.Load(via) : null;
+        AccountLookupTable? lookup = null;
+        if (source.AccountVia is { } via)
+            DataFile.Read(via.Path, () => lookup = AccountLookupTable.Load(via));
         var usersFromEvents = config.Data.Users?.Origin == TableOrigin.FromEvents ? config.Data.Users : null;
         foreach (var path in source.Paths)
         {
@@ -75,7 +77,7 @@ internal sealed class EventFileLoader(
         slots.AddRange(userAttrs);
 
         var format = source.Format ?? TableParser.FormatOf(path);
-        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, slots, propertyKeys) : OpenNdjson(path, slots, propertyKeys);
+        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, slots, propertyKeys, Cancellation) : OpenNdjson(path, slots, propertyKeys, Cancellation);
         if (reader is CsvRowReader)
         {
             var required = new List<(int, string)> { (SlotTime, slots[SlotTime]) };
@@ -95,6 +97,8 @@ internal sealed class EventFileLoader(
         while (reader.Read())
         {
             stats.Read++;
+            if (stats.Read % RowReaders.CancelCheckRows == 0)
+                Cancellation.ThrowIfCancellationRequested();
             if (stats.Read % progressEvery == 0)
                 Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
             if (reader.RowError is { } rowError)
@@ -159,6 +163,8 @@ internal sealed class EventFileLoader(
     }
 
     public Action<string>? Progress { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
 
     private bool ResolveEntity(RowReader reader, List<string> slots, FileLoadStats stats, AccountLookupTable? lookup,
         TableSource? usersFromEvents, TimestampFormat userTsFormat, int userAttrStart, IReadOnlyList<string> userAttrs,
@@ -258,9 +264,9 @@ internal sealed class EventFileLoader(
         return p;
     }
 
-    private static CsvRowReader OpenCsv(string path, List<string> slots, string[] keys)
+    private static CsvRowReader OpenCsv(string path, List<string> slots, string[] keys, CancellationToken cancellationToken)
     {
-        var stream = DataFile.Open(path);
+        var stream = DataFile.Open(path, cancellationToken);
         try
         {
             var csv = new CsvRowReader(stream, Path.GetFileName(path), Math.Max(16, keys.Length));
@@ -274,9 +280,9 @@ internal sealed class EventFileLoader(
         }
     }
 
-    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys)
+    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys, CancellationToken cancellationToken)
     {
-        var json = new NdjsonRowReader(DataFile.Open(path));
+        var json = new NdjsonRowReader(DataFile.Open(path, cancellationToken));
         json.Bind(slots, keys);
         return json;
     }

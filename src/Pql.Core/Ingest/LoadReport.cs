@@ -49,4 +49,6 @@ public sealed record LoadOptions
     public Action<string>? Progress { get; init; }
     /// <summary>Write rejected rows to the workspace's rejects file. Default true.</summary>
     public bool WriteRejects { get; init; } = true;
+    /// <summary>Stops the load (and its read-ahead threads) with an <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; init; }
 }

@@ -5,14 +5,18 @@ namespace Pql.Core.Ingest;
 /// <summary>Opening readers by format and the checks shared by every table loader.</summary>
 internal static class RowReaders
 {
+    /// <summary>Rows between two looks at the load's cancellation token.</summary>
+    public const int CancelCheckRows = 1 << 16;
+
     /// <summary>
     /// Opens a file and binds the given slots; every other column of a CSV header (or of the first NDJSON row)
     /// becomes an attribute slot after them, returned in <paramref name="attributes"/>.
     /// </summary>
-    public static RowReader Open(string path, TableSource source, string[] slots, out string[] attributes, int propertiesSlot = -1, string[]? propertyKeys = null)
+    public static RowReader Open(string path, TableSource source, string[] slots, CancellationToken cancellationToken, out string[] attributes,
+        int propertiesSlot = -1, string[]? propertyKeys = null)
     {
         var format = source.Format ?? TableParser.FormatOf(path);
-        var stream = DataFile.Open(path);
+        var stream = DataFile.Open(path, cancellationToken);
         try
         {
             if (format == FileFormat.Csv)

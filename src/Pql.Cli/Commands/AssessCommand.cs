@@ -102,7 +102,7 @@ internal static class AssessCommand
         if (!File.Exists(path))
             return new ModelEvidence(null, HasModel: false, TracksConversion: false);
         using var state = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-        return ModelEvidenceReader.Read(state, store, config);
+        return ModelEvidenceReader.ReadAsync(state, store, config).GetAwaiter().GetResult();
     }
 
     private const string StateFileName = "state.db";

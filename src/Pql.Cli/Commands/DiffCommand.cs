@@ -22,18 +22,18 @@ internal static class DiffCommand
         {
             workspace, goal, from, to, top,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             var config = ConfigLoader.Load(parse.GetValue(workspace)!);
             var goalName = config.Goal(parse.GetValue(goal)!).Name;
-            using var store = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-            var runs = store.Runs(goalName);
+            using var store = StateStores.Open(config);
+            var runs = await store.RunsAsync(goalName, ct);
             var toId = parse.GetValue(to) ?? (runs.Count > 0 ? runs[^1].RunId : null);
             var fromId = parse.GetValue(from) ?? Previous(runs, toId);
             if (toId is null || fromId is null)
                 throw new PqlInputException($"goal '{goalName}' has {runs.Count} stored run(s); diff needs two (run 'pql act' again, or pass --from and --to)");
-            var older = Load(store, fromId, goalName, "--from");
-            var newer = Load(store, toId, goalName, "--to");
+            var older = Check(await store.LoadRunAsync(fromId, ct), fromId, goalName, "--from");
+            var newer = Check(await store.LoadRunAsync(toId, ct), toId, goalName, "--to");
             Print(older, newer, ScoreDiff.Compare(older, newer), Math.Max(0, parse.GetValue(top)), ctx.Out);
             return 0;
         });
@@ -50,9 +50,9 @@ internal static class DiffCommand
         return null;
     }
 
-    private static ScoreRun Load(SqliteStateStore store, string id, string goal, string option)
+    private static ScoreRun Check(ScoreRun? stored, string id, string goal, string option)
     {
-        var run = store.LoadRun(id) ?? throw new PqlInputException($"{option}: no stored run '{id}'; 'pql outbox' and the trigger log name the run ids");
+        var run = stored ?? throw new PqlInputException($"{option}: no stored run '{id}'; 'pql outbox' and the trigger log name the run ids");
         return run.Goal == goal ? run : throw new PqlInputException($"{option}: run '{id}' scored goal '{run.Goal}', not '{goal}'");
     }
 

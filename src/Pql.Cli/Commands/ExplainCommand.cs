@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Labels;
 using Pql.Core.Learning.Artifacts;
-using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -27,11 +27,11 @@ internal static class ExplainCommand
         {
             workspace, goal, asOf, entity, all,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, ctx);
+            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, progress: ctx.Progress, detail: ctx.Detail);
             var g = session.Config.Goal(parse.GetValue(goal)!);
-            var record = WorkspaceScorer.LatestModel(session.State, g.Name);
+            var record = await CurrentModel.RequireAsync(session.State, g.Name, ct);
             var model = ModelArtifact.Load(record.ArtifactPath).ToModel();
             var store = session.Load.Store;
             var id = parse.GetValue(entity)!;

@@ -1,4 +1,5 @@
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 
 namespace Pql.Core.Tests.Playbooks;
 

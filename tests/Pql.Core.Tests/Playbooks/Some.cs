@@ -6,7 +6,7 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Tests.Playbooks;
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = start;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pql.Cli.Commands;
+using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli;
@@ -10,6 +11,12 @@ internal static class CliApp
     public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
     {
         Description = "Show more detail, and the stack trace of an error.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ByOption = new("--by")
+    {
+        Description = "Who makes the state changes this command causes, as recorded in the audit trail (default: the operating-system user).",
         Recursive = true,
     };
 
@@ -26,6 +33,7 @@ internal static class CliApp
             "pql - product-qualified lead engine: ingest product usage, build point-in-time features, " +
             "train a model per lifecycle goal, score and explain accounts and users, and act on the scores.");
         root.Options.Add(VerboseOption);
+        root.Options.Add(ByOption);
         foreach (var command in Commands())
             root.Subcommands.Add(command);
         _ = output;
@@ -57,33 +65,37 @@ internal static class CliApp
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>
-    public static void SetHandler(Command command, Func<ParseResult, CliContext, int> body)
+    public static void SetHandler(Command command, Func<ParseResult, CliContext, int> body) =>
+        SetHandler(command, (parse, ctx, _) => Task.FromResult(body(parse, ctx)));
+
+    /// <summary>The same for a body that calls an asynchronous application service.</summary>
+    public static void SetHandler(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body)
     {
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var config = parse.InvocationConfiguration;
             var verbose = parse.GetValue(VerboseOption);
             var interactive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
                               && ReferenceEquals(config.Error, Console.Error);
-            var ctx = new CliContext(config.Output, config.Error, verbose, interactive);
             try
             {
-                return body(parse, ctx);
+                var ctx = new CliContext(config.Output, config.Error, verbose, interactive, Actor.FromOption(parse.GetValue(ByOption)));
+                return await body(parse, ctx, cancellationToken).ConfigureAwait(false);
             }
             catch (PqlInputException ex)
             {
-                config.Error.WriteLine($"error: {ex.Message}");
+                await config.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
                 if (verbose)
-                    config.Error.WriteLine(ex);
+                    await config.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
                 return 2;
             }
 #pragma warning disable CA1031 // The CLI boundary: any failure becomes one line and exit 1, the stack trace only with --verbose.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                config.Error.WriteLine($"error: {ex.Message}");
+                await config.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
                 if (verbose)
-                    config.Error.WriteLine(ex);
+                    await config.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
                 return 1;
             }
         });

@@ -36,22 +36,4 @@ internal static class CommonOptions
             return t;
         throw new PqlInputException($"--as-of: '{text}' is not an ISO 8601 timestamp; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], e.g. 2026-03-01 or 2026-03-01T00:00:00Z");
     }
-
-    /// <summary>
-    /// Parses an --as-of value and checks it against the loaded events: exit 2 before the first event (or with no
-    /// events), a warning line on stderr long after the last. Null when absent (the latest event is used).
-    /// </summary>
-    public static long? ParseAsOf(string? text, EventStore store, CliContext ctx)
-    {
-        var asOf = ParseAsOf(text);
-        if (asOf is not { } t)
-        {
-            if (store.EventCount == 0)
-                AsOfRange.Check(store, 0); // throws: nothing to train or score
-            return null;
-        }
-        if (AsOfRange.Check(store, t) is { } warning)
-            ctx.Err.WriteLine(warning);
-        return asOf;
-    }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Pql.Core.Playbooks;
-using Pql.Core.Scoring;
+using Pql.Core.Application;
 
 namespace Pql.Cli.Commands;
 
@@ -24,19 +23,21 @@ internal static class ActCommand
         {
             workspace, goal, asOf, dryRun, threads, top, maxWait,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, ctx);
-            var g = session.Config.Goal(parse.GetValue(goal)!);
-            var playbooks = PlaybookConfig.Parse(session.Config);
-            var run = WorkspaceScorer.Score(session.Config, session.Load, g, session.State, new ScoreOptions
-            {
-                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx),
-                Threads = parse.GetValue(threads),
-                Progress = ctx.Progress,
-            });
             var dry = parse.GetValue(dryRun);
-            var plan = new ActPipeline(session.State, playbooks, TimeProvider.System).Record(run, dry);
+            var result = await new ActService().ActAsync(new ActRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!)
+            {
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                Threads = parse.GetValue(threads),
+                DryRun = dry,
+                MaxWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxWait))),
+                By = ctx.By,
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+                Warn = ctx.Warn,
+            }, ct);
+            var (g, run, plan) = (result.Goal, result.Run, result.Plan);
             var o = ctx.Out;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(dry ? "dry run: " : "")}scored {run.Rows.Count:N0} for {g.Name} ({run.ModelKind} {run.ModelVersion}); run {run.RunId}: " +
@@ -45,9 +46,8 @@ internal static class ActCommand
                 o.WriteLine($"  {f.Rule.Name} -> {f.Rule.Playbook}: {f.Firing.Reason}");
             if (plan.Fired.Count > parse.GetValue(top))
                 o.WriteLine($"  ... {plan.Fired.Count - parse.GetValue(top)} more (see the trigger log or pql outbox)");
-            if (!dry)
+            if (result.Dispatch is { } report)
             {
-                var report = OutboxCommand.Dispatch(session.Config, session.State, ctx, TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxWait))));
                 o.WriteLine($"dispatched: {report.Delivered} delivered, {report.Retried} to retry, {report.Dead} dead, {report.Failed} failed, " +
                             $"{report.StillPending} still pending (pql outbox --workspace DIR lists them)");
             }

@@ -96,13 +96,13 @@ internal static class AssessCommand
     /// </summary>
     private static ModelEvidence? ReadModels(WorkspaceConfig config, EventStore store)
     {
-        if (config.Section("state") is not null)
+        if (config.State.Kind != StateKind.Sqlite)
             return null;
         var path = Path.Combine(config.StateDirectory, StateFileName);
         if (!File.Exists(path))
             return new ModelEvidence(null, HasModel: false, TracksConversion: false);
         using var state = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-        return ModelEvidenceReader.Read(state, store, config);
+        return ModelEvidenceReader.ReadAsync(state, store, config).GetAwaiter().GetResult();
     }
 
     private const string StateFileName = "state.db";

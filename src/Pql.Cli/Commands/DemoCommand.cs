@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Demo;
-using Pql.Core.Playbooks;
 using Pql.Core.Scoring;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -26,7 +25,7 @@ internal static class DemoCommand
         {
             output, accounts, days, seed,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             var clock = Stopwatch.StartNew();
             var dir = parse.GetValue(output)!;
@@ -37,9 +36,9 @@ internal static class DemoCommand
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
                 OutputDirectory = dir,
-            });
+            }, cancellationToken: ct);
             ctx.Progress(string.Create(CultureInfo.InvariantCulture, $"generated {world.Accounts:N0} accounts, {world.EventRows:N0} event rows in {dir}"));
-            using var session = WorkspaceSession.Open(dir, ctx);
+            using var session = WorkspaceSession.Open(dir, progress: ctx.Progress, detail: ctx.Detail);
             var o = ctx.Out;
             var inv = CultureInfo.InvariantCulture;
             o.WriteLine(string.Create(inv, $"pql demo: a generated workspace in {Path.GetFullPath(dir)}"));
@@ -49,14 +48,20 @@ internal static class DemoCommand
             var runs = new List<(GoalDefinition Goal, ScoreRun Run)>();
             foreach (var goal in session.Config.Goals)
             {
-                var trained = GoalTrainer.Train(session.Config, session.Load, goal, session.State, new TrainOptions
+                var training = await new TrainService().TrainAsync(session, new TrainRequest(dir)
                 {
+                    Goal = goal.Name,
                     CompareWithActivityOnly = true,
+                    By = ctx.By,
                     Progress = ctx.Progress,
-                });
-                var run = WorkspaceScorer.Score(session.Config, session.Load, goal, session.State, new ScoreOptions { Progress = ctx.Progress });
-                new ActPipeline(session.State, PlaybookConfig.Parse(session.Config), TimeProvider.System).Record(run, dryRun: false);
-                ScoreCsv.Write(run, Path.Combine(dir, "scores", goal.Name + ".csv"));
+                }, ct);
+                var trained = training.Failed.Count == 0 ? training.Trained[0] : throw new PqlInputException(training.Failed[0].Problem);
+                var run = (await new ScoreService().ScoreAsync(session, new ScoreRequest(dir, goal.Name)
+                {
+                    OutputCsv = Path.Combine(dir, "scores", goal.Name + ".csv"),
+                    By = ctx.By,
+                    Progress = ctx.Progress,
+                }, ct)).Run;
                 runs.Add((goal, run));
                 var best = trained.Result.Candidates.First(c => ReferenceEquals(c.Model, trained.Result.Best)).Metrics;
                 var b = trained.Baseline!;

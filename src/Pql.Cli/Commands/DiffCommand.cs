@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Playbooks;
-using Pql.Core.State;
-using Pql.Core.Workspace;
+using Pql.Core.Scoring;
 
 namespace Pql.Cli.Commands;
 
@@ -22,38 +22,17 @@ internal static class DiffCommand
         {
             workspace, goal, from, to, top,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            var goalName = config.Goal(parse.GetValue(goal)!).Name;
-            using var store = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-            var runs = store.Runs(goalName);
-            var toId = parse.GetValue(to) ?? (runs.Count > 0 ? runs[^1].RunId : null);
-            var fromId = parse.GetValue(from) ?? Previous(runs, toId);
-            if (toId is null || fromId is null)
-                throw new PqlInputException($"goal '{goalName}' has {runs.Count} stored run(s); diff needs two (run 'pql act' again, or pass --from and --to)");
-            var older = Load(store, fromId, goalName, "--from");
-            var newer = Load(store, toId, goalName, "--to");
-            Print(older, newer, ScoreDiff.Compare(older, newer), Math.Max(0, parse.GetValue(top)), ctx.Out);
+            var result = await DiffService.DiffAsync(new DiffRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!)
+            {
+                FromRun = parse.GetValue(from),
+                ToRun = parse.GetValue(to),
+            }, ct);
+            Print(result.From, result.To, result.Changes, Math.Max(0, parse.GetValue(top)), ctx.Out);
             return 0;
         });
         return command;
-    }
-
-    private static string? Previous(IReadOnlyList<RunSummary> runs, string? toId)
-    {
-        for (var i = runs.Count - 1; i > 0; i--)
-        {
-            if (runs[i].RunId == toId)
-                return runs[i - 1].RunId;
-        }
-        return null;
-    }
-
-    private static ScoreRun Load(SqliteStateStore store, string id, string goal, string option)
-    {
-        var run = store.LoadRun(id) ?? throw new PqlInputException($"{option}: no stored run '{id}'; 'pql outbox' and the trigger log name the run ids");
-        return run.Goal == goal ? run : throw new PqlInputException($"{option}: run '{id}' scored goal '{run.Goal}', not '{goal}'");
     }
 
     private static void Print(ScoreRun from, ScoreRun to, IReadOnlyList<EntityChange> changes, int top, TextWriter o)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Pql.Core.Playbooks;
-using Pql.Core.Playbooks.Connectors;
+using Pql.Core.Application;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 
@@ -18,43 +17,43 @@ internal static class OutboxCommand
         var status = new Option<string?>("--status") { Description = "List only this status: pending, delivered, dead or failed." };
         var limit = new Option<int>("--limit") { Description = "Rows to list (default 20).", DefaultValueFactory = _ => 20 };
         var maxWait = new Option<int>("--max-wait") { Description = "Seconds to wait for retries not yet due before returning (default 120).", DefaultValueFactory = _ => 120 };
+        var lease = new Option<int>("--lease")
+        {
+            Description = "Seconds the actions this dispatcher claims stay leased to it; after a crash, others send them once it ends (default 300).",
+            DefaultValueFactory = _ => 300,
+        };
+        var pause = new Option<string?>("--pause") { Description = "Hold back this connector's actions (e.g. while its vendor has an incident)." };
+        var reason = new Option<string?>("--reason") { Description = "Why the connector is paused, for the audit trail." };
+        var resume = new Option<string?>("--resume") { Description = "Deliver this paused connector's actions again." };
         var command = new Command("outbox",
-            "List the action outbox, retry dead actions, or deliver pending ones.\n" +
+            "List the action outbox, retry dead actions, pause or resume a connector, or deliver pending ones. Any number of " +
+            "dispatchers may deliver at once: each leases the actions it sends.\n" +
             "Example: pql outbox --workspace examples/sparkify-dend-logs --retry-dead --dispatch")
         {
-            workspace, retryDead, dispatch, status, limit, maxWait,
+            workspace, retryDead, dispatch, status, limit, maxWait, lease, pause, reason, resume,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            OutboxStatus? only = parse.GetValue(status) is { } s ? ParseStatus(s) : null;
-            using var store = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-            if (parse.GetValue(retryDead))
-                ctx.Out.WriteLine($"{store.RetryDead(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds())} dead or failed action(s) back to pending");
-            if (parse.GetValue(dispatch))
+            var result = await new OutboxService().RunAsync(new OutboxRequest(parse.GetValue(workspace)!)
             {
-                var report = Dispatch(config, store, ctx, TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxWait))));
-                ctx.Out.WriteLine($"dispatched: {report.Attempts} attempt(s), {report.Delivered} delivered, {report.Retried} to retry, " +
-                                  $"{report.Dead} dead, {report.Failed} failed, {report.StillPending} still pending");
-            }
-            Print(store, only, Math.Max(0, parse.GetValue(limit)), ctx.Out);
+                RetryDead = parse.GetValue(retryDead),
+                Pause = parse.GetValue(pause),
+                PauseReason = parse.GetValue(reason) ?? "paused by an operator",
+                Resume = parse.GetValue(resume),
+                Dispatch = parse.GetValue(dispatch),
+                MaxWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxWait))),
+                LeaseDuration = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))),
+                Status = parse.GetValue(status) is { } s ? ParseStatus(s) : null,
+                Limit = Math.Max(0, parse.GetValue(limit)),
+                By = ctx.By,
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+                Warn = ctx.Warn,
+            }, ct);
+            Print(result, parse.GetValue(resume), ctx.Out);
             return 0;
         });
         return command;
-    }
-
-    internal static DispatchReport Dispatch(WorkspaceConfig config, IStateStore store, CliContext ctx, TimeSpan maxWait)
-    {
-        using var held = DispatchLock.TryAcquire(config.StateDirectory)
-            ?? throw new InvalidOperationException("another dispatcher is delivering this workspace's outbox; wait for it, then run 'pql outbox --dispatch'");
-        var playbooks = PlaybookConfig.Parse(config);
-        var secrets = new SecretResolver();
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var context = new ConnectorContext(http, secrets, TimeProvider.System, config.Directory);
-        var dispatcher = new OutboxDispatcher(store, ConnectorFactory.CreateAll(playbooks.Connectors, context), TimeProvider.System,
-            new DispatchOptions { MaxWait = maxWait }, log: ctx.Detail, secrets: secrets);
-        ctx.Progress("delivering the outbox");
-        return dispatcher.RunAsync().GetAwaiter().GetResult();
     }
 
     private static OutboxStatus ParseStatus(string text) => text switch
@@ -66,23 +65,29 @@ internal static class OutboxCommand
         _ => throw new PqlInputException($"--status: '{text}' is not pending, delivered, dead or failed"),
     };
 
-    private static void Print(SqliteStateStore store, OutboxStatus? only, int limit, TextWriter o)
+    private static void Print(OutboxResult result, string? resumed, TextWriter o)
     {
-        var counts = store.OutboxCounts();
+        if (result.RetriedDead is { } n)
+            o.WriteLine($"{n} dead or failed action(s) back to pending");
+        if (result.Resumed is { } r)
+            o.WriteLine(r ? $"connector {resumed} resumed" : $"connector {resumed} was not paused");
+        if (result.Dispatch is { } report)
+        {
+            o.WriteLine($"dispatched: {report.Attempts} attempt(s), {report.Delivered} delivered, {report.Retried} to retry, " +
+                        $"{report.Dead} dead, {report.Failed} failed, {report.StillPending} still pending");
+        }
+        var counts = result.Counts;
         o.WriteLine($"outbox: {counts[OutboxStatus.Pending]} pending, {counts[OutboxStatus.Delivered]} delivered, " +
                     $"{counts[OutboxStatus.Dead]} dead, {counts[OutboxStatus.Failed]} failed");
-        var statuses = only is { } one ? [one] : new[] { OutboxStatus.Failed, OutboxStatus.Dead, OutboxStatus.Pending, OutboxStatus.Delivered };
-        var shown = 0;
-        foreach (var st in statuses)
+        foreach (var p in result.Paused)
+            o.WriteLine($"paused: {p.Connector} by {p.PausedBy} since {Time(p.PausedMs)}: {p.Reason}");
+        foreach (var a in result.Actions)
         {
-            foreach (var a in store.Outbox(st, limit - shown))
-            {
-                var when = DateTimeOffset.FromUnixTimeMilliseconds(a.Status == OutboxStatus.Delivered ? a.DeliveredMs ?? a.CreatedMs : a.NextAttemptMs)
-                    .ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                o.WriteLine($"{a.ActionId}  {a.Status.ToString().ToLowerInvariant(),-9}  tries {a.Attempts}  {when}  {a.Connector}/{a.Action}  " +
-                            $"{a.EntityId}  {a.Trigger}{(a.LastError is null ? "" : "  " + a.LastError)}");
-                shown++;
-            }
+            var when = Time(a.Status == OutboxStatus.Delivered ? a.DeliveredMs ?? a.CreatedMs : a.NextAttemptMs);
+            o.WriteLine($"{a.ActionId}  {a.Status.ToString().ToLowerInvariant(),-9}  tries {a.Attempts}  {when}  {a.Connector}/{a.Action}  " +
+                        $"{a.EntityId}  {a.Trigger}{(a.LastError is null ? "" : "  " + a.LastError)}");
         }
     }
+
+    private static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Pql.Core.Playbooks;
-using Pql.Core.Scoring;
+using Pql.Core.Application;
 
 namespace Pql.Cli.Commands;
 
@@ -24,20 +23,21 @@ internal static class ScoreCommand
         {
             workspace, goal, asOf, output, threads, model,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, ctx);
-            var g = session.Config.Goal(parse.GetValue(goal)!);
-            var run = WorkspaceScorer.Score(session.Config, session.Load, g, session.State, new ScoreOptions
+            var path = parse.GetValue(output)!;
+            var result = await new ScoreService().ScoreAsync(new ScoreRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!)
             {
-                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx),
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
                 Threads = parse.GetValue(threads),
                 ModelPath = parse.GetValue(model),
+                OutputCsv = path,
+                By = ctx.By,
                 Progress = ctx.Progress,
-            });
-            var plan = new ActPipeline(session.State, PlaybookConfig.Parse(session.Config), TimeProvider.System).Record(run, dryRun: false);
-            var path = parse.GetValue(output)!;
-            ScoreCsv.Write(run, path);
+                Detail = ctx.Detail,
+                Warn = ctx.Warn,
+            }, ct);
+            var (g, run, plan) = (result.Goal, result.Run, result.Plan);
             var tiers = string.Join(", ", run.Rows.GroupBy(r => r.Tier).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Count():N0}"));
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"scored {run.Rows.Count:N0} {g.Entity.ToString().ToLowerInvariant()}s for {g.Name} with {run.ModelKind} model {run.ModelVersion} -> {path} ({tiers}); run {run.RunId}, {plan.Fired.Count} trigger(s) fired, {plan.Actions.Count} action(s) queued"));

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Scoring;
-using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
 
@@ -26,26 +26,28 @@ internal static class TrainCommand
         {
             workspace, goal, asOf, threads, baseline,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, ctx);
-            IReadOnlyList<GoalDefinition> goals = parse.GetValue(goal) is { } name ? [session.Config.Goal(name)] : session.Config.Goals;
-            if (goals.Count == 0)
-                throw new PqlInputException($"{session.Config.ConfigPath}: no goals are defined");
-            ctx.Out.WriteLine(session.Load.Report.Summary());
-            var asOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx);
-            foreach (var g in goals)
+            var result = await new TrainService().TrainAsync(new TrainRequest(parse.GetValue(workspace)!)
             {
-                var report = GoalTrainer.Train(session.Config, session.Load, g, session.State, new TrainOptions
-                {
-                    AsOfMs = asOfMs,
-                    Threads = parse.GetValue(threads),
-                    CompareWithActivityOnly = parse.GetValue(baseline),
-                    Progress = ctx.Progress,
-                });
+                Goal = parse.GetValue(goal),
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                Threads = parse.GetValue(threads),
+                CompareWithActivityOnly = parse.GetValue(baseline),
+                By = ctx.By,
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+                Warn = ctx.Warn,
+            }, ct);
+            ctx.Out.WriteLine(result.LoadSummary);
+            foreach (var report in result.Trained)
                 Print(ctx.Out, report);
-            }
-            return 0;
+            foreach (var failure in result.Failed)
+                ctx.Err.WriteLine($"error: goal '{failure.Goal}' was not trained: {failure.Problem}");
+            if (result.AllTrained)
+                return 0;
+            ctx.Err.WriteLine($"{result.Failed.Count} of {result.Failed.Count + result.Trained.Count} goal(s) not trained: {string.Join(", ", result.Failed.Select(f => f.Goal))}");
+            return 2;   // the goals that failed did so on their input, as a single failed goal always has
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pql.Core.Events;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 
@@ -24,19 +25,27 @@ public static class ModelEvidenceReader
     /// The held-out lift comes from the registered model's validation metrics.
     /// </para>
     /// </summary>
-    public static ModelEvidence Read(IStateStore state, EventStore store, WorkspaceConfig config)
+    public static async Task<ModelEvidence> ReadAsync<TState>(TState state, EventStore store, WorkspaceConfig config, CancellationToken cancellationToken = default)
+        where TState : IModelRegistry, IScoreHistory
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
         var leadGoals = config.Goals.Where(g => g.Condition is not InactiveCondition).ToList();
-        bool HasModel(GoalDefinition g) => state.Models(g.Name).Count > 0 || state.Runs(g.Name).Count > 0;
+        var models = new Dictionary<string, IReadOnlyList<ModelRecord>>(StringComparer.Ordinal);
+        var runsOf = new Dictionary<string, IReadOnlyList<RunSummary>>(StringComparer.Ordinal);
+        foreach (var g in leadGoals)
+        {
+            models[g.Name] = await state.ModelsAsync(g.Name, cancellationToken).ConfigureAwait(false);
+            runsOf[g.Name] = await state.RunsAsync(g.Name, cancellationToken).ConfigureAwait(false);
+        }
+        bool HasModel(GoalDefinition g) => models[g.Name].Count > 0 || runsOf[g.Name].Count > 0;
         var goal = leadGoals.FirstOrDefault(g => g.Name == "conversion" && HasModel(g)) ?? leadGoals.FirstOrDefault(HasModel);
         if (goal is null)
             return new ModelEvidence(null, HasModel: false, TracksConversion: false);
 
-        var heldOut = HeldOutLift(state.Models(goal.Name));
-        var runs = state.Runs(goal.Name);
+        var heldOut = HeldOutLift(models[goal.Name]);
+        var runs = runsOf[goal.Name];
         var first = ActivationMeasure.FirstAchievement(store, goal);
         var observed = Array.Exists(first, t => t != ActivationMeasure.Never);
         var evidence = new ModelEvidence(goal.Name, HasModel: true, TracksConversion: runs.Count > 0 && observed, HeldOutLift: heldOut);
@@ -45,7 +54,7 @@ public static class ModelEvidenceReader
 
         var last = store.MaxTime;
         var run = runs.LastOrDefault(r => r.AsOfMs + goal.HorizonMs <= last) ?? runs.LastOrDefault(r => r.AsOfMs < last);
-        if (run is null || state.LoadRun(run.RunId) is not { } loaded)
+        if (run is null || await state.LoadRunAsync(run.RunId, cancellationToken).ConfigureAwait(false) is not { } loaded)
             return evidence;
         return Outcomes(evidence, goal, loaded, store, first);
     }

@@ -1,4 +1,5 @@
 using Pql.Core.Playbooks.Connectors;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.Core.Playbooks;
@@ -8,43 +9,55 @@ public sealed record ActPlan(ScoreRun Run, IReadOnlyList<FiredTrigger> Fired, IR
 
 /// <summary>
 /// score -> triggers -> outbox -> dispatch. Takes a scored run (tiers filled), evaluates the triggers against each entity's
-/// previous scoring for the goal, plans the playbooks' actions and stores run, firings and actions in one transaction;
-/// a dry run stores nothing. Dispatch is a separate step (<see cref="OutboxDispatcher"/>), so a crash between the two loses nothing.
+/// previous scoring for the goal, plans the playbooks' actions and stores run, firings and actions in one transaction that
+/// holds the goal's lock (<see cref="IScoreHistory.RecordRunAsync"/>), so concurrent runs queue each action once; a dry run
+/// stores nothing. Dispatch is a separate step (<see cref="OutboxDispatcher"/>), so a crash between the two loses nothing.
 /// </summary>
-public sealed class ActPipeline(IStateStore store, PlaybookConfig config, TimeProvider time)
+public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookConfig config, TimeProvider time)
 {
-    public ActPlan Plan(ScoreRun run)
+    /// <summary>The firings and actions of <paramref name="run"/> against <paramref name="previous"/> (each entity's last row).</summary>
+    public ActPlan Plan(ScoreRun run, IReadOnlyDictionary<string, EntityScore> previous)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(previous);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var previous = store.LatestScores(run.Goal);
         var fired = TriggerEngine.Evaluate(run, previous, config.Triggers, now);
         var actions = ActionPlanner.Plan(fired, config, now);
         return new ActPlan(run, fired, actions);
     }
 
-    /// <summary>Plans and, unless <paramref name="dryRun"/>, stores the run with its firings and actions atomically.</summary>
-    public ActPlan Record(ScoreRun run, bool dryRun)
+    /// <summary>Plans against the stored history without taking the lock or writing (a dry run).</summary>
+    public async Task<ActPlan> PlanAsync(ScoreRun run, CancellationToken cancellationToken = default)
     {
-        var plan = Plan(run);
-        if (!dryRun)
+        ArgumentNullException.ThrowIfNull(run);
+        return Plan(run, await history.LatestScoresAsync(run.Goal, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Plans and, unless <paramref name="dryRun"/>, stores the run with its firings and actions atomically under the goal's lock.</summary>
+    public async Task<ActPlan> RecordAsync(ScoreRun run, bool dryRun, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (dryRun)
+            return await PlanAsync(run, cancellationToken).ConfigureAwait(false);
+        ActPlan? plan = null;
+        await history.RecordRunAsync(run.Goal, previous =>
         {
-            store.SaveScoreRun(run, [.. plan.Fired.Select(f => f.Firing)], plan.Actions);
-            store.AppendAudit(new AuditEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), "pql act", "score_run",
-                $"run {run.RunId} goal {run.Goal}: {run.Rows.Count} rows, {plan.Fired.Count} firings, {plan.Actions.Count} actions"));
-        }
-        return plan;
+            plan = Plan(run, previous);
+            return new RunRecording(run, [.. plan.Fired.Select(f => f.Firing)], plan.Actions);
+        }, actor, cancellationToken).ConfigureAwait(false);
+        return plan!;
     }
 
     /// <summary>Records the run and then delivers the outbox (unless a dry run).</summary>
-    public async Task<(ActPlan Plan, DispatchReport? Dispatch)> ActAsync(ScoreRun run, bool dryRun, ConnectorContext connectors,
+    public async Task<(ActPlan Plan, DispatchReport? Dispatch)> ActAsync(ScoreRun run, bool dryRun, Actor actor, ConnectorContext connectors,
         DispatchOptions? options = null, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectors);
-        var plan = Record(run, dryRun);
+        var plan = await RecordAsync(run, dryRun, actor, cancellationToken).ConfigureAwait(false);
         if (dryRun)
             return (plan, null);
-        var dispatcher = new OutboxDispatcher(store, ConnectorFactory.CreateAll(config.Connectors, connectors), time, options, log: log, secrets: connectors.Secrets);
+        var dispatcher = new OutboxDispatcher(outbox, ConnectorFactory.CreateAll(config.Connectors, connectors), time, options,
+            log: log, secrets: connectors.Secrets, owner: OutboxDispatcher.OwnerFor(actor));
         var report = await dispatcher.RunAsync(cancellationToken).ConfigureAwait(false);
         return (plan, report);
     }

@@ -15,6 +15,13 @@ public sealed record DispatchOptions
     public int BatchSize { get; init; } = 64;
     /// <summary>How long the dispatcher waits for retries that are not due yet before it returns. Default 2 min.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>When set, a transient failure this long after an action's first attempt makes it dead, whatever the attempt count.</summary>
+    public TimeSpan? GiveUpAfter { get; init; }
+    /// <summary>
+    /// How long a claimed batch stays leased to this dispatcher. Longer than a batch takes to send (the connectors' timeouts),
+    /// short enough that a crashed dispatcher's rows come back soon. Default 5 min.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
     public void Validate()
     {
@@ -22,6 +29,8 @@ public sealed record DispatchOptions
             throw new ArgumentOutOfRangeException(nameof(MaxAttempts), "must be at least 1");
         if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
             throw new ArgumentOutOfRangeException(nameof(BaseDelay), "needs 0 < BaseDelay <= MaxDelay");
+        if (LeaseDuration <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(LeaseDuration), "must be positive");
         if (BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), "must be at least 1");
     }

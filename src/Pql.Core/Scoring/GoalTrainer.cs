@@ -6,7 +6,6 @@ using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
 using Pql.Core.Learning.Artifacts;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Scoring;
@@ -14,11 +13,11 @@ namespace Pql.Core.Scoring;
 /// <summary>
 /// Trains one goal: cutoffs before <c>as-of - horizon</c> -> eligible entities and labels -> point-in-time features
 /// -> GBDT, logistic (and rules) fitted on the earlier cutoffs, calibrated and compared on the latest
-/// -> a versioned model artifact with its card, registered in the state store.
+/// -> a versioned model artifact with its card. Registering it in the model registry is the caller's step (Application/TrainService).
 /// </summary>
 public static class GoalTrainer
 {
-    public static GoalTrainingReport Train(WorkspaceConfig config, LoadResult load, GoalDefinition goal, IStateStore? state, TrainOptions options)
+    public static GoalTrainingReport Train(WorkspaceConfig config, LoadResult load, GoalDefinition goal, TrainOptions options)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(load);
@@ -115,9 +114,12 @@ public static class GoalTrainer
         artifact.Save(artifactPath);
         File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
         var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
-        state?.RegisterModel(new ModelRecord(goal.Name, version, result.Best.Kind, artifactPath, metrics, created.ToUnixTimeMilliseconds()));
         return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
-            valid.RowCount, validPos, matrix.ColumnCount, baseline);
+            valid.RowCount, validPos, matrix.ColumnCount, baseline)
+        {
+            MetricsJson = metrics,
+            CreatedMs = created.ToUnixTimeMilliseconds(),
+        };
     }
 
     /// <summary>The goal's definition in words, for the model card.</summary>

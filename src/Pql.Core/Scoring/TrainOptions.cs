@@ -33,4 +33,11 @@ public sealed record GoalTrainingReport(
     int ValidRows,
     int ValidPositives,
     int FeatureCount,
-    BaselineComparison? Baseline);
+    BaselineComparison? Baseline)
+{
+    /// <summary>Validation metrics of every candidate as JSON, as the model registry stores them.</summary>
+    public string MetricsJson { get; init; } = "{}";
+
+    /// <summary>When the artifact was made (Unix ms).</summary>
+    public long CreatedMs { get; init; }
+}

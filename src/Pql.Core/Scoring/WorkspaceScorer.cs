@@ -4,8 +4,6 @@ using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
 using Pql.Core.Learning.Artifacts;
-using Pql.Core.Playbooks;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Scoring;
@@ -22,7 +20,7 @@ public sealed record ScoreOptions
     /// <summary>Drivers kept per entity (largest absolute contribution first). Default 3.</summary>
     public int TopDrivers { get; init; } = 3;
 
-    /// <summary>A model artifact to score with instead of the goal's latest registered model.</summary>
+    /// <summary>The model artifact to score with: the goal's current model from the registry (Application/ScoreService) or one given.</summary>
     public string? ModelPath { get; init; }
 
     public Action<string>? Progress { get; init; }
@@ -37,13 +35,13 @@ public sealed record ScoreOptions
 /// </summary>
 public static class WorkspaceScorer
 {
-    public static ScoreRun Score(WorkspaceConfig config, LoadResult load, GoalDefinition goal, IStateStore? state, ScoreOptions options)
+    public static ScoreRun Score(WorkspaceConfig config, LoadResult load, GoalDefinition goal, ScoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(options);
-        var (artifactPath, version) = ResolveModel(goal, state, options);
+        var (artifactPath, version) = ResolveModel(goal, options);
         var model = ModelArtifact.Load(artifactPath).ToModel();
         model.Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var store = load.Store;
@@ -76,26 +74,13 @@ public static class WorkspaceScorer
         return new ScoreRun(runId, goal.Name, version, model.Kind, asOf, created.ToUnixTimeMilliseconds(), rows);
     }
 
-    private static (string Path, string Version) ResolveModel(GoalDefinition goal, IStateStore? state, ScoreOptions options)
+    private static (string Path, string Version) ResolveModel(GoalDefinition goal, ScoreOptions options)
     {
-        if (options.ModelPath is { } path)
-        {
-            if (!File.Exists(path))
-                throw new PqlInputException($"{path}: model artifact not found");
-            return (path, Path.GetFileNameWithoutExtension(path));
-        }
-        var record = LatestModel(state, goal.Name);
-        return (record.ArtifactPath, record.Version);
-    }
-
-    /// <summary>The goal's latest registered model, whose artifact must still be on disk; a clear input error otherwise.</summary>
-    public static ModelRecord LatestModel(IStateStore? state, string goal)
-    {
-        var models = state?.Models(goal);
-        var record = models is { Count: > 0 } ? models[^1] : throw new PqlInputException($"goal '{goal}' has no trained model yet; run: pql train --workspace DIR --goal {goal}");
-        if (!File.Exists(record.ArtifactPath))
-            throw new PqlInputException($"{record.ArtifactPath}: the registered model artifact of goal '{goal}' is missing; train again");
-        return record;
+        if (options.ModelPath is not { } path)
+            throw new PqlInputException($"goal '{goal.Name}' has no trained model yet; run: pql train --workspace DIR --goal {goal.Name}");
+        if (!File.Exists(path))
+            throw new PqlInputException($"{path}: model artifact not found");
+        return (path, Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>Top drivers per row by absolute contribution, with the feature's value at the cutoff.</summary>

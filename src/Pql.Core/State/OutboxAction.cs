@@ -22,4 +22,10 @@ public sealed record OutboxAction(
     public long NextAttemptMs { get; init; }
     public string? LastError { get; init; }
     public long? DeliveredMs { get; init; }
+    /// <summary>When the first delivery attempt was made (null before it): lets a policy give up by time, not only by count.</summary>
+    public long? FirstAttemptMs { get; init; }
+    /// <summary>The dispatcher holding (or that last held) the action's lease.</summary>
+    public string? LeaseOwner { get; init; }
+    /// <summary>Until when <see cref="LeaseOwner"/> holds it; null when no lease is held.</summary>
+    public long? LeaseUntilMs { get; init; }
 }

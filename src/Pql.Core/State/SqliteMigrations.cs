@@ -84,17 +84,51 @@ internal static class SqliteMigrations
                 detail TEXT NOT NULL)
             """,
         ],
+        [
+            // Leases replace the file lock: any number of dispatchers claim rows for a while; an expired lease is claimable again.
+            "ALTER TABLE outbox ADD COLUMN lease_owner TEXT",
+            "ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER",
+            "ALTER TABLE outbox ADD COLUMN first_attempt_ms INTEGER",
+            "CREATE INDEX ix_outbox_connector ON outbox(connector, status)",
+            """
+            CREATE TABLE paused_connectors (
+                connector TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                paused_by TEXT NOT NULL,
+                paused_ms INTEGER NOT NULL)
+            """,
+            // Who made each change; rows written before version 2 keep an empty name.
+            "ALTER TABLE score_runs ADD COLUMN created_by TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE models ADD COLUMN registered_by TEXT NOT NULL DEFAULT ''",
+            """
+            CREATE TABLE current_models (
+                goal TEXT PRIMARY KEY,
+                version TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_ms INTEGER NOT NULL)
+            """,
+            // Before version 2 the latest registered model was the one used: make it current.
+            """
+            INSERT INTO current_models (goal, version, set_by, set_ms)
+            SELECT goal, version, 'system:migration', created_ms FROM (
+                SELECT goal, version, created_ms, ROW_NUMBER() OVER (PARTITION BY goal ORDER BY created_ms DESC, version DESC) AS rn FROM models)
+            WHERE rn = 1
+            """,
+        ],
     ];
 
     public static int LatestVersion => s_steps.Length;
 
-    public static void Apply(SqliteConnection connection)
+    public static void Apply(SqliteConnection connection) => Apply(connection, s_steps.Length);
+
+    /// <summary>Upgrades to <paramref name="upTo"/> (tests replay an old schema with it).</summary>
+    internal static void Apply(SqliteConnection connection, int upTo)
     {
         using var tx = connection.BeginTransaction();
         var version = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
         if (version > s_steps.Length)
             throw new InvalidOperationException($"state.db has schema version {version}, newer than this pql understands ({s_steps.Length}); upgrade pql");
-        for (var v = version; v < s_steps.Length; v++)
+        for (var v = version; v < upTo; v++)
         {
             foreach (var sql in s_steps[v])
                 Execute(connection, tx, sql);

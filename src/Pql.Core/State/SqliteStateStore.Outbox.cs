@@ -5,34 +5,22 @@ namespace Pql.Core.State;
 public sealed partial class SqliteStateStore
 {
     private const string ActionColumns =
-        "action_id, run_id, goal, entity_id, trigger_name, playbook, connector, action, payload_json, created_ms, status, attempts, next_attempt_ms, last_error, delivered_ms";
+        "action_id, run_id, goal, entity_id, trigger_name, playbook, connector, action, payload_json, created_ms, status, attempts, next_attempt_ms, " +
+        "last_error, delivered_ms, first_attempt_ms, lease_owner, lease_until_ms";
 
-    private void InsertFirings(SqliteTransaction tx, IReadOnlyList<TriggerFiring> firings)
-    {
-        using var cmd = Command(tx, """
-            INSERT INTO trigger_log (run_id, goal, entity_id, trigger_name, playbook, reason, data_json, created_ms)
-            VALUES ($r, $g, $e, $t, $p, $why, $d, $c)
-            """);
-        foreach (var f in firings)
-        {
-            cmd.Parameters.Clear();
-            cmd.Parameters.AddWithValue("$r", f.RunId);
-            cmd.Parameters.AddWithValue("$g", f.Goal);
-            cmd.Parameters.AddWithValue("$e", f.EntityId);
-            cmd.Parameters.AddWithValue("$t", f.Trigger);
-            cmd.Parameters.AddWithValue("$p", f.Playbook);
-            cmd.Parameters.AddWithValue("$why", f.Reason);
-            cmd.Parameters.AddWithValue("$d", f.DataJson);
-            cmd.Parameters.AddWithValue("$c", f.CreatedMs);
-            cmd.ExecuteNonQuery();
-        }
-    }
+    /// <summary>Pending, due, not leased (or the lease expired) and not held back by a paused connector.</summary>
+    private const string Claimable =
+        "status = 'pending' AND next_attempt_ms <= $now AND (lease_until_ms IS NULL OR lease_until_ms <= $now) " +
+        "AND connector NOT IN (SELECT connector FROM paused_connectors)";
+
+    /// <summary>Completion writes match only the lease holder's pending row; the lease is released by the write.</summary>
+    private const string HeldBy = "action_id = $id AND lease_owner = $owner AND status = 'pending' AND lease_until_ms IS NOT NULL";
 
     private void InsertActions(SqliteTransaction tx, IReadOnlyList<OutboxAction> actions)
     {
         using var cmd = Command(tx, $"""
             INSERT INTO outbox ({ActionColumns})
-            VALUES ($id, $r, $g, $e, $t, $p, $c, $a, $j, $created, $s, $n, $next, $err, $dl)
+            VALUES ($id, $r, $g, $e, $t, $p, $c, $a, $j, $created, $s, $n, $next, $err, $dl, $first, NULL, NULL)
             """);
         foreach (var a in actions)
         {
@@ -50,50 +38,163 @@ public sealed partial class SqliteStateStore
             cmd.Parameters.AddWithValue("$s", StatusText(a.Status));
             cmd.Parameters.AddWithValue("$n", a.Attempts);
             cmd.Parameters.AddWithValue("$next", a.NextAttemptMs);
-            cmd.Parameters.AddWithValue("$err", (object?)a.LastError ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$dl", (object?)a.DeliveredMs ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$err", DbValue(a.LastError));
+            cmd.Parameters.AddWithValue("$dl", DbValue(a.DeliveredMs));
+            cmd.Parameters.AddWithValue("$first", DbValue(a.FirstAttemptMs));
             cmd.ExecuteNonQuery();
         }
     }
 
-    public IReadOnlyList<TriggerFiring> TriggerLog(string goal, string? runId = null)
+    public async Task<IReadOnlyList<OutboxAction>> ClaimDueAsync(string owner, long nowMs, TimeSpan leaseDuration, int limit,
+        CancellationToken cancellationToken = default)
     {
-        using var cmd = Command(null, """
-            SELECT run_id, goal, entity_id, trigger_name, playbook, reason, data_json, created_ms FROM trigger_log
-            WHERE goal = $g AND ($r IS NULL OR run_id = $r) ORDER BY id
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        using var tx = BeginWrite();
+        using var cmd = Command(tx, $"""
+            UPDATE outbox SET lease_owner = $owner, lease_until_ms = $until
+            WHERE seq IN (SELECT seq FROM outbox WHERE {Claimable} ORDER BY next_attempt_ms, seq LIMIT $n)
+            RETURNING {ActionColumns}, seq
             """);
-        cmd.Parameters.AddWithValue("$g", goal);
-        cmd.Parameters.AddWithValue("$r", (object?)runId ?? DBNull.Value);
-        using var r = cmd.ExecuteReader();
-        var list = new List<TriggerFiring>();
-        while (r.Read())
-            list.Add(new TriggerFiring(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt64(7)));
-        return list;
-    }
-
-    public IReadOnlyList<OutboxAction> DueActions(long nowMs, int limit)
-    {
-        using var cmd = Command(null, $"SELECT {ActionColumns} FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $now ORDER BY next_attempt_ms, seq LIMIT $n");
+        cmd.Parameters.AddWithValue("$owner", owner);
         cmd.Parameters.AddWithValue("$now", nowMs);
+        cmd.Parameters.AddWithValue("$until", nowMs + (long)leaseDuration.TotalMilliseconds);
         cmd.Parameters.AddWithValue("$n", limit);
-        return ReadActions(cmd);
+        var claimed = new List<(OutboxAction Action, long Seq)>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+                claimed.Add((ReadAction(r), r.GetInt64(18)));
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        claimed.Sort((a, b) => a.Action.NextAttemptMs != b.Action.NextAttemptMs ? a.Action.NextAttemptMs.CompareTo(b.Action.NextAttemptMs) : a.Seq.CompareTo(b.Seq));
+        return claimed.ConvertAll(c => c.Action);
     }
 
-    public long? NextPendingMs()
+    public Task<long?> NextClaimableMsAsync(CancellationToken cancellationToken = default)
     {
-        var v = Scalar("SELECT MIN(next_attempt_ms) FROM outbox WHERE status = 'pending'");
-        return v is null or DBNull ? null : (long)v;
+        var v = Scalar("""
+            SELECT MIN(MAX(next_attempt_ms, COALESCE(lease_until_ms, 0))) FROM outbox
+            WHERE status = 'pending' AND connector NOT IN (SELECT connector FROM paused_connectors)
+            """);
+        return Task.FromResult(v is null or DBNull ? (long?)null : (long)v);
     }
 
-    public IReadOnlyList<OutboxAction> Outbox(OutboxStatus? status = null, int limit = int.MaxValue)
+    public Task<bool> MarkDeliveredAsync(string actionId, string owner, int attempts, long nowMs, CancellationToken cancellationToken = default) =>
+        Complete(actionId, owner, "status = 'delivered', attempts = $n, delivered_ms = $t, last_error = NULL", attempts, nowMs, null);
+
+    public Task<bool> MarkRetryAsync(string actionId, string owner, int attempts, long nextAttemptMs, string problem, CancellationToken cancellationToken = default) =>
+        Complete(actionId, owner, "attempts = $n, next_attempt_ms = $t, last_error = $err", attempts, nextAttemptMs, problem);
+
+    public Task<bool> MarkDeadAsync(string actionId, string owner, int attempts, string problem, CancellationToken cancellationToken = default) =>
+        Complete(actionId, owner, "status = 'dead', attempts = $n, last_error = $err", attempts, NowMs, problem);
+
+    public Task<bool> MarkFailedAsync(string actionId, string owner, int attempts, string reason, CancellationToken cancellationToken = default) =>
+        Complete(actionId, owner, "status = 'failed', attempts = $n, last_error = $err", attempts, NowMs, reason);
+
+    public Task<bool> DeferAsync(string actionId, string owner, long untilMs, string reason, CancellationToken cancellationToken = default)
+    {
+        using var cmd = Command(null, $"UPDATE outbox SET next_attempt_ms = $t, last_error = $err, lease_until_ms = NULL WHERE {HeldBy}");
+        cmd.Parameters.AddWithValue("$id", actionId);
+        cmd.Parameters.AddWithValue("$owner", owner);
+        cmd.Parameters.AddWithValue("$t", untilMs);
+        cmd.Parameters.AddWithValue("$err", reason);
+        return Task.FromResult(cmd.ExecuteNonQuery() == 1);
+    }
+
+    /// <summary>One attempt's outcome; the first attempt's time is kept so a policy can give up by elapsed time.</summary>
+    private Task<bool> Complete(string actionId, string owner, string set, int attempts, long time, string? error)
+    {
+        using var cmd = Command(null,
+            $"UPDATE outbox SET {set}, first_attempt_ms = COALESCE(first_attempt_ms, $now), lease_until_ms = NULL WHERE {HeldBy}");
+        cmd.Parameters.AddWithValue("$id", actionId);
+        cmd.Parameters.AddWithValue("$owner", owner);
+        cmd.Parameters.AddWithValue("$n", attempts);
+        cmd.Parameters.AddWithValue("$t", time);
+        cmd.Parameters.AddWithValue("$now", NowMs);
+        if (set.Contains("$err", StringComparison.Ordinal))
+            cmd.Parameters.AddWithValue("$err", DbValue(error));
+        return Task.FromResult(cmd.ExecuteNonQuery() == 1);
+    }
+
+    public async Task PauseConnectorAsync(string connector, string reason, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connector);
+        ArgumentNullException.ThrowIfNull(actor);
+        using var tx = BeginWrite();
+        using (var cmd = Command(tx, """
+            INSERT INTO paused_connectors (connector, reason, paused_by, paused_ms) VALUES ($c, $why, $by, $t)
+            ON CONFLICT (connector) DO UPDATE SET reason = excluded.reason, paused_by = excluded.paused_by, paused_ms = excluded.paused_ms
+            """))
+        {
+            cmd.Parameters.AddWithValue("$c", connector);
+            cmd.Parameters.AddWithValue("$why", reason ?? "");
+            cmd.Parameters.AddWithValue("$by", actor.ToString());
+            cmd.Parameters.AddWithValue("$t", NowMs);
+            cmd.ExecuteNonQuery();
+        }
+        InsertAudit(tx, actor, "connector_paused", $"{connector}: {reason}");
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ResumeConnectorAsync(string connector, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        using var tx = BeginWrite();
+        using var cmd = Command(tx, "DELETE FROM paused_connectors WHERE connector = $c");
+        cmd.Parameters.AddWithValue("$c", connector);
+        var resumed = cmd.ExecuteNonQuery() == 1;
+        if (resumed)
+            InsertAudit(tx, actor, "connector_resumed", connector);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return resumed;
+    }
+
+    public Task<IReadOnlyList<PausedConnector>> PausedConnectorsAsync(CancellationToken cancellationToken = default)
+    {
+        using var cmd = Command(null, "SELECT connector, reason, paused_by, paused_ms FROM paused_connectors ORDER BY connector");
+        using var r = cmd.ExecuteReader();
+        var list = new List<PausedConnector>();
+        while (r.Read())
+            list.Add(new PausedConnector(r.GetString(0), r.GetString(1), Actor.Parse(r.GetString(2)), r.GetInt64(3)));
+        return Task.FromResult<IReadOnlyList<PausedConnector>>(list);
+    }
+
+    public async Task<int> RetryDeadAsync(long nowMs, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        using var tx = BeginWrite();
+        int count;
+        using (var cmd = Command(tx, """
+            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $t, first_attempt_ms = NULL, lease_until_ms = NULL
+            WHERE status IN ('dead', 'failed')
+            """))
+        {
+            cmd.Parameters.AddWithValue("$t", nowMs);
+            count = cmd.ExecuteNonQuery();
+        }
+        int resumed;
+        using (var cmd = Command(tx, "DELETE FROM paused_connectors"))
+            resumed = cmd.ExecuteNonQuery();
+        InsertAudit(tx, actor, "outbox_retry_dead", $"{count} action(s) back to pending, {resumed} paused connector(s) resumed");
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    public Task<IReadOnlyList<OutboxAction>> OutboxAsync(OutboxStatus? status = null, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         using var cmd = Command(null, $"SELECT {ActionColumns} FROM outbox WHERE ($s IS NULL OR status = $s) ORDER BY seq LIMIT $n");
         cmd.Parameters.AddWithValue("$s", status is { } s ? StatusText(s) : DBNull.Value);
         cmd.Parameters.AddWithValue("$n", limit);
-        return ReadActions(cmd);
+        using var r = cmd.ExecuteReader();
+        var list = new List<OutboxAction>();
+        while (r.Read())
+            list.Add(ReadAction(r));
+        return Task.FromResult<IReadOnlyList<OutboxAction>>(list);
     }
 
-    public IReadOnlyDictionary<OutboxStatus, int> OutboxCounts()
+    public Task<IReadOnlyDictionary<OutboxStatus, int>> OutboxCountsAsync(CancellationToken cancellationToken = default)
     {
         var counts = new Dictionary<OutboxStatus, int>();
         foreach (var s in Enum.GetValues<OutboxStatus>())
@@ -102,58 +203,22 @@ public sealed partial class SqliteStateStore
         using var r = cmd.ExecuteReader();
         while (r.Read())
             counts[ParseStatus(r.GetString(0))] = r.GetInt32(1);
-        return counts;
+        return Task.FromResult<IReadOnlyDictionary<OutboxStatus, int>>(counts);
     }
 
-    public void MarkDelivered(string actionId, int attempts, long nowMs) =>
-        Update(actionId, "status = 'delivered', attempts = $n, delivered_ms = $t, last_error = NULL", attempts, nowMs, null);
-
-    public void MarkRetry(string actionId, int attempts, long nextAttemptMs, string problem) =>
-        Update(actionId, "attempts = $n, next_attempt_ms = $t, last_error = $err", attempts, nextAttemptMs, problem);
-
-    public void MarkDead(string actionId, int attempts, string problem) =>
-        Update(actionId, "status = 'dead', attempts = $n, last_error = $err", attempts, 0, problem);
-
-    public void MarkFailed(string actionId, int attempts, string reason) =>
-        Update(actionId, "status = 'failed', attempts = $n, last_error = $err", attempts, 0, reason);
-
-    public int RetryDead(long nowMs)
-    {
-        using var cmd = Command(null, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $t WHERE status IN ('dead', 'failed')");
-        cmd.Parameters.AddWithValue("$t", nowMs);
-        return cmd.ExecuteNonQuery();
-    }
-
-    private void Update(string actionId, string set, int attempts, long time, string? error)
-    {
-        using var cmd = Command(null, $"UPDATE outbox SET {set} WHERE action_id = $id");
-        cmd.Parameters.AddWithValue("$id", actionId);
-        cmd.Parameters.AddWithValue("$n", attempts);
-        cmd.Parameters.AddWithValue("$t", time);
-        if (set.Contains("$err", StringComparison.Ordinal))
-            cmd.Parameters.AddWithValue("$err", (object?)error ?? DBNull.Value);
-        if (cmd.ExecuteNonQuery() != 1)
-            throw new InvalidOperationException($"outbox action {actionId} does not exist");
-    }
-
-    private static List<OutboxAction> ReadActions(SqliteCommand cmd)
-    {
-        using var r = cmd.ExecuteReader();
-        var list = new List<OutboxAction>();
-        while (r.Read())
+    private static OutboxAction ReadAction(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+            r.GetString(6), r.GetString(7), r.GetString(8), r.GetInt64(9))
         {
-            list.Add(new OutboxAction(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetString(6), r.GetString(7), r.GetString(8), r.GetInt64(9))
-            {
-                Status = ParseStatus(r.GetString(10)),
-                Attempts = r.GetInt32(11),
-                NextAttemptMs = r.GetInt64(12),
-                LastError = r.IsDBNull(13) ? null : r.GetString(13),
-                DeliveredMs = r.IsDBNull(14) ? null : r.GetInt64(14),
-            });
-        }
-        return list;
-    }
+            Status = ParseStatus(r.GetString(10)),
+            Attempts = r.GetInt32(11),
+            NextAttemptMs = r.GetInt64(12),
+            LastError = r.IsDBNull(13) ? null : r.GetString(13),
+            DeliveredMs = r.IsDBNull(14) ? null : r.GetInt64(14),
+            FirstAttemptMs = r.IsDBNull(15) ? null : r.GetInt64(15),
+            LeaseOwner = r.IsDBNull(16) ? null : r.GetString(16),
+            LeaseUntilMs = r.IsDBNull(17) ? null : r.GetInt64(17),
+        };
 
     internal static string StatusText(OutboxStatus s) => s switch
     {

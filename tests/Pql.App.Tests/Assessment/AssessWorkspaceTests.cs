@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pql.Cli;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.App.Tests.Assessment;
@@ -91,7 +92,7 @@ public sealed class AssessWorkspaceTests : IDisposable
     /// so lift 2.0 and every conversion came from the high tier.
     /// </summary>
     [Fact]
-    public void Assess_workspace_with_state_reports_model_lift_and_counts_list_triggers()
+    public async Task Assess_workspace_with_state_reports_model_lift_and_counts_list_triggers()
     {
         WriteWorkspace();
         File.AppendAllText(Path.Combine(_dir, "pql.yaml"), "\n" + """
@@ -108,12 +109,14 @@ public sealed class AssessWorkspaceTests : IDisposable
         var asOf = DateTimeOffset.Parse("2026-03-01T00:30:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         using (var state = SqliteStateStore.OpenWorkspace(Path.Combine(_dir, ".pql")))
         {
-            state.RegisterModel(new ModelRecord("activation", "v1", "gbdt", "models/v1.json", "{}", asOf));
-            state.SaveScoreRun(new ScoreRun("r1", "activation", "v1", "gbdt", asOf, asOf,
+            var by = Actor.System("test");
+            await state.RegisterModelAsync(new ModelRecord("activation", "v1", "gbdt", "models/v1.json", "{}", asOf), by);
+            var run = new ScoreRun("r1", "activation", "v1", "gbdt", asOf, asOf,
             [
                 new EntityScore("u1", 0.9, "high_touch", [], new Dictionary<string, string>()),
                 new EntityScore("u2", 0.2, "nurture", [], new Dictionary<string, string>()),
-            ]), [], []);
+            ]);
+            await state.RecordRunAsync("activation", _ => new RunRecording(run, [], []), by);
         }
         var output = new StringWriter();
         var error = new StringWriter();

@@ -1,6 +1,8 @@
 using Pql.Core.Assessment;
 using Pql.Core.Events;
+using Pql.Core.Scoring;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Tests.Assessment;
@@ -64,12 +66,12 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_counts_conversions_after_the_run_and_works_out_lift_and_high_tier_share()
+    public async Task Read_counts_conversions_after_the_run_and_works_out_lift_and_high_tier_share()
     {
         Register("conversion");
         SaveRun("conversion", 5 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_churn, s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_churn, s_conversion));
 
         // 4 of 10 scored accounts convert in (day 5, day 15]: base rate 0.4. high_touch converts 2 of 2 (1.0): lift 2.5.
         // High tiers (high_touch + assisted) hold 3 of the 4 conversions: 0.75.
@@ -82,20 +84,20 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_without_any_model_reports_none()
+    public async Task Read_without_any_model_reports_none()
     {
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_conversion));
 
         Assert.False(evidence.HasModel);
         Assert.Null(evidence.Goal);
     }
 
     [Fact]
-    public void Read_model_never_scored_does_not_track_conversion()
+    public async Task Read_model_never_scored_does_not_track_conversion()
     {
         Register("conversion");
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_conversion));
 
         Assert.True(evidence.HasModel);
         Assert.False(evidence.TracksConversion);
@@ -103,34 +105,34 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_churn_model_is_not_a_pql_model()
+    public async Task Read_churn_model_is_not_a_pql_model()
     {
         Register("churn");
         SaveRun("churn", 5 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_churn, s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_churn, s_conversion));
 
         Assert.False(evidence.HasModel);
     }
 
     [Fact]
-    public void Read_stored_run_counts_as_a_model_even_when_none_is_registered()
+    public async Task Read_stored_run_counts_as_a_model_even_when_none_is_registered()
     {
         SaveRun("conversion", 5 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_conversion));
 
         Assert.True(evidence.HasModel);
         Assert.Equal(2.5, evidence.Lift!.Value, 12);
     }
 
     [Fact]
-    public void Read_run_at_the_end_of_the_data_tracks_conversion_but_cannot_observe_lift_yet()
+    public async Task Read_run_at_the_end_of_the_data_tracks_conversion_but_cannot_observe_lift_yet()
     {
         Register("conversion", """{"logistic":{"LiftTopDecile":1.4},"gbdt":{"RocAuc":0.8,"LiftTopDecile":3.2}}""");
         SaveRun("conversion", 30 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_conversion));
 
         Assert.True(evidence.TracksConversion);
         Assert.Null(evidence.Lift);
@@ -140,13 +142,13 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_goal_that_never_occurs_in_the_data_is_not_tracked()
+    public async Task Read_goal_that_never_occurs_in_the_data_is_not_tracked()
     {
         var upgrade = new GoalDefinition("conversion", EntityKind.Account, new EventCondition("plan_upgraded", s_none), 10 * Day, 1);
         Register("conversion");
         SaveRun("conversion", 5 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(upgrade));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(upgrade));
 
         Assert.True(evidence.HasModel);
         Assert.False(evidence.TracksConversion);
@@ -165,13 +167,13 @@ public sealed class ModelEvidenceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_prefers_the_latest_run_whose_window_has_passed()
+    public async Task Read_prefers_the_latest_run_whose_window_has_passed()
     {
         Register("conversion");
         SaveRun("conversion", 5 * Day);
         SaveRun("conversion", 25 * Day);
 
-        var evidence = ModelEvidenceReader.Read(_state, Store(), Config(s_conversion));
+        var evidence = await ModelEvidenceReader.ReadAsync(_state, Store(), Config(s_conversion));
 
         Assert.Equal(4, evidence.Conversions);
     }

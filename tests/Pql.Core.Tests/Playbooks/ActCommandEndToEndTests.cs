@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 using Pql.Core.Tests.Playbooks.Fakes;
 
 namespace Pql.Core.Tests.Playbooks;
@@ -42,7 +43,7 @@ public sealed class ActCommandEndToEndTests : IDisposable
     {
         var world = Path.Combine(_dir, "world");
         Pql("generate", "--accounts", "300", "--days", "90", "--out", world);
-        WriteConfig(world);
+        E2eWorld.WriteConfig(world, _fake.BaseUrl + WebhookFake.Path);
         File.WriteAllText(Path.Combine(world, "extra.csv"), "timestamp,event,user_id,account_id,product,event_id,properties\n");
         Pql("train", "--workspace", world, "--goal", "conversion");
 
@@ -60,41 +61,6 @@ public sealed class ActCommandEndToEndTests : IDisposable
         var last = store.TriggerLog("conversion", store.Runs("conversion")[^1].RunId);
         Assert.Equal(account, Assert.Single(last).EntityId);
         Assert.Equal(store.OutboxCounts()[OutboxStatus.Delivered], _fake.Applied.Count);
-    }
-
-    private void WriteConfig(string world)
-    {
-        var lines = File.ReadAllLines(Path.Combine(world, "pql.yaml"));
-        var kept = new StringBuilder();
-        var skipping = false;
-        string[] replaced = ["training:", "tiers:", "triggers:", "playbooks:", "connectors:"];   // the generator may write its own
-        foreach (var line in lines)
-        {
-            if (line.Length > 0 && line[0] is not (' ' or '#' or '-'))
-                skipping = replaced.Any(r => line.StartsWith(r, StringComparison.Ordinal));
-            if (skipping)
-                continue;
-            kept.AppendLine(line.StartsWith("  events: events.csv.gz", StringComparison.Ordinal) ? "  events: [events.csv.gz, extra.csv]" : line);
-        }
-        kept.Append(CultureInfo.InvariantCulture, $$$"""
-
-            training:
-              model: rules
-            tiers:
-              default: { high_touch: 0.5, assisted: 0.2 }
-            triggers:
-              - name: entered_high_touch
-                goal: conversion
-                when: { tier_entered: high_touch }
-                playbook: handoff
-            playbooks:
-              handoff:
-                - { connector: hook, action: post, template: "{{entity_id}} is {{tier}}: {{moved_drivers}}" }
-            connectors:
-              hook: { kind: webhook, url: "{{{_fake.BaseUrl}}}{{{WebhookFake.Path}}}", secret: "${PQL_E2E_WH}" }
-
-            """);
-        File.WriteAllText(Path.Combine(world, "pql.yaml"), kept.ToString());
     }
 
     /// <summary>The assisted account closest to high_touch in the latest run.</summary>

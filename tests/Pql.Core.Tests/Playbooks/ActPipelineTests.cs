@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Pql.Core.Playbooks;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Tests.Playbooks.Fakes;
+using Pql.Core.Tests.State;
 
 namespace Pql.Core.Tests.Playbooks;
 
@@ -45,8 +47,8 @@ public sealed class ActPipelineTests : IDisposable
     private async Task<(ActPlan Plan, DispatchReport? Report)> Act(ScoreRun run)
     {
         var secrets = Some.Secrets(("PQL_TEST_WH", "whsec-act"));
-        var pipeline = new ActPipeline(_store, Config(), _clock);
-        return await pipeline.ActAsync(run, dryRun: false, Some.Context(secrets, TimeProvider.System, _dir));
+        var pipeline = new ActPipeline(_store, _store, Config(), _clock);
+        return await pipeline.ActAsync(run, dryRun: false, StateStoreSync.Tester, Some.Context(secrets, TimeProvider.System, _dir));
     }
 
     [Fact]
@@ -83,9 +85,9 @@ public sealed class ActPipelineTests : IDisposable
     }
 
     [Fact]
-    public void Record_as_dry_run_stores_nothing()
+    public async Task Record_as_dry_run_stores_nothing()
     {
-        var plan = new ActPipeline(_store, Config(), _clock).Record(Run("run-1", 0.4, 5), dryRun: true);
+        var plan = await new ActPipeline(_store, _store, Config(), _clock).RecordAsync(Run("run-1", 0.4, 5), dryRun: true, StateStoreSync.Tester);
 
         Assert.Single(plan.Actions);
         Assert.Empty(_store.Runs("conversion"));
@@ -95,7 +97,7 @@ public sealed class ActPipelineTests : IDisposable
     [Fact]
     public void Plan_renders_the_template_and_keeps_secrets_out_of_the_payload()
     {
-        var plan = new ActPipeline(_store, Config(), _clock).Plan(Run("run-1", 0.4, 5));
+        var plan = new ActPipeline(_store, _store, Config(), _clock).Plan(Run("run-1", 0.4, 5), new Dictionary<string, EntityScore>());
 
         var payload = JsonNode.Parse(Assert.Single(plan.Actions).PayloadJson)!;
         Assert.StartsWith("acme is high_touch (0.90): ", (string?)payload["message"]);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 using Pql.Core.Tests.Playbooks.Fakes;
 using Xunit.Abstractions;
 
@@ -43,7 +44,8 @@ public sealed class OutboxCrashTests(ITestOutputHelper output) : IDisposable
             store.SaveScoreRun(Some.Run("run-crash"), [], actions);
         }
         var env = new Dictionary<string, string> { ["PQL_CRASH_WH_SECRET"] = Secret };
-        string[] args = ["outbox", "--workspace", _dir, "--dispatch", "--limit", "0"];
+        // A killed dispatcher's claimed actions come back when its lease ends: a short lease keeps the test quick.
+        string[] args = ["outbox", "--workspace", _dir, "--dispatch", "--limit", "0", "--lease", "2"];
         var random = new Random(20261122);
         var kills = 0;
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using Pql.Core.Playbooks;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 using Pql.Core.Tests.Playbooks.Fakes;
 
 namespace Pql.Core.Tests.Playbooks;
@@ -135,17 +136,4 @@ public sealed class OutboxDispatcherTests : IDisposable
         Assert.Equal(2, _store.OutboxCounts()[OutboxStatus.Delivered]);
     }
 
-    [Fact]
-    public void DispatchLock_is_exclusive_until_released()
-    {
-        using (var first = DispatchLock.TryAcquire(_dir))
-        {
-            Assert.NotNull(first);
-            Assert.Null(DispatchLock.TryAcquire(_dir));
-        }
-
-        using var again = DispatchLock.TryAcquire(_dir);
-
-        Assert.NotNull(again);
-    }
 }

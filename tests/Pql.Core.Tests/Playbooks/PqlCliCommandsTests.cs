@@ -1,4 +1,6 @@
+using Pql.Core.Scoring;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 
 namespace Pql.Core.Tests.Playbooks;
 

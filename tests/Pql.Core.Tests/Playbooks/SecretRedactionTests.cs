@@ -2,6 +2,7 @@ using System.Text;
 using Pql.Core.Playbooks;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.State;
+using Pql.Core.Tests.State;
 using Pql.Core.Tests.Playbooks.Fakes;
 
 namespace Pql.Core.Tests.Playbooks;
@@ -70,10 +71,10 @@ public sealed class SecretRedactionTests : IDisposable
             ["salesforce_id"] = "001A", ["hubspot_id"] = "512", ["email"] = "a@acme.test", ["eloqua_contact_id"] = "9",
         };
         using var store = SqliteStateStore.OpenWorkspace(Path.Combine(_dir, ".pql"));
-        var pipeline = new ActPipeline(store, config, new ManualClock(DateTimeOffset.UtcNow));
+        var pipeline = new ActPipeline(store, store, config, new ManualClock(DateTimeOffset.UtcNow));
         var options = new DispatchOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) };
 
-        var (plan, report) = await pipeline.ActAsync(Some.Run("run-s", Some.Row("acme", 0.9, "high_touch", attrs)), dryRun: false,
+        var (plan, report) = await pipeline.ActAsync(Some.Run("run-s", Some.Row("acme", 0.9, "high_touch", attrs)), dryRun: false, StateStoreSync.Tester,
             Some.Context(secrets, TimeProvider.System, _dir), options, log.Add);
 
         Assert.Equal(8, plan.Actions.Count);

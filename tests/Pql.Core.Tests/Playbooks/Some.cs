@@ -1,12 +1,13 @@
 using Pql.Core.Playbooks;
 using Pql.Core.Playbooks.Connectors;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Tests.Playbooks;
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = start;
 

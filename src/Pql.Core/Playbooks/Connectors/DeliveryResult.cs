@@ -11,6 +11,8 @@ public enum DeliveryOutcome
     AuthFailed,
     /// <summary>The target refused this action as invalid (4xx): retrying the same request cannot help.</summary>
     Rejected,
+    /// <summary>Not sent: the target's quota is used up. Postpone to <see cref="DeliveryResult.RetryAfter"/> without spending an attempt.</summary>
+    Deferred,
 }
 
 /// <summary>The outcome of one attempt; <see cref="Detail"/> never holds a secret; <see cref="RetryAfter"/> is the server's wait, when it said one.</summary>

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pql.Core.Scoring;
+using Pql.Core.State;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Application;
+
+public sealed record TrainRequest(string Workspace) : UseCaseRequest(Workspace)
+{
+    /// <summary>Train only this goal; every goal in pql.yaml when null.</summary>
+    public string? Goal { get; init; }
+    public long? AsOfMs { get; init; }
+    public int Threads { get; init; }
+    /// <summary>Also fit on activity features alone and report what the multi-product families add.</summary>
+    public bool CompareWithActivityOnly { get; init; }
+}
+
+/// <summary>A goal that could not be trained, and why in one line.</summary>
+public sealed record GoalFailure(string Goal, string Problem);
+
+public sealed record TrainResult(string LoadSummary, IReadOnlyList<GoalTrainingReport> Trained, IReadOnlyList<GoalFailure> Failed)
+{
+    public bool AllTrained => Failed.Count == 0;
+}
+
+/// <summary>
+/// Trains goals independently: each trained goal's model is registered (and made current) by the requester; a goal that cannot be
+/// trained (too little history, an event that never occurs, one class only) is reported and the others still train.
+/// </summary>
+public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService>? logger = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<TrainService>.Instance;
+
+    public async Task<TrainResult> TrainAsync(TrainRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
+            asOfMs: request.AsOfMs, warn: request.Warn);
+        return await TrainAsync(session, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The same on an opened session (the demo and the server keep one open).</summary>
+    public async Task<TrainResult> TrainAsync(WorkspaceSession session, TrainRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<GoalDefinition> goals = request.Goal is { } name ? [session.Config.Goal(name)] : session.Config.Goals;
+        if (goals.Count == 0)
+            throw new PqlInputException($"{session.Config.ConfigPath}: no goals are defined");
+        var trained = new List<GoalTrainingReport>();
+        var failed = new List<GoalFailure>();
+        foreach (var goal in goals)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            GoalTrainingReport report;
+            try
+            {
+                report = GoalTrainer.Train(session.Config, session.Load, goal, new TrainOptions
+                {
+                    AsOfMs = request.AsOfMs,
+                    Threads = request.Threads,
+                    CompareWithActivityOnly = request.CompareWithActivityOnly,
+                    Progress = request.Progress,
+                    Time = _time,
+                });
+            }
+            catch (PqlInputException ex)
+            {
+                failed.Add(new GoalFailure(goal.Name, ex.Message));
+                Log.GoalNotTrained(_logger, goal.Name, ex.Message);
+                continue;
+            }
+            await session.State.RegisterModelAsync(
+                new ModelRecord(goal.Name, report.Version, report.Result.Best.Kind, report.ArtifactPath, report.MetricsJson, report.CreatedMs),
+                request.By, makeCurrent: true, cancellationToken).ConfigureAwait(false);
+            trained.Add(report);
+            Log.GoalTrained(_logger, goal.Name, report.Version, report.Result.Best.Kind, request.By.ToString());
+        }
+        return new TrainResult(session.Load.Report.Summary(), trained, failed);
+    }
+}

@@ -59,6 +59,13 @@ public sealed class EventStoreBuilder
 
     public long AccountCreatedAt(int account) => _accountCreated[account];
 
+    public long UserCreatedAt(int user) => _userCreated[user];
+
+    /// <summary>The raw text an account (or user) row gave an attribute, for comparing a repeated row with the kept one.</summary>
+    public string? AccountAttributeText(int account, string name) => _accountAttrs.Get(account, name);
+
+    public string? UserAttributeText(int user, string name) => _userAttrs.Get(user, name);
+
     public int AddUser(string id, int account, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
     {
         var code = _userIds.GetOrAdd(id);

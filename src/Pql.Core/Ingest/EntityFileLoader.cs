@@ -6,6 +6,9 @@ namespace Pql.Core.Ingest;
 /// <summary>Loads the accounts and users files (CSV or NDJSON) into the builder, rejecting bad rows.</summary>
 internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport report, RejectLog rejects)
 {
+    private readonly DuplicateRows _accountRows = new(report);
+    private readonly DuplicateRows _userRows = new(report);
+
     public void LoadAccounts(TableSource source)
     {
         foreach (var path in source.Paths)
@@ -18,18 +21,21 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         report.Files.Add(stats);
         var idCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes);
+        using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes, out var filters);
         RowReaders.Require(reader, path, [(0, idCol), (1, createdCol)]);
         while (reader.Read())
         {
-            if (!TryRead(reader, stats, source, idCol, createdCol, createdSlot: 1, out var id, out var created))
+            if (!TryRead(reader, filters, stats, source, idCol, createdCol, createdSlot: 1, out var id, out var created))
                 continue;
-            if (builder.FindAccount(id) >= 0)
+            var values = RowReaders.Attributes(reader, attributes, 2);
+            if (builder.FindAccount(id) is var existing and >= 0)
             {
                 stats.Duplicates++;
+                _accountRows.Repeated("account", existing, id, path, reader.Line,
+                    Difference(created, builder.AccountCreatedAt(existing), createdCol, values, name => builder.AccountAttributeText(existing, name)));
                 continue;
             }
-            builder.AddAccount(id.ToString(), created, RowReaders.Attributes(reader, attributes, 2));
+            _accountRows.Kept(builder.AddAccount(id.ToString(), created, values), path, reader.Line);
             stats.Loaded++;
         }
     }
@@ -47,11 +53,11 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         var idCol = source.Column("user_id");
         var accountCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes);
+        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes, out var filters);
         RowReaders.Require(reader, path, [(0, idCol), (1, accountCol), (2, createdCol)]);
         while (reader.Read())
         {
-            if (!TryRead(reader, stats, source, idCol, createdCol, createdSlot: 2, out var id, out var created))
+            if (!TryRead(reader, filters, stats, source, idCol, createdCol, createdSlot: 2, out var id, out var created))
                 continue;
             var accountId = reader.Get(1).Trim();
             if (accountId.IsEmpty)
@@ -73,18 +79,39 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
             {
                 builder.LowerAccountCreated(account, created);
             }
-            if (builder.FindUser(id) >= 0)
+            var values = RowReaders.Attributes(reader, attributes, 3);
+            if (builder.FindUser(id) is var existing and >= 0)
             {
                 stats.Duplicates++;
+                var keptAccount = builder.UserAccount(existing);
+                var difference = keptAccount != account
+                    ? (accountCol, builder.AccountIds[keptAccount], accountId.ToString())
+                    : Difference(created, builder.UserCreatedAt(existing), createdCol, values, name => builder.UserAttributeText(existing, name));
+                _userRows.Repeated("user", existing, id, path, reader.Line, difference);
                 continue;
             }
-            builder.AddUser(id.ToString(), account, created, RowReaders.Attributes(reader, attributes, 3));
+            _userRows.Kept(builder.AddUser(id.ToString(), account, created, values), path, reader.Line);
             stats.Loaded++;
         }
     }
 
+    /// <summary>The first field where a repeated row differs from the kept one, or null when it repeats it exactly.</summary>
+    private static (string Field, string Kept, string Now)? Difference(long created, long keptCreated, string createdCol,
+        List<KeyValuePair<string, string>> values, Func<string, string?> kept)
+    {
+        if (created != keptCreated)
+            return (createdCol, Timestamps.Format(keptCreated), Timestamps.Format(created));
+        foreach (var (name, value) in values)
+        {
+            var keptValue = kept(name) ?? "";
+            if (!string.Equals(keptValue, value, StringComparison.Ordinal))
+                return (name, keptValue, value);
+        }
+        return null;
+    }
+
     /// <summary>Counts the row and checks what every entity row needs (fields, a non-empty id in slot 0, a creation time); rejects it otherwise.</summary>
-    private bool TryRead(RowReader reader, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
+    private bool TryRead(RowReader reader, RowFilters filters, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
         out ReadOnlySpan<char> id, out long created)
     {
         stats.Read++;
@@ -92,7 +119,12 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         created = 0;
         if (reader.RowError is { } rowError)
         {
-            rejects.Add(stats, reader.Line, "(row)", rowError, default);
+            rejects.Add(stats, reader.Line, reader.RowErrorField, rowError, default);
+            return false;
+        }
+        if (!filters.Keeps(reader))
+        {
+            stats.Filtered++;
             return false;
         }
         if (id.IsEmpty)

@@ -73,9 +73,11 @@ internal sealed class EventFileLoader(
         var userAttrStart = slots.Count;
         var userAttrs = usersFromEvents?.AttributeColumns ?? [];
         slots.AddRange(userAttrs);
+        var filters = new RowFilters(source.Filters, slots.Count);
+        slots.AddRange(RowFilters.Columns(source));
 
         var format = source.Format ?? TableParser.FormatOf(path);
-        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, slots, propertyKeys) : OpenNdjson(path, slots, propertyKeys);
+        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, source, slots, propertyKeys) : OpenNdjson(path, slots, propertyKeys);
         if (reader is CsvRowReader)
         {
             var required = new List<(int, string)> { (SlotTime, slots[SlotTime]) };
@@ -86,6 +88,7 @@ internal sealed class EventFileLoader(
             RowReaders.Require(reader, path, [.. required]);
             if (lookup is not null)
                 RowReaders.Require(reader, path, [(SlotLookup, slots[SlotLookup])]);
+            filters.Require(reader, path);
         }
 
         var constantEvent = source.ConstantEvent is null ? -1 : builder.EventNames.GetOrAdd(source.ConstantEvent);
@@ -99,7 +102,12 @@ internal sealed class EventFileLoader(
                 Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
             if (reader.RowError is { } rowError)
             {
-                rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                rejects.Add(stats, reader.Line, reader.RowErrorField, rowError, default);
+                continue;
+            }
+            if (!filters.Keeps(reader))
+            {
+                stats.Filtered++;
                 continue;
             }
             var tsText = reader.Get(SlotTime);
@@ -258,12 +266,12 @@ internal sealed class EventFileLoader(
         return p;
     }
 
-    private static CsvRowReader OpenCsv(string path, List<string> slots, string[] keys)
+    private static CsvRowReader OpenCsv(string path, TableSource source, List<string> slots, string[] keys)
     {
         var stream = DataFile.Open(path);
         try
         {
-            var csv = new CsvRowReader(stream, Path.GetFileName(path), Math.Max(16, keys.Length));
+            var csv = new CsvRowReader(stream, Path.GetFileName(path), source, Math.Max(16, keys.Length));
             csv.Bind(slots, SlotProperties, keys);
             return csv;
         }

@@ -9,7 +9,8 @@ internal static class RowReaders
     /// Opens a file and binds the given slots; every other column of a CSV header (or of the first NDJSON row)
     /// becomes an attribute slot after them, returned in <paramref name="attributes"/>.
     /// </summary>
-    public static RowReader Open(string path, TableSource source, string[] slots, out string[] attributes, int propertiesSlot = -1, string[]? propertyKeys = null)
+    /// Filter columns of <paramref name="filters"/> are bound after the attributes (a column may be both).
+    public static RowReader Open(string path, TableSource source, string[] slots, out string[] attributes, out RowFilters filters)
     {
         var format = source.Format ?? TableParser.FormatOf(path);
         var stream = DataFile.Open(path);
@@ -17,14 +18,17 @@ internal static class RowReaders
         {
             if (format == FileFormat.Csv)
             {
-                var csv = new CsvRowReader(stream, Path.GetFileName(path));
+                var csv = new CsvRowReader(stream, Path.GetFileName(path), source);
                 attributes = [.. csv.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
-                csv.Bind([.. slots, .. attributes], propertiesSlot, propertyKeys ?? []);
+                filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+                csv.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+                filters.Require(csv, path);
                 return csv;
             }
             var json = new NdjsonRowReader(stream);
             attributes = [.. source.AttributeColumns];
-            json.Bind([.. slots, .. attributes], propertyKeys ?? []);
+            filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+            json.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], []);
             return json;
         }
         catch

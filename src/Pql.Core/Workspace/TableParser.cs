@@ -10,7 +10,8 @@ namespace Pql.Core.Workspace;
 internal static class TableParser
 {
     private static readonly string[] s_keys =
-        ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from"];
+        ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from",
+         "encoding", "delimiter", "where"];
 
     public static TableSource? Parse(YamlConfigReader r, string dir, YamlMappingNode data, string name, bool required)
     {
@@ -24,7 +25,7 @@ internal static class TableParser
     {
         var line = (int)node.Start.Line;
         if (node is YamlScalarNode scalar)
-            return Files(r, dir, node, path, name, scalar.Value ?? "") with { Line = line };
+            return Files(r, dir, node, path, name, scalar.Value ?? "") with { Line = line, Key = path };
 
         var map = r.RequireMap(node, path);
         r.AllowOnly(map, path, s_keys);
@@ -91,8 +92,59 @@ internal static class TableParser
             PropertyColumns = r.ScalarList(map, "properties", $"{path}.properties"),
             AttributeColumns = r.ScalarList(map, "attributes", $"{path}.attributes"),
             AccountVia = via,
+            Encoding = ParseEncoding(r, map, path),
+            Delimiter = ParseDelimiter(r, map, path),
+            Filters = ParseFilters(r, map, path),
+            Key = path,
             Line = line,
         };
+    }
+
+    private static TextEncoding ParseEncoding(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var text = r.Scalar(map, "encoding", $"{path}.encoding");
+        return text?.ToLowerInvariant() switch
+        {
+            null or "utf-8" or "utf8" => TextEncoding.Utf8,
+            "latin1" or "latin-1" or "iso-8859-1" => TextEncoding.Latin1,
+            "windows-1252" or "cp1252" => TextEncoding.Windows1252,
+            _ => throw r.Error(YamlConfigReader.Child(map, "encoding")!, $"{path}.encoding", $"'{text}' is not an encoding; use utf-8, latin1 or windows-1252"),
+        };
+    }
+
+    private static char? ParseDelimiter(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var text = r.Scalar(map, "delimiter", $"{path}.delimiter");
+        return text switch
+        {
+            null => null,
+            "\\t" or "tab" or "\t" => '\t',
+            { Length: 1 } when text[0] is not ('"' or '\n' or '\r') => text[0],
+            _ => throw r.Error(YamlConfigReader.Child(map, "delimiter")!, $"{path}.delimiter", $"'{text}' is not a delimiter; use one character such as \";\", \"|\" or tab"),
+        };
+    }
+
+    /// <summary><c>where: { column: value | [values] | { not: value | [values] } }</c>.</summary>
+    private static List<RowFilter> ParseFilters(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var filters = new List<RowFilter>();
+        if (r.Map(map, "where", $"{path}.where") is not { } where)
+            return filters;
+        foreach (var (k, v) in where.Children)
+        {
+            var column = ((YamlScalarNode)k).Value ?? "";
+            var key = $"{path}.where.{column}";
+            if (v is YamlMappingNode not)
+            {
+                r.AllowOnly(not, key, "not");
+                filters.Add(new RowFilter(column, r.ScalarList(not, "not", $"{key}.not"), Negate: true));
+            }
+            else
+            {
+                filters.Add(new RowFilter(column, r.ScalarList(where, column, key), Negate: false));
+            }
+        }
+        return filters;
     }
 
     private static TableSource Files(YamlConfigReader r, string dir, YamlNode node, string path, string name, string pattern)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
@@ -33,7 +32,7 @@ internal sealed class CsvRowReader : RowReader
     private string? _encodingError;
     private int _encodingErrorField;
 
-    public IReadOnlyList<string> Header { get; }
+    public override IReadOnlyList<string> Header { get; }
 
     public CsvRowReader(Stream stream, string fileName, TableSource? source = null, int maxPropertyKeys = 16)
     {
@@ -162,14 +161,7 @@ internal sealed class CsvRowReader : RowReader
         _propertiesError = null;
         if (_propertiesSlot < 0)
             return;
-        var json = Get(_propertiesSlot).Trim();
-        if (json.IsEmpty)
-            return;
-        var max = Encoding.UTF8.GetMaxByteCount(json.Length);
-        if (_utf8.Length < max)
-            _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
-        var n = Encoding.UTF8.GetBytes(json, _utf8);
-        _propertiesError = JsonProperties.Extract(_utf8.AsSpan(0, n), _propertyKeys, _propertyValues);
+        _propertiesError = JsonProperties.Extract(Get(_propertiesSlot), ref _utf8, _propertyKeys, _propertyValues);
     }
 
     private bool ReadRecord()

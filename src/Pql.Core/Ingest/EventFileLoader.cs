@@ -77,8 +77,13 @@ internal sealed class EventFileLoader(
         slots.AddRange(RowFilters.Columns(source));
 
         var format = source.Format ?? TableParser.FormatOf(path);
-        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, source, slots, propertyKeys) : OpenNdjson(path, slots, propertyKeys);
-        if (reader is CsvRowReader)
+        using RowReader reader = format switch
+        {
+            FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys),
+            FileFormat.Parquet => OpenParquet(path, slots, propertyKeys),
+            _ => OpenNdjson(path, slots, propertyKeys),
+        };
+        if (reader.Header is not null)
         {
             var required = new List<(int, string)> { (SlotTime, slots[SlotTime]) };
             if (source.ConstantEvent is null)
@@ -278,6 +283,21 @@ internal sealed class EventFileLoader(
         catch
         {
             stream.Dispose();
+            throw;
+        }
+    }
+
+    private static ParquetRowReader OpenParquet(string path, List<string> slots, string[] keys)
+    {
+        var parquet = new ParquetRowReader(path);
+        try
+        {
+            parquet.Bind(slots, SlotProperties, keys);
+            return parquet;
+        }
+        catch
+        {
+            parquet.Dispose();
             throw;
         }
     }

@@ -21,6 +21,9 @@ internal abstract class RowReader : IDisposable
     /// <summary>The field a <see cref="RowError"/> is about ("(row)" when it is about the whole row).</summary>
     public virtual string RowErrorField => "(row)";
 
+    /// <summary>The file's column names when it declares them up front (CSV header, Parquet schema); null for NDJSON.</summary>
+    public virtual IReadOnlyList<string>? Header => null;
+
     /// <summary>Whether the file has the slot's column (from the header, or seen in any NDJSON row).</summary>
     public abstract bool HasColumn(int slot);
 

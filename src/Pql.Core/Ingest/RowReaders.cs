@@ -13,6 +13,15 @@ internal static class RowReaders
     public static RowReader Open(string path, TableSource source, string[] slots, out string[] attributes, out RowFilters filters)
     {
         var format = source.Format ?? TableParser.FormatOf(path);
+        if (format == FileFormat.Parquet)
+        {
+            var parquet = new ParquetRowReader(path);
+            attributes = [.. parquet.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
+            filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+            parquet.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+            filters.Require(parquet, path);
+            return parquet;
+        }
         var stream = DataFile.Open(path);
         try
         {
@@ -38,15 +47,29 @@ internal static class RowReaders
         }
     }
 
+    /// <summary>Opens a CSV or Parquet table (a lookup table) bound to just the given columns.</summary>
+    public static RowReader OpenColumns(string path, string[] columns)
+    {
+        if (TableParser.FormatOf(path) == FileFormat.Parquet)
+        {
+            var parquet = new ParquetRowReader(path);
+            parquet.Bind(columns, -1, []);
+            return parquet;
+        }
+        var csv = new CsvRowReader(DataFile.Open(path), Path.GetFileName(path));
+        csv.Bind(columns, -1, []);
+        return csv;
+    }
+
     /// <summary>Fails the load when a CSV file lacks a required column (a partial file must never load as whole).</summary>
     public static void Require(RowReader reader, string path, (int Slot, string Column)[] required)
     {
-        if (reader is not CsvRowReader csv)
+        if (reader.Header is not { } header)
             return;
         foreach (var (slot, column) in required)
         {
-            if (!csv.HasColumn(slot))
-                throw new DataLoadException(path, $"missing required column '{column}' (columns: {string.Join(", ", csv.Header)})");
+            if (!reader.HasColumn(slot))
+                throw new DataLoadException(path, $"missing required column '{column}' (columns: {string.Join(", ", header)})");
         }
     }
 

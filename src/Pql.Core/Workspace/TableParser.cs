@@ -67,7 +67,8 @@ internal static class TableParser
             null => source.Format,
             "csv" => FileFormat.Csv,
             "ndjson" or "jsonl" or "json" => FileFormat.Ndjson,
-            _ => throw r.Error(YamlConfigReader.Child(map, "format")!, $"{path}.format", $"'{formatText}' is not a format; use csv or ndjson"),
+            "parquet" => FileFormat.Parquet,
+            _ => throw r.Error(YamlConfigReader.Child(map, "format")!, $"{path}.format", $"'{formatText}' is not a format; use csv, ndjson or parquet"),
         };
         AccountLookup? via = null;
         if (r.Map(map, "account_via", $"{path}.account_via") is { } viaNode)
@@ -174,6 +175,8 @@ internal static class TableParser
 
     public static FileFormat FormatOf(string path)
     {
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pq", StringComparison.OrdinalIgnoreCase))
+            return FileFormat.Parquet;
         var p = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
         return p.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
                || p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)

@@ -5,6 +5,7 @@ public enum FileFormat
 {
     Csv,
     Ndjson,
+    Parquet,
 }
 
 /// <summary>How timestamps are written in a file: ISO 8601 (the contract), or Unix epoch seconds / milliseconds.</summary>

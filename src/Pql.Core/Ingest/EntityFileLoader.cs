@@ -22,7 +22,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         var idCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
         using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes, out var filters);
-        RowReaders.Require(reader, path, [(0, idCol), (1, createdCol)]);
+        RowReaders.Require(reader, path, Required(source, (0, idCol), (1, createdCol)));
         while (reader.Read())
         {
             if (!TryRead(reader, filters, stats, source, idCol, createdCol, createdSlot: 1, out var id, out var created))
@@ -54,12 +54,14 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         var accountCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
         using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes, out var filters);
-        RowReaders.Require(reader, path, [(0, idCol), (1, accountCol), (2, createdCol)]);
+        // With accounts made from users, a users table without an account column makes each user its own account.
+        var ownAccount = accountsFromUsers && !reader.HasColumn(1);
+        RowReaders.Require(reader, path, [.. ownAccount ? [] : new[] { (1, accountCol) }, .. Required(source, (0, idCol), (2, createdCol))]);
         while (reader.Read())
         {
             if (!TryRead(reader, filters, stats, source, idCol, createdCol, createdSlot: 2, out var id, out var created))
                 continue;
-            var accountId = reader.Get(1).Trim();
+            var accountId = ownAccount ? id : reader.Get(1).Trim();
             if (accountId.IsEmpty)
             {
                 rejects.Add(stats, reader.Line, accountCol, "is empty", accountId);
@@ -95,6 +97,10 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         }
     }
 
+    /// <summary>The id and creation columns a table must have, unless it takes ids from line numbers or declares created_at.</summary>
+    private static (int, string)[] Required(TableSource source, (int, string) id, (int, string) created) =>
+        [.. source.IdFromLine ? [] : new[] { id }, .. source.CreatedAt is null ? new[] { created } : []];
+
     /// <summary>The first field where a repeated row differs from the kept one, or null when it repeats it exactly.</summary>
     private static (string Field, string Kept, string Now)? Difference(long created, long keptCreated, string createdCol,
         List<KeyValuePair<string, string>> values, Func<string, string?> kept)
@@ -110,12 +116,18 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         return null;
     }
 
+    /// <summary>The id of a row of a table without ids: its line number, with the file name when the table has several files.</summary>
+    private static string LineId(TableSource source, string path, long line) =>
+        source.Paths.Count == 1
+            ? line.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}:{line}");
+
     /// <summary>Counts the row and checks what every entity row needs (fields, a non-empty id in slot 0, a creation time); rejects it otherwise.</summary>
     private bool TryRead(RowReader reader, RowFilters filters, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
         out ReadOnlySpan<char> id, out long created)
     {
         stats.Read++;
-        id = reader.Get(0).Trim();
+        id = source.IdFromLine ? LineId(source, path: stats.File, reader.Line) : reader.Get(0).Trim();
         created = 0;
         if (reader.RowError is { } rowError)
         {
@@ -131,6 +143,11 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         {
             rejects.Add(stats, reader.Line, idCol, "is empty", id);
             return false;
+        }
+        if (source.CreatedAt is { } rule)
+        {
+            created = rule.ConstantMs ?? EventStoreBuilder.CreatedAtFirstEvent;
+            return true;
         }
         if (!TimestampParser.TryParse(reader.Get(createdSlot), source.TimestampFormat, out created))
         {

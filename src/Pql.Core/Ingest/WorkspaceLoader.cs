@@ -42,6 +42,7 @@ public static class WorkspaceLoader
             events.Load(source);
         }
         events.Finish();
+        builder.DeriveCreatedFromFirstEvents();
 
         var rejectsPath = Path.Combine(config.StateDirectory, RejectsFileName);
         if (rejects.Count > 0 && options.WriteRejects)

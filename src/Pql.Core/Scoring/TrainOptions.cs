@@ -33,4 +33,6 @@ public sealed record GoalTrainingReport(
     int ValidRows,
     int ValidPositives,
     int FeatureCount,
-    BaselineComparison? Baseline);
+    BaselineComparison? Baseline,
+    string? Split = null,
+    IReadOnlyList<string>? Warnings = null);

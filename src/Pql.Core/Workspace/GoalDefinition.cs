@@ -46,6 +46,16 @@ public sealed record AttributeCondition(string Column) : GoalCondition
     public override IEnumerable<string> PropertyKeys() => [];
 }
 
+/// <summary>
+/// <c>label_column: C, positive: V</c>: a snapshot table (accounts or users) whose column C holds the outcome; rows
+/// whose value equals V achieved it. <see cref="DateColumn"/>, when given, dates each row (training validates on the
+/// latest rows); without it the table has no time and training uses a seeded stratified split.
+/// </summary>
+public sealed record LabelColumnCondition(string Column, string Positive, string? DateColumn) : GoalCondition
+{
+    public override IEnumerable<string> PropertyKeys() => [];
+}
+
 /// <summary>A lifecycle goal declared in <c>pql.yaml</c>.</summary>
 public sealed record GoalDefinition(string Name, EntityKind Entity, GoalCondition Condition, long HorizonMs, int Line)
 {
@@ -55,6 +65,7 @@ public sealed record GoalDefinition(string Name, EntityKind Entity, GoalConditio
         InactiveCondition => "inactive_for",
         CountCondition c => c.RequireAll ? "all" : "any",
         AttributeCondition => "attribute",
+        LabelColumnCondition => "label_column",
         _ => "unknown",
     };
 }

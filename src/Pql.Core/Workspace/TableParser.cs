@@ -11,7 +11,7 @@ internal static class TableParser
 {
     private static readonly string[] s_keys =
         ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from",
-         "encoding", "delimiter", "where"];
+         "encoding", "delimiter", "where", "created_at", "id"];
 
     public static TableSource? Parse(YamlConfigReader r, string dir, YamlMappingNode data, string name, bool required)
     {
@@ -96,9 +96,40 @@ internal static class TableParser
             Encoding = ParseEncoding(r, map, path),
             Delimiter = ParseDelimiter(r, map, path),
             Filters = ParseFilters(r, map, path),
+            CreatedAt = ParseCreatedAt(r, map, path, name),
+            IdFromLine = ParseId(r, map, path, name),
             Key = path,
             Line = line,
         };
+    }
+
+    /// <summary><c>created_at: first_event</c> or a constant ISO 8601 time, for accounts and users only.</summary>
+    private static CreatedAtRule? ParseCreatedAt(YamlConfigReader r, YamlMappingNode map, string path, string name)
+    {
+        var text = r.Scalar(map, "created_at", $"{path}.created_at");
+        if (text is null)
+            return null;
+        var node = YamlConfigReader.Child(map, "created_at")!;
+        if (name == "events")
+            throw r.Error(node, $"{path}.created_at", "only accounts and users have a creation time");
+        if (text == "first_event")
+            return new CreatedAtRule(null);
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var time)
+            ? new CreatedAtRule(time.ToUnixTimeMilliseconds())
+            : throw r.Error(node, $"{path}.created_at", $"'{text}' is neither first_event nor an ISO 8601 time");
+    }
+
+    /// <summary><c>id: line</c>: rows have no id column and take their line number as id.</summary>
+    private static bool ParseId(YamlConfigReader r, YamlMappingNode map, string path, string name)
+    {
+        var text = r.Scalar(map, "id", $"{path}.id");
+        if (text is null)
+            return false;
+        var node = YamlConfigReader.Child(map, "id")!;
+        if (text != "line")
+            throw r.Error(node, $"{path}.id", $"'{text}' is not an id rule; use 'line' (each row's line number is its id) or map the id column under columns:");
+        return name != "events" ? true : throw r.Error(node, $"{path}.id", "only accounts and users take an id from the line number");
     }
 
     private static TextEncoding ParseEncoding(YamlConfigReader r, YamlMappingNode map, string path)

@@ -90,6 +90,10 @@ public sealed record TableSource
     public char? Delimiter { get; init; }
     /// <summary>Row filters; a row is kept only when every filter keeps it.</summary>
     public IReadOnlyList<RowFilter> Filters { get; init; } = [];
+    /// <summary>When the export has no creation column, how rows get one; null = read the created_at column.</summary>
+    public CreatedAtRule? CreatedAt { get; init; }
+    /// <summary>Rows have no id column: each row's id is its line (row) number, prefixed by the file name in a glob of several files.</summary>
+    public bool IdFromLine { get; init; }
     /// <summary>The key in pql.yaml this table was declared under (data.events[1], data.accounts), for hints.</summary>
     public string Key { get; init; } = "";
     /// <summary>Line of the source's declaration in pql.yaml.</summary>
@@ -98,6 +102,15 @@ public sealed record TableSource
     /// <summary>The file's name for a contract column.</summary>
     public string Column(string contractName) =>
         Columns.TryGetValue(contractName, out var mapped) ? mapped : contractName;
+}
+
+/// <summary>
+/// How an accounts or users table without a creation column gets one: a constant time (<c>created_at: 2020-01-01</c>),
+/// or, when <see cref="ConstantMs"/> is null, the entity's first event (<c>created_at: first_event</c>).
+/// </summary>
+public sealed record CreatedAtRule(long? ConstantMs)
+{
+    public bool FromFirstEvent => ConstantMs is null;
 }
 
 /// <summary>A lookup table that maps a key found on each row to an account id.</summary>

@@ -71,7 +71,10 @@ public static class WorkspaceLoader
     {
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var goal in config.Goals)
+        {
             keys.UnionWith(goal.Condition.PropertyKeys());
+            keys.UnionWith(goal.EndsWhen?.PropertyKeys() ?? []);
+        }
         keys.UnionWith(options.PropertyKeys);
         return [.. keys];
     }

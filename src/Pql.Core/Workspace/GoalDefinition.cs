@@ -59,6 +59,15 @@ public sealed record LabelColumnCondition(string Column, string Positive, string
 /// <summary>A lifecycle goal declared in <c>pql.yaml</c>.</summary>
 public sealed record GoalDefinition(string Name, EntityKind Entity, GoalCondition Condition, long HorizonMs, int Line)
 {
+    /// <summary>
+    /// <c>recurring: true</c> (event goals): the entity stays eligible after each achievement and a cutoff is labelled
+    /// by the next occurrence after it (a second expansion, every won opportunity).
+    /// </summary>
+    public bool Recurring { get; init; }
+
+    /// <summary><c>ends_when:</c> an event after which the entity is no longer eligible (an opportunity closed-lost).</summary>
+    public EventCondition? EndsWhen { get; init; }
+
     public string Kind => Condition switch
     {
         EventCondition => "event",

@@ -22,7 +22,7 @@ internal static class GoalParser
     private static GoalDefinition Parse(YamlConfigReader r, string name, YamlMappingNode node)
     {
         var path = $"goals.{name}";
-        r.AllowOnly(node, path, "entity", "achieved_when", "horizon", "description");
+        r.AllowOnly(node, path, "entity", "achieved_when", "horizon", "description", "recurring", "ends_when");
         var entityText = r.Scalar(node, "entity", $"{path}.entity") ?? "account";
         var entity = entityText switch
         {
@@ -35,7 +35,18 @@ internal static class GoalParser
         // A label column is the outcome itself, observed once: there is no window to look ahead into.
         var horizon = r.DurationMs(node, "horizon", $"{path}.horizon")
             ?? (condition is LabelColumnCondition ? 0 : throw r.Error(node, $"{path}.horizon", "is required (e.g. 30d)"));
-        return new GoalDefinition(name, entity, condition, horizon, (int)node.Start.Line);
+        var recurring = r.Bool(node, "recurring", $"{path}.recurring") ?? false;
+        if (recurring && condition is not EventCondition)
+            throw r.Error(YamlConfigReader.Child(node, "recurring")!, $"{path}.recurring", "only event goals recur (achieved_when: { event: X })");
+        EventCondition? ends = null;
+        if (r.Map(node, "ends_when", $"{path}.ends_when") is { } endsNode)
+        {
+            r.AllowOnly(endsNode, $"{path}.ends_when", "event", "where");
+            if (condition is LabelColumnCondition)
+                throw r.Error(endsNode, $"{path}.ends_when", "a label_column goal has no time for eligibility to end in");
+            ends = new EventCondition(r.RequireScalar(endsNode, "event", $"{path}.ends_when.event"), Where(r, endsNode, $"{path}.ends_when"));
+        }
+        return new GoalDefinition(name, entity, condition, horizon, (int)node.Start.Line) { Recurring = recurring, EndsWhen = ends };
     }
 
     private static GoalCondition ParseCondition(YamlConfigReader r, YamlMappingNode when, string path)

@@ -27,6 +27,8 @@ public sealed class LoadReport
     public long? LatencyMedianMs { get; internal set; }
     public long? LatencyP95Ms { get; internal set; }
     public double LoadSeconds { get; internal set; }
+    /// <summary>The store was opened from the workspace's load snapshot instead of parsing the files.</summary>
+    public bool FromSnapshot { get; internal set; }
     /// <summary>Entity rows repeating a kept id with different values (counted among duplicates; the first row is kept).</summary>
     public long ConflictingDuplicates { get; internal set; }
     /// <summary>The first conflicting repeats, one line each: where, which field differs, which row was kept.</summary>
@@ -56,6 +58,8 @@ public sealed record LoadOptions
     public IReadOnlyList<string> PropertyKeys { get; init; } = [];
     /// <summary>Progress messages (file names, row counts); null for none.</summary>
     public Action<string>? Progress { get; init; }
-    /// <summary>Write rejected rows to the workspace's rejects file. Default true.</summary>
+    /// <summary>Write to the workspace state folder: the rejects file and the load snapshot. Default true.</summary>
     public bool WriteRejects { get; init; } = true;
+    /// <summary>Open the load snapshot when the inputs are unchanged, and keep one after parsing. Default true.</summary>
+    public bool Snapshot { get; init; } = true;
 }

@@ -38,25 +38,7 @@ public sealed class ParquetTests : IDisposable
 
         Assert.Equal(csvLoad.Report.Files.Select(f => (f.Table, f.Read, f.Loaded, f.Duplicates, f.Rejected)),
             parquetLoad.Report.Files.Select(f => (f.Table, f.Read, f.Loaded, f.Duplicates, f.Rejected)));
-        AssertSameStore(csvLoad.Store, parquetLoad.Store);
-    }
-
-    private static void AssertSameStore(EventStore a, EventStore b)
-    {
-        Assert.Equal(a.AccountIds.Values, b.AccountIds.Values);
-        Assert.Equal(a.AccountCreatedAt, b.AccountCreatedAt);
-        Assert.Equal(a.EventCount, b.EventCount);
-        Assert.Equal(a.EventAccount, b.EventAccount);
-        Assert.Equal(a.EventTime, b.EventTime);
-        Assert.Equal(a.EventName.Select(c => a.EventNames[c]), b.EventName.Select(c => b.EventNames[c]));
-        Assert.Equal(a.EventProduct.Select(c => c < 0 ? null : a.Products[c]), b.EventProduct.Select(c => c < 0 ? null : b.Products[c]));
-        Assert.Equal(a.Properties.Keys.Order(), b.Properties.Keys.Order());
-        foreach (var (key, p) in a.Properties)
-        {
-            Assert.Equal(p.EventIndex, b.Properties[key].EventIndex);
-            Assert.Equal(p.ValueCode.Select(c => p.Values[c]), b.Properties[key].ValueCode.Select(c => b.Properties[key].Values[c]));
-        }
-        Assert.Equal(a.AccountAttributes.Select(c => (c.Name, c.Kind)), b.AccountAttributes.Select(c => (c.Name, c.Kind)));
+        StoreAssert.Same(csvLoad.Store, parquetLoad.Store);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal static class ActCommand
             var playbooks = PlaybookConfig.Parse(session.Config);
             var run = WorkspaceScorer.Score(session.Config, session.Load, g, session.State, new ScoreOptions
             {
-                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx),
                 Threads = parse.GetValue(threads),
                 Progress = ctx.Progress,
             });

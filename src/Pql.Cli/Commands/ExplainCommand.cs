@@ -38,7 +38,7 @@ internal static class ExplainCommand
             var code = g.Entity == EntityKind.Account ? store.AccountIds.Find(id) : store.UserIds.Find(id);
             if (code < 0)
                 throw new PqlInputException($"no {g.Entity.ToString().ToLowerInvariant()} '{id}' in the workspace");
-            var t = CommonOptions.ParseAsOf(parse.GetValue(asOf)) ?? store.MaxTime;
+            var t = CommonOptions.ParseAsOf(parse.GetValue(asOf), store, ctx) ?? store.MaxTime;
             var eligible = new GoalLabeler(store, g).IsEligible(code, t);
             var matrix = new FeatureEngine(store, FeatureConfig.Parse(session.Config), session.Config).Build(g.Entity, [code], [t]);
             var score = model.PredictProbability(matrix)[0];

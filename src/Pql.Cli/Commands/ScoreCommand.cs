@@ -30,7 +30,7 @@ internal static class ScoreCommand
             var g = session.Config.Goal(parse.GetValue(goal)!);
             var run = WorkspaceScorer.Score(session.Config, session.Load, g, session.State, new ScoreOptions
             {
-                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx),
                 Threads = parse.GetValue(threads),
                 ModelPath = parse.GetValue(model),
                 Progress = ctx.Progress,

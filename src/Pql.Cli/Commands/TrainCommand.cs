@@ -33,11 +33,12 @@ internal static class TrainCommand
             if (goals.Count == 0)
                 throw new PqlInputException($"{session.Config.ConfigPath}: no goals are defined");
             ctx.Out.WriteLine(session.Load.Report.Summary());
+            var asOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf), session.Load.Store, ctx);
             foreach (var g in goals)
             {
                 var report = GoalTrainer.Train(session.Config, session.Load, g, session.State, new TrainOptions
                 {
-                    AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                    AsOfMs = asOfMs,
                     Threads = parse.GetValue(threads),
                     CompareWithActivityOnly = parse.GetValue(baseline),
                     Progress = ctx.Progress,

@@ -35,41 +35,43 @@ public sealed class EventStore
     /// <summary>Properties kept because a feature or goal reads them, by key.</summary>
     public required IReadOnlyDictionary<string, PropertyColumn> Properties { get; init; }
 
-    private int[]? _userOrder;
-    private int[]? _userOffsets;
+    private readonly Lazy<(int[] Order, int[] Offsets)> _userIndex;
+    private readonly Lazy<(long Min, long Max)> _minMax;
+
+    public EventStore()
+    {
+        // Built once, on first use, by one thread; callers inside Parallel.For see both arrays together or wait.
+        _userIndex = new(BuildUserIndex, LazyThreadSafetyMode.ExecutionAndPublication);
+        _minMax = new(BuildMinMax, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     public int AccountCount => AccountCreatedAt.Length;
     public int UserCount => UserAccount.Length;
     public int EventCount => EventTime.Length;
 
     /// <summary>Earliest and latest event time (0 when there are no events).</summary>
-    public long MinTime => EventCount == 0 ? 0 : MinMax().Min;
-    public long MaxTime => EventCount == 0 ? 0 : MinMax().Max;
+    public long MinTime => EventCount == 0 ? 0 : _minMax.Value.Min;
+    public long MaxTime => EventCount == 0 ? 0 : _minMax.Value.Max;
 
-    private (long Min, long Max)? _minMax;
-
-    private (long Min, long Max) MinMax()
+    private (long Min, long Max) BuildMinMax()
     {
-        if (_minMax is { } mm)
-            return mm;
         long min = long.MaxValue, max = long.MinValue;
         foreach (var t in EventTime)
         {
             if (t < min) min = t;
             if (t > max) max = t;
         }
-        _minMax = (min, max);
         return (min, max);
     }
 
     /// <summary>
     /// Event indices ordered by (user, time), with offsets per user: user u's events are
-    /// UserOrder[UserOffsets[u]..UserOffsets[u+1]]. Built on first use (only user-level goals need it).
+    /// UserOrder[UserOffsets[u]..UserOffsets[u+1]]. Built once on first use (only user-level goals need it); thread-safe.
     /// </summary>
-    public (int[] Order, int[] Offsets) UserIndex()
+    public (int[] Order, int[] Offsets) UserIndex() => _userIndex.Value;
+
+    private (int[] Order, int[] Offsets) BuildUserIndex()
     {
-        if (_userOrder is not null)
-            return (_userOrder, _userOffsets!);
         var counts = new int[UserCount + 1];
         foreach (var u in EventUser)
         {
@@ -87,8 +89,6 @@ public sealed class EventStore
             var u = EventUser[e];
             if (u >= 0) order[next[u]++] = e;
         }
-        _userOrder = order;
-        _userOffsets = offsets;
         return (order, offsets);
     }
 
@@ -114,8 +114,8 @@ public sealed class EventStore
         long bytes = EventCount * (4L + 4 + 8 + 4 + 4) + AccountOffsets.Length * 4L;
         foreach (var p in Properties.Values)
             bytes += p.EventIndex.Length * 8L;
-        if (_userOrder is not null)
-            bytes += _userOrder.Length * 4L + _userOffsets!.Length * 4L;
+        if (_userIndex.IsValueCreated)
+            bytes += _userIndex.Value.Order.Length * 4L + _userIndex.Value.Offsets.Length * 4L;
         return (double)bytes / EventCount;
     }
 

@@ -25,6 +25,7 @@ internal sealed class CsvRowReader : RowReader
     private string[] _propertyKeys = [];
     private readonly string?[] _propertyValues;
     private string? _propertiesError;
+    private bool _unclosedQuote;
     private byte[] _utf8 = new byte[4096];
     private readonly char _delimiter;
     private readonly bool _strictUtf8;
@@ -121,8 +122,10 @@ internal sealed class CsvRowReader : RowReader
 
     public override long Line => _line;
 
-    public override string? RowError => _encodingError ?? (_fieldCount != Header.Count
-        ? $"has {_fieldCount} fields, the header has {Header.Count}"
+    public override string? RowError =>
+        _encodingError
+        ?? (_unclosedQuote ? "ends inside a quoted field that is never closed (the file may be cut short)"
+        : _fieldCount != Header.Count ? $"has {_fieldCount} fields, the header has {Header.Count}"
         : null);
 
     public override string RowErrorField =>
@@ -146,7 +149,7 @@ internal sealed class CsvRowReader : RowReader
     {
         while (ReadRecord())
         {
-            if (_fieldCount == 1 && _fieldLength[0] == 0)
+            if (_fieldCount == 1 && _fieldLength[0] == 0 && !_unclosedQuote)
                 continue; // a blank line is not a row
             _encodingError = _strictUtf8 ? FindEscape() : null;
             ExtractProperties();
@@ -170,12 +173,16 @@ internal sealed class CsvRowReader : RowReader
         {
             if (_pos >= _len && !Fill())
                 return false;
-            var end = FindRecordEnd(out var newlines);
+            var end = FindRecordEnd(out var newlines, out var inQuotes);
+            _unclosedQuote = false;
             if (end < 0)
             {
                 if (Fill())
                     continue;
-                end = _len; // last record without a final newline
+                // The last record has no final newline: whole if its quotes are closed, cut short if not
+                // (it is then a row error, never a row).
+                end = _len;
+                _unclosedQuote = inQuotes;
             }
             _line = _nextLine;
             _nextLine += 1 + newlines;
@@ -189,10 +196,10 @@ internal sealed class CsvRowReader : RowReader
     }
 
     /// <summary>Index of the newline ending the record at _pos, or -1 when the buffer ends first.</summary>
-    private int FindRecordEnd(out int newlinesInside)
+    private int FindRecordEnd(out int newlinesInside, out bool inQuotes)
     {
         newlinesInside = 0;
-        var inQuotes = false;
+        inQuotes = false;
         var i = _pos;
         while (i < _len)
         {

@@ -8,6 +8,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
 {
     private readonly DuplicateRows _accountRows = new(report);
     private readonly DuplicateRows _userRows = new(report);
+    public CancellationToken Cancellation { get; init; }
 
     public void LoadAccounts(TableSource source)
     {
@@ -21,7 +22,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         report.Files.Add(stats);
         var idCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, createdCol], out var attributes, out var filters);
+        using var reader = RowReaders.Open(path, source, [idCol, createdCol], Cancellation, out var attributes, out var filters);
         RowReaders.Require(reader, path, Required(source, (0, idCol), (1, createdCol)));
         while (reader.Read())
         {
@@ -53,7 +54,7 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
         var idCol = source.Column("user_id");
         var accountCol = source.Column("account_id");
         var createdCol = source.Column("created_at");
-        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], out var attributes, out var filters);
+        using var reader = RowReaders.Open(path, source, [idCol, accountCol, createdCol], Cancellation, out var attributes, out var filters);
         // With accounts made from users, a users table without an account column makes each user its own account.
         var ownAccount = accountsFromUsers && !reader.HasColumn(1);
         RowReaders.Require(reader, path, [.. ownAccount ? [] : new[] { (1, accountCol) }, .. Required(source, (0, idCol), (2, createdCol))]);
@@ -126,7 +127,8 @@ internal sealed class EntityFileLoader(EventStoreBuilder builder, LoadReport rep
     private bool TryRead(RowReader reader, RowFilters filters, FileLoadStats stats, TableSource source, string idCol, string createdCol, int createdSlot,
         out ReadOnlySpan<char> id, out long created)
     {
-        stats.Read++;
+        if (++stats.Read % RowReaders.CancelCheckRows == 0)
+            Cancellation.ThrowIfCancellationRequested();
         id = source.IdFromLine ? LineId(source, path: stats.File, reader.Line) : reader.Get(0).Trim();
         created = 0;
         if (reader.RowError is { } rowError)

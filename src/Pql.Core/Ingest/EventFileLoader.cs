@@ -22,7 +22,9 @@ internal sealed class EventFileLoader(
 
     public void Load(TableSource source)
     {
-        var lookup = source.AccountVia is { } via ? AccountLookupTable.Load(via) : null;
+        AccountLookupTable? lookup = null;
+        if (source.AccountVia is { } via)
+            DataFile.Read(via.Path, () => lookup = AccountLookupTable.Load(via));
         var usersFromEvents = config.Data.Users?.Origin == TableOrigin.FromEvents ? config.Data.Users : null;
         foreach (var path in source.Paths)
         {
@@ -79,9 +81,9 @@ internal sealed class EventFileLoader(
         var format = source.Format ?? TableParser.FormatOf(path);
         using RowReader reader = format switch
         {
-            FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys),
+            FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys, Cancellation),
             FileFormat.Parquet => OpenParquet(path, slots, propertyKeys),
-            _ => OpenNdjson(path, slots, propertyKeys),
+            _ => OpenNdjson(path, slots, propertyKeys, Cancellation),
         };
         if (reader.Header is not null)
         {
@@ -89,7 +91,7 @@ internal sealed class EventFileLoader(
             if (source.ConstantEvent is null)
                 required.Add((SlotEvent, slots[SlotEvent]));
             if (!reader.HasColumn(SlotUser) && !reader.HasColumn(SlotAccount) && lookup is null)
-                throw new DataLoadException(path, $"missing required column: events need '{slots[SlotUser]}' or '{slots[SlotAccount]}'");
+                throw new DataLoadException(path, $"missing required column: events need '{slots[SlotUser]}' or '{slots[SlotAccount]}' (columns: {string.Join(", ", reader.Header)})");
             RowReaders.Require(reader, path, [.. required]);
             if (lookup is not null)
                 RowReaders.Require(reader, path, [(SlotLookup, slots[SlotLookup])]);
@@ -103,6 +105,8 @@ internal sealed class EventFileLoader(
         while (reader.Read())
         {
             stats.Read++;
+            if (stats.Read % RowReaders.CancelCheckRows == 0)
+                Cancellation.ThrowIfCancellationRequested();
             if (stats.Read % progressEvery == 0)
                 Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
             if (reader.RowError is { } rowError)
@@ -172,6 +176,8 @@ internal sealed class EventFileLoader(
     }
 
     public Action<string>? Progress { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
 
     private bool ResolveEntity(RowReader reader, List<string> slots, FileLoadStats stats, AccountLookupTable? lookup,
         TableSource? usersFromEvents, TimestampFormat userTsFormat, int userAttrStart, IReadOnlyList<string> userAttrs,
@@ -271,9 +277,9 @@ internal sealed class EventFileLoader(
         return p;
     }
 
-    private static CsvRowReader OpenCsv(string path, TableSource source, List<string> slots, string[] keys)
+    private static CsvRowReader OpenCsv(string path, TableSource source, List<string> slots, string[] keys, CancellationToken cancellationToken)
     {
-        var stream = DataFile.Open(path);
+        var stream = DataFile.Open(path, cancellationToken);
         try
         {
             var csv = new CsvRowReader(stream, Path.GetFileName(path), source, Math.Max(16, keys.Length));
@@ -302,9 +308,9 @@ internal sealed class EventFileLoader(
         }
     }
 
-    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys)
+    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys, CancellationToken cancellationToken)
     {
-        var json = new NdjsonRowReader(DataFile.Open(path));
+        var json = new NdjsonRowReader(DataFile.Open(path, cancellationToken));
         json.Bind(slots, keys);
         return json;
     }

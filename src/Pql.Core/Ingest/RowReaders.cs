@@ -5,24 +5,35 @@ namespace Pql.Core.Ingest;
 /// <summary>Opening readers by format and the checks shared by every table loader.</summary>
 internal static class RowReaders
 {
+    /// <summary>Rows between two looks at the load's cancellation token.</summary>
+    public const int CancelCheckRows = 1 << 16;
+
     /// <summary>
     /// Opens a file and binds the given slots; every other column of a CSV header (or of the first NDJSON row)
     /// becomes an attribute slot after them, returned in <paramref name="attributes"/>.
     /// </summary>
     /// Filter columns of <paramref name="filters"/> are bound after the attributes (a column may be both).
-    public static RowReader Open(string path, TableSource source, string[] slots, out string[] attributes, out RowFilters filters)
+    public static RowReader Open(string path, TableSource source, string[] slots, CancellationToken cancellationToken, out string[] attributes, out RowFilters filters)
     {
         var format = source.Format ?? TableParser.FormatOf(path);
         if (format == FileFormat.Parquet)
         {
             var parquet = new ParquetRowReader(path);
-            attributes = [.. parquet.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
-            filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
-            parquet.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
-            filters.Require(parquet, path);
-            return parquet;
+            try
+            {
+                attributes = [.. parquet.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
+                filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+                parquet.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+                filters.Require(parquet, path);
+                return parquet;
+            }
+            catch
+            {
+                parquet.Dispose();
+                throw;
+            }
         }
-        var stream = DataFile.Open(path);
+        var stream = DataFile.Open(path, cancellationToken);
         try
         {
             if (format == FileFormat.Csv)
@@ -56,9 +67,18 @@ internal static class RowReaders
             parquet.Bind(columns, -1, []);
             return parquet;
         }
-        var csv = new CsvRowReader(DataFile.Open(path), Path.GetFileName(path));
-        csv.Bind(columns, -1, []);
-        return csv;
+        var stream = DataFile.Open(path);
+        try
+        {
+            var csv = new CsvRowReader(stream, Path.GetFileName(path));
+            csv.Bind(columns, -1, []);
+            return csv;
+        }
+        catch
+        {
+            stream.Dispose(); // also stops a gzip file's read-ahead thread
+            throw;
+        }
     }
 
     /// <summary>Fails the load when a CSV file lacks a required column (a partial file must never load as whole).</summary>

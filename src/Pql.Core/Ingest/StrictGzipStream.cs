@@ -22,6 +22,7 @@ internal sealed unsafe partial class StrictGzipStream : Stream
     private GCHandle _pin;
     private bool _memberOpen;
     private bool _done;
+    private long _compressedRead;
 
     public StrictGzipStream(Stream inner, string name)
     {
@@ -58,10 +59,11 @@ internal sealed unsafe partial class StrictGzipStream : Stream
                 if (_z->AvailIn == 0)
                 {
                     var n = _inner.Read(_in, 0, _in.Length);
+                    _compressedRead += n;
                     if (n == 0)
                     {
                         if (_memberOpen)
-                            throw new InvalidDataException($"{_name}: the gzip file is truncated (it ends before its end-of-stream marker)");
+                            throw new InvalidDataException(FormattableString.Invariant($"{_name}: the gzip file is truncated at byte {_compressedRead:N0} (it ends before its end-of-stream marker)"));
                         _done = true;
                         return 0;
                     }
@@ -79,11 +81,15 @@ internal sealed unsafe partial class StrictGzipStream : Stream
                 if (rc == ZStreamEnd)
                     _memberOpen = false;
                 else if (rc != ZOk && rc != ZBufError)
-                    throw new InvalidDataException($"{_name}: the gzip data is corrupt ({Marshal.PtrToStringAnsi(_z->Msg) ?? rc.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+                    throw new InvalidDataException(FormattableString.Invariant(
+                        $"{_name}: the gzip data is corrupt near byte {Offset:N0} ({Marshal.PtrToStringAnsi(_z->Msg) ?? rc.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
             }
             return buffer.Length - (int)_z->AvailOut;
         }
     }
+
+    /// <summary>The compressed byte zlib stopped at: what was read from the file minus what it has not consumed.</summary>
+    private long Offset => _compressedRead - _z->AvailIn;
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

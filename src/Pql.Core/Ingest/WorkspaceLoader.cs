@@ -47,7 +47,7 @@ public static class WorkspaceLoader
         var report = new LoadReport();
         var rejects = new RejectLog(report);
         var builder = new EventStoreBuilder();
-        var entities = new EntityFileLoader(builder, report, rejects);
+        var entities = new EntityFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         var data = config.Data;
 
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
@@ -60,7 +60,7 @@ public static class WorkspaceLoader
             options.Progress?.Invoke("loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress };
+        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken };
         foreach (var source in data.Events)
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");
@@ -85,10 +85,29 @@ public static class WorkspaceLoader
             throw new DataLoadException(Path.GetFileName(config.ConfigPath), string.Create(CultureInfo.InvariantCulture,
                 $"{report.Rejected:N0} of {read:N0} rows rejected ({100.0 * report.Rejected / read:F1}%), more than data.max_reject_share {100 * data.MaxRejectShare:F1}%; first: {rejects.Samples.FirstOrDefault()}; all in {report.RejectsPath ?? "the rejects file"}"));
         }
+        RequireEvents(data, report);
         options.Progress?.Invoke("sorting events");
         var store = builder.Build();
         report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return new LoadResult(store, report);
+    }
+
+    /// <summary>
+    /// Fails with one line when event files were given but no event was loaded: a header-only export would
+    /// otherwise report the range 1970-01-01..1970-01-01 and train or score nobody without a word.
+    /// </summary>
+    private static void RequireEvents(DataConfig data, LoadReport report)
+    {
+        if (data.Events.Count == 0)
+            return;
+        var files = report.Files.Where(f => f.Table == "events").ToList();
+        if (files.Sum(f => f.Loaded) > 0)
+            return;
+        var names = files.Count == 0 ? string.Join(", ", data.Events.Select(e => e.Pattern)) : string.Join(", ", files.Select(f => f.File));
+        var read = files.Sum(f => f.Read);
+        throw new DataLoadException(names, read == 0
+            ? "no event rows (only a header): pql needs events to validate, train or score"
+            : FormattableString.Invariant($"no event loaded: all {read:N0} rows were rejected, filtered or duplicates; see {report.RejectsPath ?? "the rejects file"}"));
     }
 
     /// <summary>Property keys to keep: those the goals filter on plus those requested (features).</summary>

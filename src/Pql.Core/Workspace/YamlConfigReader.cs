@@ -20,13 +20,33 @@ public sealed class YamlConfigReader(string file)
         }
         catch (YamlException ex)
         {
-            throw new ConfigException(file, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message);
+            throw new ConfigException(file, ErrorLine(ex, text), "(yaml)", ex.InnerException?.Message ?? ex.Message);
         }
         if (stream.Documents.Count == 0)
             throw new ConfigException(file, 1, "(root)", "the file is empty; it needs at least 'data' and 'goals'");
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException(file, (int)stream.Documents[0].RootNode.Start.Line, "(root)", "expected a mapping of sections (data, products, goals, ...)");
         return root;
+    }
+
+    /// <summary>
+    /// The line to blame for a YAML syntax error. YamlDotNet reports a tab in the indentation at the start of the
+    /// enclosing mapping (often line 1), so the first line at or after it that is indented with a tab is named instead.
+    /// </summary>
+    private static int ErrorLine(YamlException ex, string text)
+    {
+        var start = (int)ex.Start.Line;
+        if (ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            var lines = text.Split('\n');
+            for (var i = Math.Max(0, start - 1); i < lines.Length; i++)
+            {
+                var indent = lines[i].AsSpan(0, lines[i].Length - lines[i].AsSpan().TrimStart(" \t").Length);
+                if (indent.Contains('\t'))
+                    return i + 1;
+            }
+        }
+        return start;
     }
 
     public ConfigException Error(YamlNode node, string key, string problem) =>

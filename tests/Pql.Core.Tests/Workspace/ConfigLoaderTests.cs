@@ -157,4 +157,16 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("subscription_started", config.Data.Events[1].ConstantEvent);
         Assert.Equal("account_id", config.Data.Events[1].AccountVia!.TableAccount);
     }
+
+    [Theory]
+    [InlineData("goals:\n  active:\n\tachieved_when: { event: login }\n    horizon: 30d\n", 7)]
+    [InlineData("goals:\n  active:\n    achieved_when: { event: login }\n    horizon: 30d\n  churn:\n    achieved_when: { inactive_for: 30d }\n\t  horizon: 30d\n", 11)]
+    public void A_tab_in_the_indentation_is_reported_at_its_own_line(string goals, int line)
+    {
+        var ex = Assert.Throws<ConfigException>(() => Parse(Data + "\n" + goals));
+
+        Assert.Equal(line, ex.Line);
+        Assert.Contains("tab", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"pql.yaml:{line} ", ex.Message, StringComparison.Ordinal);
+    }
 }

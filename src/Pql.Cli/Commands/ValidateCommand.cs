@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Pql.Core.Events;
+using Pql.Core.Features;
 using Pql.Core.Ingest;
 using Pql.Core.Workspace;
 
@@ -22,7 +23,8 @@ internal static class ValidateCommand
         CliApp.SetHandler(command, (parse, ctx) =>
         {
             var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = ctx.Progress });
+            // The same property keys as train and score, so the load snapshot one command keeps serves the others.
+            var load = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = FeatureConfig.Parse(config).PropertyKeysNeeded, Progress = ctx.Progress });
             Print(ctx.Out, DataQuality.Analyze(config, load));
             return 0;
         });

@@ -8,7 +8,7 @@ namespace Pql.Core.Ingest;
 /// file that ends before a member's end fails. The library is found at run time and checked on a known sample before it
 /// is trusted (its state struct is only reached by offsets of the 2.x ABI); without it callers use zlib.
 /// </summary>
-internal sealed unsafe class IsalGzipStream : Stream
+internal sealed unsafe class IsalGzipStream : ForwardOnlyStream
 {
     // struct inflate_state (isa-l 2.30, LP64): offsets of the fields used here, and its size with room to spare.
     private const int StateBytes = 128 * 1024;
@@ -48,14 +48,6 @@ internal sealed unsafe class IsalGzipStream : Stream
 
     private ref byte* NextInPtr => ref *(byte**)(_state + NextIn);
     private ref uint AvailInBytes => ref *(uint*)(_state + AvailIn);
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -113,11 +105,6 @@ internal sealed unsafe class IsalGzipStream : Stream
         -6 => "CRC mismatch",
         _ => FormattableString.Invariant($"ISA-L error {rc}"),
     };
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

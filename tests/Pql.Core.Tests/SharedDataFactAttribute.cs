@@ -28,3 +28,21 @@ public sealed class SharedDataFactAttribute : FactAttribute
         return null;
     }
 }
+
+/// <summary>The theory form of <see cref="SharedDataFactAttribute"/>: skipped with the reason when any of its datasets is absent.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class SharedDataTheoryAttribute : TheoryAttribute
+{
+    public SharedDataTheoryAttribute(params string[] datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        foreach (var dataset in datasets)
+        {
+            if (SharedDataFactAttribute.Locate(dataset) is null)
+            {
+                Skip = $"needs ../shared/data/{dataset}, which is not present above {AppContext.BaseDirectory}";
+                break;
+            }
+        }
+    }
+}

@@ -35,6 +35,10 @@ internal sealed class TestWorkspace : IDisposable
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 
+    /// <summary>A dataset's folder in ../shared/data; tests that call this carry <see cref="SharedDataFactAttribute"/> or <see cref="SharedDataTheoryAttribute"/>.</summary>
+    public static string SharedData(string dataset) =>
+        SharedDataFactAttribute.Locate(dataset) ?? throw new DirectoryNotFoundException($"../shared/data/{dataset} not found above {AppContext.BaseDirectory}");
+
     /// <summary>The repository's examples/ folder.</summary>
     public static string Example(string name)
     {

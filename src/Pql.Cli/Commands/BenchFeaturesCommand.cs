@@ -54,7 +54,7 @@ internal static class BenchFeaturesCommand
     }
 
     /// <summary>The generated world for this many accounts in the temp folder, written once and reused.</summary>
-    private static string EnsureWorld(int accounts, CliContext ctx)
+    internal static string EnsureWorld(int accounts, CliContext ctx)
     {
         var dir = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pql-bench-world-{accounts}"));
         if (File.Exists(Path.Combine(dir, ConfigLoader.FileName)))

@@ -55,8 +55,13 @@ internal static class TrainCommand
     public static void Print(TextWriter o, GoalTrainingReport r)
     {
         var inv = CultureInfo.InvariantCulture;
+        var over = r.Split is null ? string.Create(inv, $" over {r.Cutoffs.Count - 1} cutoffs") : "";
         o.WriteLine(string.Create(inv,
-            $"goal {r.Goal}: {r.TrainRows:N0} training rows ({r.TrainPositives:N0} achieved) over {r.Cutoffs.Count - 1} cutoffs, {r.ValidRows:N0} validation rows ({r.ValidPositives:N0} achieved), {r.FeatureCount} features"));
+            $"goal {r.Goal}: {r.TrainRows:N0} training rows ({r.TrainPositives:N0} achieved){over}, {r.ValidRows:N0} validation rows ({r.ValidPositives:N0} achieved), {r.FeatureCount} features"));
+        if (r.Split is not null)
+            o.WriteLine($"  split: {r.Split}");
+        foreach (var w in r.Warnings ?? [])
+            o.WriteLine($"  warning: {w}");
         o.WriteLine("  model      ROC AUC   PR AUC  log loss   Brier  lift@10%");
         foreach (var c in r.Result.Candidates)
         {

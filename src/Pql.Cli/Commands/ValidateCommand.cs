@@ -46,7 +46,7 @@ internal static class ValidateCommand
         o.WriteLine("Files");
         foreach (var f in r.Load.Files)
         {
-            o.WriteLine(string.Create(inv, $"  {f.Table,-8} {Path.GetFileName(f.File),-40} read {f.Read,10:N0}  loaded {f.Loaded,10:N0}  duplicates {f.Duplicates,8:N0}  rejected {f.Rejected,8:N0}"));
+            o.WriteLine(string.Create(inv, $"  {f.Table,-8} {Path.GetFileName(f.File),-40} read {f.Read,10:N0}  loaded {f.Loaded,10:N0}  duplicates {f.Duplicates,8:N0}  rejected {f.Rejected,8:N0}{(f.Filtered > 0 ? string.Create(inv, $"  filtered {f.Filtered,8:N0}") : "")}"));
         }
         o.WriteLine(r.Load.Summary());
         if (r.Load.RejectsByReason.Count > 0)
@@ -54,6 +54,12 @@ internal static class ValidateCommand
             o.WriteLine("Rejects by reason");
             foreach (var (reason, n) in r.Load.RejectsByReason)
                 o.WriteLine(string.Create(inv, $"  {n,8:N0}  {reason}"));
+        }
+        if (r.Load.ConflictingDuplicates > 0)
+        {
+            o.WriteLine(string.Create(inv, $"Duplicate ids with different values ({r.Load.ConflictingDuplicates:N0}; the first row of each id is kept)"));
+            foreach (var line in r.Load.ConflictSamples)
+                o.WriteLine("  " + line);
         }
         if (r.Load.ImplicitUsers > 0)
             o.WriteLine(string.Create(inv, $"Users found only in events (kept): {r.Load.ImplicitUsers:N0}"));

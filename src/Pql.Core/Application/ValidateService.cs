@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using Pql.Core.Events;
+using Pql.Core.Features;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Workspace;
@@ -31,10 +31,14 @@ public static class ValidateService
         if (check.Config is not { } config)
             return Task.FromResult(new ValidateResult(check.Errors, null, [], []));
         var workspace = config.Workspace;
-        var load = WorkspaceLoader.Load(workspace, new LoadOptions { Progress = request.Progress });
+        var load = WorkspaceLoader.Load(workspace, new LoadOptions
+        {
+            // The same property keys as train and score, so the load snapshot one command keeps serves the others.
+            PropertyKeys = FeatureConfig.Parse(workspace).PropertyKeysNeeded,
+            Progress = request.Progress,
+        });
         cancellationToken.ThrowIfCancellationRequested();
         var warnings = new List<string>();
-        warnings.AddRange(DuplicateColumns(workspace));
         warnings.AddRange(GoalWarnings(workspace, load.Store));
         if (EventsBeforeCreation(load.Store) is { } early)
             warnings.Add(early);
@@ -86,34 +90,5 @@ public static class ValidateService
         }
         return early == 0 ? null : string.Create(CultureInfo.InvariantCulture,
             $"{early:N0} event(s) are earlier than their account's created_at (e.g. account '{store.AccountIds[example]}' created {Timestamps.Format(created[example])}); check created_at and the timestamps' time zone");
-    }
-
-    /// <summary>CSV headers that name a column twice: only one of them can be read.</summary>
-    private static IEnumerable<string> DuplicateColumns(WorkspaceConfig config)
-    {
-        IEnumerable<TableSource?> tables = [config.Data.Accounts, config.Data.Users, .. config.Data.Events];
-        foreach (var table in tables)
-        {
-            foreach (var path in table?.Paths ?? [])
-            {
-                if (Header(path) is not { } header)
-                    continue;
-                var repeated = header.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-                if (repeated.Count > 0)
-                    yield return $"{path}: column name(s) '{string.Join("', '", repeated)}' appear more than once in the header; only the first is read";
-            }
-        }
-    }
-
-    private static string[]? Header(string path)
-    {
-        var gz = path.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
-        if (!gz && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            return null;
-        using var file = File.OpenRead(path);
-        using var stream = gz ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;   // only the first line is read
-        using var reader = new StreamReader(stream);
-        var line = reader.ReadLine();
-        return line?.Split(',').Select(c => c.Trim().Trim('"')).Where(c => c.Length > 0).ToArray();
     }
 }

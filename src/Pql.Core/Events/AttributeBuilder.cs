@@ -27,6 +27,10 @@ internal sealed class AttributeBuilder
         }
     }
 
+    /// <summary>The raw text kept for an entity's attribute, or null when it has none.</summary>
+    public string? Get(int entity, string name) =>
+        _index.TryGetValue(name, out var c) && entity < _values[c].Count ? _values[c][entity] : null;
+
     public List<AttributeColumn> Build(int rows)
     {
         var result = new List<AttributeColumn>(_names.Count);

@@ -24,6 +24,9 @@ public sealed class EventStoreBuilder
     private readonly ChunkedColumn<int> _evName = new();
     private readonly ChunkedColumn<int> _evProduct = new();
 
+    /// <summary>Creation time of an entity whose table says <c>created_at: first_event</c>, until <see cref="DeriveCreatedFromFirstEvents"/>.</summary>
+    public const long CreatedAtFirstEvent = long.MaxValue;
+
     public StringPool AccountIds => _accountIds;
     public StringPool UserIds => _userIds;
     public StringPool EventNames => _eventNames;
@@ -58,6 +61,13 @@ public sealed class EventStoreBuilder
     }
 
     public long AccountCreatedAt(int account) => _accountCreated[account];
+
+    public long UserCreatedAt(int user) => _userCreated[user];
+
+    /// <summary>The raw text an account (or user) row gave an attribute, for comparing a repeated row with the kept one.</summary>
+    public string? AccountAttributeText(int account, string name) => _accountAttrs.Get(account, name);
+
+    public string? UserAttributeText(int user, string name) => _userAttrs.Get(user, name);
 
     public int AddUser(string id, int account, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
     {
@@ -107,6 +117,40 @@ public sealed class EventStoreBuilder
         }
         p.Events.Add(loadIndex);
         p.Codes.Add(p.Values.GetOrAdd(value));
+    }
+
+    /// <summary>
+    /// Sets each account and user still marked <see cref="CreatedAtFirstEvent"/> to the time of its first event; one with
+    /// no event keeps the mark (it never becomes eligible for a time-based goal).
+    /// </summary>
+    public void DeriveCreatedFromFirstEvents()
+    {
+        if (!_accountCreated.Contains(CreatedAtFirstEvent) && !_userCreated.Contains(CreatedAtFirstEvent))
+            return;
+        var accountFirst = new long[_accountCreated.Count];
+        var userFirst = new long[_userCreated.Count];
+        Array.Fill(accountFirst, CreatedAtFirstEvent);
+        Array.Fill(userFirst, CreatedAtFirstEvent);
+        for (var i = 0; i < _evTime.Count; i++)
+        {
+            var t = _evTime[i];
+            var a = _evAccount[i];
+            if (t < accountFirst[a])
+                accountFirst[a] = t;
+            var u = _evUser[i];
+            if (u >= 0 && t < userFirst[u])
+                userFirst[u] = t;
+        }
+        for (var a = 0; a < accountFirst.Length; a++)
+        {
+            if (_accountCreated[a] == CreatedAtFirstEvent)
+                _accountCreated[a] = accountFirst[a];
+        }
+        for (var u = 0; u < userFirst.Length; u++)
+        {
+            if (_userCreated[u] == CreatedAtFirstEvent)
+                _userCreated[u] = userFirst[u];
+        }
     }
 
     public EventStore Build()

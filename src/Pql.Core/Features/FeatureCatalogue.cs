@@ -136,6 +136,12 @@ public sealed partial class FeatureCatalogue
         {
             if (g.Condition is AttributeCondition a)
                 set.Add(a.Column);
+            if (g.Condition is LabelColumnCondition label)
+            {
+                set.Add(label.Column); // the outcome itself
+                if (label.DateColumn is { } date)
+                    set.Add(date);
+            }
         }
         return set;
     }

@@ -2,7 +2,7 @@ using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
 
-/// <summary>A key -> account id table read from a CSV (e.g. subscription_id -> account_id).</summary>
+/// <summary>A key -> account id table read from a CSV or Parquet file (e.g. subscription_id -> account_id).</summary>
 internal sealed class AccountLookupTable
 {
     private readonly Dictionary<string, string> _map = new(StringComparer.Ordinal);
@@ -19,8 +19,7 @@ internal sealed class AccountLookupTable
     public static AccountLookupTable Load(AccountLookup via)
     {
         var table = new AccountLookupTable(via.Path);
-        using var csv = OpenCsv(via.Path);
-        csv.Bind([via.TableKey, via.TableAccount], -1, []);
+        using var csv = RowReaders.OpenColumns(via.Path, [via.TableKey, via.TableAccount]);
         RowReaders.Require(csv, via.Path, [(0, via.TableKey), (1, via.TableAccount)]);
         while (csv.Read())
         {
@@ -30,20 +29,6 @@ internal sealed class AccountLookupTable
                 table._map.TryAdd(key.ToString(), account.ToString());
         }
         return table;
-    }
-
-    private static CsvRowReader OpenCsv(string path)
-    {
-        var stream = DataFile.Open(path);
-        try
-        {
-            return new CsvRowReader(stream, System.IO.Path.GetFileName(path));
-        }
-        catch
-        {
-            stream.Dispose(); // also stops a gzip file's read-ahead thread
-            throw;
-        }
     }
 
     public bool TryGet(ReadOnlySpan<char> key, out ReadOnlySpan<char> account)

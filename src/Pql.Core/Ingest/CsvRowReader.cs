@@ -1,10 +1,12 @@
-using System.Text;
+using System.Globalization;
+using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
 
 /// <summary>
 /// RFC 4180 CSV reader over a large char buffer: quoted fields (with "" escapes and embedded newlines),
-/// CRLF or LF, no allocation per row. Quoted fields are unescaped in place.
+/// CRLF or LF, no allocation per row. Quoted fields are unescaped in place. The delimiter and encoding come from
+/// the table's declaration; with strict UTF-8 (the default) a row holding invalid bytes is an error naming the byte.
 /// </summary>
 internal sealed class CsvRowReader : RowReader
 {
@@ -25,19 +27,77 @@ internal sealed class CsvRowReader : RowReader
     private string? _propertiesError;
     private bool _unclosedQuote;
     private byte[] _utf8 = new byte[4096];
+    private readonly char _delimiter;
+    private readonly bool _strictUtf8;
+    private bool _escapesInBuffer;
+    private string? _encodingError;
+    private int _encodingErrorField;
 
-    public IReadOnlyList<string> Header { get; }
+    public override IReadOnlyList<string> Header { get; }
 
-    public CsvRowReader(Stream stream, string fileName, int maxPropertyKeys = 16)
+    public CsvRowReader(Stream stream, string fileName, TableSource? source = null, int maxPropertyKeys = 16)
     {
-        _reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var encoding = source?.Encoding ?? TextEncoding.Utf8;
+        _strictUtf8 = encoding == TextEncoding.Utf8;
+        _delimiter = source?.Delimiter ?? ',';
+        _reader = TextDecoding.Open(stream, encoding);
         _propertyValues = new string?[maxPropertyKeys];
         if (!ReadRecord())
             throw new InvalidDataException($"{fileName}: the file is empty (a header row is required)");
+        if (FindEscape() is { } bad)
+            throw new InvalidDataException($"{fileName}: the header {bad}");
         var header = new string[_fieldCount];
         for (var i = 0; i < _fieldCount; i++)
             header[i] = FieldSpan(i).Trim().ToString();
         Header = header;
+        CheckHeader(fileName, source);
+    }
+
+    /// <summary>Duplicate column names are an error (one would be lost); a one-column header holding ; tab or | names the likely delimiter.</summary>
+    private void CheckHeader(string fileName, TableSource? source)
+    {
+        for (var i = 0; i < Header.Count; i++)
+        {
+            for (var j = i + 1; j < Header.Count; j++)
+            {
+                if (Header[i].Length > 0 && string.Equals(Header[i], Header[j], StringComparison.Ordinal))
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{fileName}: columns {i + 1} and {j + 1} are both named '{Header[i]}'; one would be lost, so rename one in the file"));
+            }
+        }
+        if (source?.Delimiter is not null || Header.Count != 1)
+            return;
+        var only = Header[0];
+        var guess = only.Contains(';', StringComparison.Ordinal) ? ";" : only.Contains('\t', StringComparison.Ordinal) ? "tab" : only.Contains('|', StringComparison.Ordinal) ? "|" : null;
+        if (guess is null)
+            return;
+        var key = source is { Key.Length: > 0 } ? $"{source.Key}.delimiter" : "delimiter";
+        var value = guess == "tab" ? "tab" : $"\"{guess}\"";
+        throw new InvalidDataException($"{fileName}: the header reads as one column '{Shorten(only)}'; the file looks {(guess == "tab" ? "tab" : $"'{guess}'")}-delimited: set {key}: {value} in pql.yaml");
+    }
+
+    private static string Shorten(string s) => s.Length > 80 ? string.Concat(s.AsSpan(0, 80), "...") : s;
+
+    /// <summary>When the current record holds an invalid UTF-8 byte: which byte, where, and in which field; null otherwise.</summary>
+    private string? FindEscape()
+    {
+        _encodingErrorField = -1;
+        if (!_escapesInBuffer || _fieldCount == 0)
+            return null;
+        var recordStart = _fieldStart[0];
+        for (var f = 0; f < _fieldCount; f++)
+        {
+            var field = FieldSpan(f);
+            var k = TextDecoding.IndexOfEscape(field);
+            if (k < 0)
+                continue;
+            _encodingErrorField = f;
+            // Quoted fields were unescaped in place, so the offset counts from the record's start as it is now.
+            var offset = TextDecoding.ByteOffset(_buf.AsSpan(recordStart, _fieldStart[f] - recordStart + k), _fieldStart[f] - recordStart + k);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"is not valid UTF-8: byte 0x{field[k] - 0xDC00:X2} at byte {offset + 1} of the line (if the file is Latin-1 or Windows-1252, set encoding: latin1 or windows-1252)");
+        }
+        return null;
     }
 
     /// <summary>Maps slots to columns by name; <paramref name="propertiesSlot"/> holds a JSON object to extract keys from.</summary>
@@ -63,9 +123,13 @@ internal sealed class CsvRowReader : RowReader
     public override long Line => _line;
 
     public override string? RowError =>
-        _unclosedQuote ? "ends inside a quoted field that is never closed (the file may be cut short)"
+        _encodingError
+        ?? (_unclosedQuote ? "ends inside a quoted field that is never closed (the file may be cut short)"
         : _fieldCount != Header.Count ? $"has {_fieldCount} fields, the header has {Header.Count}"
-        : null;
+        : null);
+
+    public override string RowErrorField =>
+        _encodingError is not null && _encodingErrorField >= 0 && _encodingErrorField < Header.Count ? Header[_encodingErrorField] : "(row)";
 
     public override bool HasColumn(int slot) => _slotColumn[slot] >= 0;
 
@@ -87,6 +151,7 @@ internal sealed class CsvRowReader : RowReader
         {
             if (_fieldCount == 1 && _fieldLength[0] == 0 && !_unclosedQuote)
                 continue; // a blank line is not a row
+            _encodingError = _strictUtf8 ? FindEscape() : null;
             ExtractProperties();
             return true;
         }
@@ -99,14 +164,7 @@ internal sealed class CsvRowReader : RowReader
         _propertiesError = null;
         if (_propertiesSlot < 0)
             return;
-        var json = Get(_propertiesSlot).Trim();
-        if (json.IsEmpty)
-            return;
-        var max = Encoding.UTF8.GetMaxByteCount(json.Length);
-        if (_utf8.Length < max)
-            _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
-        var n = Encoding.UTF8.GetBytes(json, _utf8);
-        _propertiesError = JsonProperties.Extract(_utf8.AsSpan(0, n), _propertyKeys, _propertyValues);
+        _propertiesError = JsonProperties.Extract(Get(_propertiesSlot), ref _utf8, _propertyKeys, _propertyValues);
     }
 
     private bool ReadRecord()
@@ -196,14 +254,14 @@ internal sealed class CsvRowReader : RowReader
                 _fieldStart[_fieldCount] = i;
                 _fieldLength[_fieldCount] = write - i;
                 _fieldCount++;
-                var comma = _buf.AsSpan(read, end - read).IndexOf(',');
+                var comma = _buf.AsSpan(read, end - read).IndexOf(_delimiter);
                 if (comma < 0)
                     return;
                 i = read + comma + 1;
             }
             else
             {
-                var comma = _buf.AsSpan(i, end - i).IndexOf(',');
+                var comma = _buf.AsSpan(i, end - i).IndexOf(_delimiter);
                 var fieldEnd = comma < 0 ? end : i + comma;
                 _fieldStart[_fieldCount] = i;
                 _fieldLength[_fieldCount] = fieldEnd - i;
@@ -237,6 +295,8 @@ internal sealed class CsvRowReader : RowReader
             _eof = true;
             return tail > 0;
         }
+        if (_strictUtf8 && !_escapesInBuffer)
+            _escapesInBuffer = _buf.AsSpan(_len, n).IndexOfAnyInRange(TextDecoding.FirstEscape, TextDecoding.LastEscape) >= 0;
         _len += n;
         return true;
     }

@@ -75,19 +75,27 @@ internal sealed class EventFileLoader(
         var userAttrStart = slots.Count;
         var userAttrs = usersFromEvents?.AttributeColumns ?? [];
         slots.AddRange(userAttrs);
+        var filters = new RowFilters(source.Filters, slots.Count);
+        slots.AddRange(RowFilters.Columns(source));
 
         var format = source.Format ?? TableParser.FormatOf(path);
-        using RowReader reader = format == FileFormat.Csv ? OpenCsv(path, slots, propertyKeys, Cancellation) : OpenNdjson(path, slots, propertyKeys, Cancellation);
-        if (reader is CsvRowReader)
+        using RowReader reader = format switch
+        {
+            FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys, Cancellation),
+            FileFormat.Parquet => OpenParquet(path, slots, propertyKeys),
+            _ => OpenNdjson(path, slots, propertyKeys, Cancellation),
+        };
+        if (reader.Header is not null)
         {
             var required = new List<(int, string)> { (SlotTime, slots[SlotTime]) };
             if (source.ConstantEvent is null)
                 required.Add((SlotEvent, slots[SlotEvent]));
             if (!reader.HasColumn(SlotUser) && !reader.HasColumn(SlotAccount) && lookup is null)
-                throw new DataLoadException(path, $"missing required column: events need '{slots[SlotUser]}' or '{slots[SlotAccount]}'");
+                throw new DataLoadException(path, $"missing required column: events need '{slots[SlotUser]}' or '{slots[SlotAccount]}' (columns: {string.Join(", ", reader.Header)})");
             RowReaders.Require(reader, path, [.. required]);
             if (lookup is not null)
                 RowReaders.Require(reader, path, [(SlotLookup, slots[SlotLookup])]);
+            filters.Require(reader, path);
         }
 
         var constantEvent = source.ConstantEvent is null ? -1 : builder.EventNames.GetOrAdd(source.ConstantEvent);
@@ -103,7 +111,12 @@ internal sealed class EventFileLoader(
                 Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
             if (reader.RowError is { } rowError)
             {
-                rejects.Add(stats, reader.Line, "(row)", rowError, default);
+                rejects.Add(stats, reader.Line, reader.RowErrorField, rowError, default);
+                continue;
+            }
+            if (!filters.Keeps(reader))
+            {
+                stats.Filtered++;
                 continue;
             }
             var tsText = reader.Get(SlotTime);
@@ -264,18 +277,33 @@ internal sealed class EventFileLoader(
         return p;
     }
 
-    private static CsvRowReader OpenCsv(string path, List<string> slots, string[] keys, CancellationToken cancellationToken)
+    private static CsvRowReader OpenCsv(string path, TableSource source, List<string> slots, string[] keys, CancellationToken cancellationToken)
     {
         var stream = DataFile.Open(path, cancellationToken);
         try
         {
-            var csv = new CsvRowReader(stream, Path.GetFileName(path), Math.Max(16, keys.Length));
+            var csv = new CsvRowReader(stream, Path.GetFileName(path), source, Math.Max(16, keys.Length));
             csv.Bind(slots, SlotProperties, keys);
             return csv;
         }
         catch
         {
             stream.Dispose();
+            throw;
+        }
+    }
+
+    private static ParquetRowReader OpenParquet(string path, List<string> slots, string[] keys)
+    {
+        var parquet = new ParquetRowReader(path);
+        try
+        {
+            parquet.Bind(slots, SlotProperties, keys);
+            return parquet;
+        }
+        catch
+        {
+            parquet.Dispose();
             throw;
         }
     }

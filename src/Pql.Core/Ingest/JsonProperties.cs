@@ -7,6 +7,19 @@ namespace Pql.Core.Ingest;
 /// <summary>Validates a JSON object and extracts the top-level values of a few keys as text.</summary>
 internal static class JsonProperties
 {
+    /// <summary>Extracts from JSON held as text (a CSV or Parquet column); <paramref name="scratch"/> is reused for its UTF-8 bytes.</summary>
+    public static string? Extract(ReadOnlySpan<char> text, ref byte[] scratch, string[] keys, string?[] values)
+    {
+        var json = text.Trim();
+        if (json.IsEmpty)
+            return null;
+        var max = Encoding.UTF8.GetMaxByteCount(json.Length);
+        if (scratch.Length < max)
+            scratch = new byte[Math.Max(max, scratch.Length * 2)];
+        var n = Encoding.UTF8.GetBytes(json, scratch);
+        return Extract(scratch.AsSpan(0, n), keys, values);
+    }
+
     /// <summary>Fills <paramref name="values"/>[i] for each of <paramref name="keys"/> found; returns an error text when the JSON is not an object.</summary>
     public static string? Extract(ReadOnlySpan<byte> json, string[] keys, string?[] values)
     {

@@ -1,6 +1,6 @@
 namespace Pql.Core.Ingest;
 
-/// <summary>Row accounting for one file: <c>Read = Loaded + Duplicates + Rejected</c>, always.</summary>
+/// <summary>Row accounting for one file: <c>Read = Loaded + Duplicates + Rejected + Filtered</c>, always.</summary>
 public sealed class FileLoadStats(string file, string table)
 {
     public string File { get; } = file;
@@ -9,6 +9,8 @@ public sealed class FileLoadStats(string file, string table)
     public long Loaded { get; internal set; }
     public long Duplicates { get; internal set; }
     public long Rejected { get; internal set; }
+    /// <summary>Rows left out by the table's <c>where:</c> filters (not errors).</summary>
+    public long Filtered { get; internal set; }
 }
 
 /// <summary>What a load read, kept, merged and rejected, with the reasons.</summary>
@@ -25,16 +27,25 @@ public sealed class LoadReport
     public long? LatencyMedianMs { get; internal set; }
     public long? LatencyP95Ms { get; internal set; }
     public double LoadSeconds { get; internal set; }
+    /// <summary>The store was opened from the workspace's load snapshot instead of parsing the files.</summary>
+    public bool FromSnapshot { get; internal set; }
+    /// <summary>Entity rows repeating a kept id with different values (counted among duplicates; the first row is kept).</summary>
+    public long ConflictingDuplicates { get; internal set; }
+    /// <summary>The first conflicting repeats, one line each: where, which field differs, which row was kept.</summary>
+    public List<string> ConflictSamples { get; } = [];
 
     public long Read => Files.Sum(f => f.Read);
     public long Loaded => Files.Sum(f => f.Loaded);
     public long Duplicates => Files.Sum(f => f.Duplicates);
     public long Rejected => Files.Sum(f => f.Rejected);
+    public long Filtered => Files.Sum(f => f.Filtered);
 
     /// <summary>One line: the row accounting of the whole load.</summary>
     public string Summary() => FormattableString.Invariant(
         $"read {Read:N0} rows: loaded {Loaded:N0}, duplicates {Duplicates:N0}, rejected {Rejected:N0}") +
-        (RejectsPath is null ? "" : $" (see {RejectsPath})");
+        (Filtered == 0 ? "" : FormattableString.Invariant($", filtered out by 'where' {Filtered:N0}")) +
+        (RejectsPath is null ? "" : $" (see {RejectsPath})") +
+        (ConflictingDuplicates == 0 ? "" : FormattableString.Invariant($"; {ConflictingDuplicates:N0} duplicate ids differ from the row kept, first: {ConflictSamples[0]}"));
 }
 
 /// <summary>The loaded store and the report of how it was loaded.</summary>
@@ -47,8 +58,10 @@ public sealed record LoadOptions
     public IReadOnlyList<string> PropertyKeys { get; init; } = [];
     /// <summary>Progress messages (file names, row counts); null for none.</summary>
     public Action<string>? Progress { get; init; }
-    /// <summary>Write rejected rows to the workspace's rejects file. Default true.</summary>
+    /// <summary>Write to the workspace state folder: the rejects file and the load snapshot. Default true.</summary>
     public bool WriteRejects { get; init; } = true;
+    /// <summary>Open the load snapshot when the inputs are unchanged, and keep one after parsing. Default true.</summary>
+    public bool Snapshot { get; init; } = true;
     /// <summary>Stops the load (and its read-ahead threads) with an <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

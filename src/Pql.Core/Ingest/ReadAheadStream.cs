@@ -10,7 +10,7 @@ namespace Pql.Core.Ingest;
 /// completes the channel, so the reader gets the error on its next Read instead of waiting forever, however
 /// full the channel is. Disposing (or the caller's token) cancels the producer, so neither side outlives the other.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ForwardOnlyStream
 {
     private const int BufferSize = 1 << 20;
     private const int Depth = 4;
@@ -65,8 +65,6 @@ internal sealed class ReadAheadStream : Stream
             writer.TryComplete(ex);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -132,16 +130,6 @@ internal sealed class ReadAheadStream : Stream
         IOException => new IOException(error.Message, error),
         _ => new IOException($"reading failed on the read-ahead thread: {error.Message}", error),
     };
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

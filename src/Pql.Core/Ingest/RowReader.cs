@@ -18,6 +18,12 @@ internal abstract class RowReader : IDisposable
     /// <summary>When the row cannot be split into fields at all (bad JSON line, wrong field count): why.</summary>
     public abstract string? RowError { get; }
 
+    /// <summary>The field a <see cref="RowError"/> is about ("(row)" when it is about the whole row).</summary>
+    public virtual string RowErrorField => "(row)";
+
+    /// <summary>The file's column names when it declares them up front (CSV header, Parquet schema); null for NDJSON.</summary>
+    public virtual IReadOnlyList<string>? Header => null;
+
     /// <summary>Whether the file has the slot's column (from the header, or seen in any NDJSON row).</summary>
     public abstract bool HasColumn(int slot);
 

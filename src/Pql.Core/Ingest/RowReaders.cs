@@ -12,23 +12,43 @@ internal static class RowReaders
     /// Opens a file and binds the given slots; every other column of a CSV header (or of the first NDJSON row)
     /// becomes an attribute slot after them, returned in <paramref name="attributes"/>.
     /// </summary>
-    public static RowReader Open(string path, TableSource source, string[] slots, CancellationToken cancellationToken, out string[] attributes,
-        int propertiesSlot = -1, string[]? propertyKeys = null)
+    /// Filter columns of <paramref name="filters"/> are bound after the attributes (a column may be both).
+    public static RowReader Open(string path, TableSource source, string[] slots, CancellationToken cancellationToken, out string[] attributes, out RowFilters filters)
     {
         var format = source.Format ?? TableParser.FormatOf(path);
+        if (format == FileFormat.Parquet)
+        {
+            var parquet = new ParquetRowReader(path);
+            try
+            {
+                attributes = [.. parquet.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
+                filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+                parquet.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+                filters.Require(parquet, path);
+                return parquet;
+            }
+            catch
+            {
+                parquet.Dispose();
+                throw;
+            }
+        }
         var stream = DataFile.Open(path, cancellationToken);
         try
         {
             if (format == FileFormat.Csv)
             {
-                var csv = new CsvRowReader(stream, Path.GetFileName(path));
+                var csv = new CsvRowReader(stream, Path.GetFileName(path), source);
                 attributes = [.. csv.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
-                csv.Bind([.. slots, .. attributes], propertiesSlot, propertyKeys ?? []);
+                filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+                csv.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+                filters.Require(csv, path);
                 return csv;
             }
             var json = new NdjsonRowReader(stream);
             attributes = [.. source.AttributeColumns];
-            json.Bind([.. slots, .. attributes], propertyKeys ?? []);
+            filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+            json.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], []);
             return json;
         }
         catch
@@ -38,15 +58,38 @@ internal static class RowReaders
         }
     }
 
+    /// <summary>Opens a CSV or Parquet table (a lookup table) bound to just the given columns.</summary>
+    public static RowReader OpenColumns(string path, string[] columns)
+    {
+        if (TableParser.FormatOf(path) == FileFormat.Parquet)
+        {
+            var parquet = new ParquetRowReader(path);
+            parquet.Bind(columns, -1, []);
+            return parquet;
+        }
+        var stream = DataFile.Open(path);
+        try
+        {
+            var csv = new CsvRowReader(stream, Path.GetFileName(path));
+            csv.Bind(columns, -1, []);
+            return csv;
+        }
+        catch
+        {
+            stream.Dispose(); // also stops a gzip file's read-ahead thread
+            throw;
+        }
+    }
+
     /// <summary>Fails the load when a CSV file lacks a required column (a partial file must never load as whole).</summary>
     public static void Require(RowReader reader, string path, (int Slot, string Column)[] required)
     {
-        if (reader is not CsvRowReader csv)
+        if (reader.Header is not { } header)
             return;
         foreach (var (slot, column) in required)
         {
-            if (!csv.HasColumn(slot))
-                throw new DataLoadException(path, $"missing required column '{column}' (columns: {string.Join(", ", csv.Header)})");
+            if (!reader.HasColumn(slot))
+                throw new DataLoadException(path, $"missing required column '{column}' (columns: {string.Join(", ", header)})");
         }
     }
 

@@ -8,7 +8,7 @@ namespace Pql.Core.Ingest;
 /// ends before a member's end-of-stream marker. .NET's GZipStream returns a truncated file's prefix as if it
 /// were whole, and a partial file must never be loaded as if it were complete.
 /// </summary>
-internal sealed unsafe partial class StrictGzipStream : Stream
+internal sealed unsafe partial class StrictGzipStream : ForwardOnlyStream
 {
     private const int ZOk = 0;
     private const int ZStreamEnd = 1;
@@ -37,14 +37,6 @@ internal sealed unsafe partial class StrictGzipStream : Stream
             throw new InvalidDataException($"{name}: zlib could not start ({rc})");
         _memberOpen = true;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -90,11 +82,6 @@ internal sealed unsafe partial class StrictGzipStream : Stream
 
     /// <summary>The compressed byte zlib stopped at: what was read from the file minus what it has not consumed.</summary>
     private long Offset => _compressedRead - _z->AvailIn;
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -18,10 +18,35 @@ public static class WorkspaceLoader
     {
         options ??= new LoadOptions();
         var clock = Stopwatch.StartNew();
+        var keys = PropertyKeys(config, options);
+        var snapshotPath = LoadSnapshot.PathOf(config);
+        var snapshotKey = options.Snapshot && options.WriteRejects ? LoadSnapshot.Key(config, keys) : null;
+        if (snapshotKey is not null)
+        {
+            if (LoadSnapshot.Open(snapshotPath, snapshotKey, out var problem) is { } opened)
+            {
+                opened.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
+                options.Progress?.Invoke($"opened the load snapshot {snapshotPath}");
+                return opened;
+            }
+            options.Progress?.Invoke($"loading the files: {problem}");
+        }
+        var result = Parse(config, options, keys);
+        if (snapshotKey is not null)
+        {
+            options.Progress?.Invoke("writing the load snapshot");
+            LoadSnapshot.Save(snapshotPath, snapshotKey, result);
+        }
+        result.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
+        return result;
+    }
+
+    private static LoadResult Parse(WorkspaceConfig config, LoadOptions options, string[] keys)
+    {
+        var clock = Stopwatch.StartNew();
         var report = new LoadReport();
         var rejects = new RejectLog(report);
         var builder = new EventStoreBuilder();
-        var keys = PropertyKeys(config, options);
         var entities = new EntityFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         var data = config.Data;
 
@@ -42,6 +67,7 @@ public static class WorkspaceLoader
             events.Load(source);
         }
         events.Finish();
+        builder.DeriveCreatedFromFirstEvents();
 
         var rejectsPath = Path.Combine(config.StateDirectory, RejectsFileName);
         if (rejects.Count > 0 && options.WriteRejects)
@@ -81,15 +107,18 @@ public static class WorkspaceLoader
         var read = files.Sum(f => f.Read);
         throw new DataLoadException(names, read == 0
             ? "no event rows (only a header): pql needs events to validate, train or score"
-            : FormattableString.Invariant($"no event loaded: all {read:N0} rows were rejected or duplicates; see {report.RejectsPath ?? "the rejects file"}"));
+            : FormattableString.Invariant($"no event loaded: all {read:N0} rows were rejected, filtered or duplicates; see {report.RejectsPath ?? "the rejects file"}"));
     }
 
     /// <summary>Property keys to keep: those the goals filter on plus those requested (features).</summary>
-    private static string[] PropertyKeys(WorkspaceConfig config, LoadOptions options)
+    internal static string[] PropertyKeys(WorkspaceConfig config, LoadOptions options)
     {
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var goal in config.Goals)
+        {
             keys.UnionWith(goal.Condition.PropertyKeys());
+            keys.UnionWith(goal.EndsWhen?.PropertyKeys() ?? []);
+        }
         keys.UnionWith(options.PropertyKeys);
         return [.. keys];
     }

@@ -68,6 +68,42 @@ internal static class AchievementTimes
         return result;
     }
 
+    /// <summary>
+    /// Every time each entity matches an event condition, for recurring goals: entity e's times are
+    /// Times[Offsets[e]..Offsets[e+1]], ascending.
+    /// </summary>
+    public static (int[] Offsets, long[] Times) All(EventStore store, EntityKind entity, EventCondition condition)
+    {
+        var n = entity == EntityKind.Account ? store.AccountCount : store.UserCount;
+        var match = new EventMatcher(store, condition.Event, condition.Where);
+        var offsets = new int[n + 1];
+        Parallel.For(0, n, e =>
+        {
+            var events = new EntityEvents(store, entity, e);
+            var count = 0;
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (match.Matches(events[i]))
+                    count++;
+            }
+            offsets[e + 1] = count;
+        });
+        for (var e = 0; e < n; e++)
+            offsets[e + 1] += offsets[e];
+        var times = new long[offsets[n]];
+        Parallel.For(0, n, e =>
+        {
+            var events = new EntityEvents(store, entity, e);
+            var next = offsets[e];
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (match.Matches(events[i]))
+                    times[next++] = store.EventTime[events[i]];
+            }
+        });
+        return (offsets, times);
+    }
+
     private static bool Satisfied(int[] counts, int[] need, bool all)
     {
         for (var k = 0; k < counts.Length; k++)

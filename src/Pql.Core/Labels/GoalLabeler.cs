@@ -17,6 +17,8 @@ public sealed class GoalLabeler
     private readonly GoalDefinition _goal;
     private readonly long[] _achievedAt;
     private readonly long[] _createdAt;
+    private readonly long[]? _endsAt;
+    private readonly (int[] Offsets, long[] Times)? _occurrences;
 
     public GoalLabeler(EventStore store, GoalDefinition goal)
     {
@@ -24,6 +26,10 @@ public sealed class GoalLabeler
         _goal = goal;
         _createdAt = goal.Entity == EntityKind.Account ? store.AccountCreatedAt : store.UserCreatedAt;
         _achievedAt = goal.Condition is InactiveCondition ? [] : AchievementTimes.Compute(store, goal);
+        if (goal.EndsWhen is { } ends)
+            _endsAt = AchievementTimes.Compute(store, goal with { Condition = ends });
+        if (goal.Recurring && goal.Condition is EventCondition ev)
+            _occurrences = AchievementTimes.All(store, goal.Entity, ev);
     }
 
     public GoalDefinition Goal => _goal;
@@ -37,6 +43,10 @@ public sealed class GoalLabeler
     {
         if (_createdAt[entity] > t)
             return false;
+        if (_endsAt is not null && _endsAt[entity] <= t)
+            return false; // eligibility ended (ends_when) at or before t
+        if (_occurrences is not null)
+            return true; // recurring: eligible again after each achievement
         if (_goal.Condition is InactiveCondition inactive)
         {
             var last = LastEventAtOrBefore(entity, t);
@@ -49,6 +59,8 @@ public sealed class GoalLabeler
     public byte Label(int entity, long t)
     {
         var end = t + _goal.HorizonMs;
+        if (_occurrences is { } occ)
+            return NextOccurrence(occ.Offsets, occ.Times, entity, t) <= end ? (byte)1 : (byte)0;
         if (_goal.Condition is not InactiveCondition inactive)
             return (byte)(_achievedAt[entity] > t && _achievedAt[entity] <= end ? 1 : 0);
 
@@ -97,6 +109,19 @@ public sealed class GoalLabeler
             }
         }
         return ([.. entities], [.. cuts], [.. labels]);
+    }
+
+    /// <summary>The entity's first occurrence after t, or <see cref="Never"/>.</summary>
+    private static long NextOccurrence(int[] offsets, long[] times, int entity, long t)
+    {
+        int lo = offsets[entity], hi = offsets[entity + 1];
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (times[mid] <= t) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < offsets[entity + 1] ? times[lo] : Never;
     }
 
     private long LastEventAtOrBefore(int entity, long t)

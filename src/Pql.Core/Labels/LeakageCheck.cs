@@ -21,7 +21,8 @@ public static class LeakageCheck
         var warnings = new List<LeakageWarning>();
         foreach (var goal in config.Goals)
         {
-            if (goal.Condition is InactiveCondition || goal.Condition is AttributeCondition)
+            // Label-column goals are checked for leakage when they are trained (on the training rows' features).
+            if (goal.Condition is InactiveCondition or AttributeCondition or LabelColumnCondition)
                 continue;
             var labeler = new GoalLabeler(store, goal);
             var labels = new byte[labeler.EntityCount];

@@ -23,6 +23,8 @@ public static class GoalTrainer
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(options);
+        if (goal.Condition is LabelColumnCondition)
+            return SnapshotGoalTrainer.Train(config, load, goal, options);
         var store = load.Store;
         var asOf = options.AsOfMs ?? store.MaxTime;
         var cutoffs = CutoffPlan.Build(asOf, goal.HorizonMs, config.Training, store.MinTime);
@@ -134,6 +136,7 @@ public static class GoalTrainer
             InactiveCondition i => $"{entity} goes {Duration.Format(i.PeriodMs)} without any event, within {horizon}",
             CountCondition c => $"{entity} reaches {(c.RequireAll ? "all" : "any")} of: {string.Join(", ", c.Terms.Select(t => $"{t.AtLeast}x '{t.Event}'"))} within {horizon}",
             AttributeCondition a => $"{entity}'s '{a.Column}' timestamp falls within {horizon}",
+            LabelColumnCondition l => $"{entity}'s '{l.Column}' is '{l.Positive}' in the snapshot table",
             _ => goal.Kind,
         };
     }
@@ -155,7 +158,7 @@ public static class GoalTrainer
     }
 
     /// <summary>A fingerprint of the training matrix and labels (FNV-1a over the raw bits): same data, same hash.</summary>
-    private static string DataHash(FeatureMatrix m, byte[] y)
+    internal static string DataHash(FeatureMatrix m, byte[] y)
     {
         var h = 14695981039346656037UL;
         foreach (var c in m.Columns)

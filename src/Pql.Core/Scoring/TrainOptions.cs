@@ -33,7 +33,9 @@ public sealed record GoalTrainingReport(
     int ValidRows,
     int ValidPositives,
     int FeatureCount,
-    BaselineComparison? Baseline)
+    BaselineComparison? Baseline,
+    string? Split = null,
+    IReadOnlyList<string>? Warnings = null)
 {
     /// <summary>Validation metrics of every candidate as JSON, as the model registry stores them.</summary>
     public string MetricsJson { get; init; } = "{}";

@@ -45,11 +45,9 @@ public static class WorkspaceScorer
         var model = ModelArtifact.Load(artifactPath).ToModel();
         model.Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var store = load.Store;
-        var asOf = options.AsOfMs ?? store.MaxTime;
-
-        var entities = new GoalLabeler(store, goal).EligibleAt(asOf);
-        var cutoffs = new long[entities.Length];
-        Array.Fill(cutoffs, asOf);
+        var snapshot = goal.Condition is LabelColumnCondition;
+        var asOf = options.AsOfMs ?? (snapshot ? SnapshotGoalTrainer.SnapshotTime(store) : store.MaxTime);
+        var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
         var scores = model.PredictProbability(matrix);
@@ -72,6 +70,14 @@ public static class WorkspaceScorer
         var created = options.Time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{goal.Name}-{created:yyyyMMdd'T'HHmmssfff'Z'}");
         return new ScoreRun(runId, goal.Name, version, model.Kind, asOf, created.ToUnixTimeMilliseconds(), rows);
+    }
+
+    private static (int[] Entities, long[] Cutoffs) EligibleRows(Events.EventStore store, GoalDefinition goal, long asOf)
+    {
+        var entities = new GoalLabeler(store, goal).EligibleAt(asOf);
+        var cutoffs = new long[entities.Length];
+        Array.Fill(cutoffs, asOf);
+        return (entities, cutoffs);
     }
 
     private static (string Path, string Version) ResolveModel(GoalDefinition goal, ScoreOptions options)

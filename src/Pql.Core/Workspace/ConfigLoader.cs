@@ -72,11 +72,13 @@ public static partial class ConfigLoader
             }
         }
 
-        var data = Checked(() => ParseData(r, directory,
-            r.Map(root, "data", "data") ?? throw r.Error(root, "data", "is required (where accounts, users and events come from)")), new DataConfig());
-        var products = Checked(() => ParseProducts(r, r.Map(root, "products", "products")), []);
         var goalsNode = Checked(() => r.Map(root, "goals", "goals"), null);
         var goals = goalsNode is null ? [] : GoalParser.ParseAll(r, goalsNode, errors);
+        // A workspace whose goals all read an outcome column from a snapshot table needs no event log.
+        var snapshotOnly = goals.Count > 0 && goals.All(g => g.Condition is LabelColumnCondition);
+        var data = Checked(() => ParseData(r, directory,
+            r.Map(root, "data", "data") ?? throw r.Error(root, "data", "is required (where accounts, users and events come from)"), snapshotOnly), new DataConfig());
+        var products = Checked(() => ParseProducts(r, r.Map(root, "products", "products")), []);
         var trainingNode = Checked(() => r.Map(root, "training", "training"), null);
         var training = Checked(() => ParseTraining(r, trainingNode), new TrainingConfig());
         var schedules = Checked(() => ParseSchedules(r, YamlConfigReader.Child(root, "schedules"), goals, errors), []);
@@ -110,19 +112,22 @@ public static partial class ConfigLoader
         };
     }
 
-    private static DataConfig ParseData(YamlConfigReader r, string dir, YamlMappingNode node)
+    /// <summary>Events may be absent only when every goal reads its outcome from a snapshot table's label column.</summary>
+    private static DataConfig ParseData(YamlConfigReader r, string dir, YamlMappingNode node, bool snapshotOnly)
     {
         r.AllowOnly(node, "data", "accounts", "users", "events", "exclude_attributes", "max_reject_share");
         var users = TableParser.Parse(r, dir, node, "users", required: false);
         var accounts = TableParser.Parse(r, dir, node, "accounts", required: false);
-        var eventsNode = YamlConfigReader.Child(node, "events") ?? throw r.Error(node, "data.events", "is required");
+        var eventsNode = YamlConfigReader.Child(node, "events");
+        if (eventsNode is null && !snapshotOnly)
+            throw r.Error(node, "data.events", "is required (only workspaces whose goals are all label_column goals may have no events)");
         var events = new List<TableSource>();
         if (eventsNode is YamlSequenceNode seq)
         {
             for (var i = 0; i < seq.Children.Count; i++)
                 events.Add(TableParser.ParseNode(r, dir, seq.Children[i], $"data.events[{i}]", "events"));
         }
-        else
+        else if (eventsNode is not null)
         {
             events.Add(TableParser.ParseNode(r, dir, eventsNode, "data.events", "events"));
         }

@@ -46,15 +46,35 @@ public sealed record AttributeCondition(string Column) : GoalCondition
     public override IEnumerable<string> PropertyKeys() => [];
 }
 
+/// <summary>
+/// <c>label_column: C, positive: V</c>: a snapshot table (accounts or users) whose column C holds the outcome; rows
+/// whose value equals V achieved it. <see cref="DateColumn"/>, when given, dates each row (training validates on the
+/// latest rows); without it the table has no time and training uses a seeded stratified split.
+/// </summary>
+public sealed record LabelColumnCondition(string Column, string Positive, string? DateColumn) : GoalCondition
+{
+    public override IEnumerable<string> PropertyKeys() => [];
+}
+
 /// <summary>A lifecycle goal declared in <c>pql.yaml</c>.</summary>
 public sealed record GoalDefinition(string Name, EntityKind Entity, GoalCondition Condition, long HorizonMs, int Line)
 {
+    /// <summary>
+    /// <c>recurring: true</c> (event goals): the entity stays eligible after each achievement and a cutoff is labelled
+    /// by the next occurrence after it (a second expansion, every won opportunity).
+    /// </summary>
+    public bool Recurring { get; init; }
+
+    /// <summary><c>ends_when:</c> an event after which the entity is no longer eligible (an opportunity closed-lost).</summary>
+    public EventCondition? EndsWhen { get; init; }
+
     public string Kind => Condition switch
     {
         EventCondition => "event",
         InactiveCondition => "inactive_for",
         CountCondition c => c.RequireAll ? "all" : "any",
         AttributeCondition => "attribute",
+        LabelColumnCondition => "label_column",
         _ => "unknown",
     };
 }

@@ -30,7 +30,7 @@ internal static class GoalParser
     private static GoalDefinition Parse(YamlConfigReader r, string name, YamlMappingNode node)
     {
         var path = $"goals.{name}";
-        r.AllowOnly(node, path, "entity", "achieved_when", "horizon", "description");
+        r.AllowOnly(node, path, "entity", "achieved_when", "horizon", "description", "recurring", "ends_when");
         var entityText = r.Scalar(node, "entity", $"{path}.entity") ?? "account";
         var entity = entityText switch
         {
@@ -38,21 +38,35 @@ internal static class GoalParser
             "user" => EntityKind.User,
             _ => throw r.Error(YamlConfigReader.Child(node, "entity")!, $"{path}.entity", $"'{entityText}' is not an entity; use account or user"),
         };
-        var horizon = r.DurationMs(node, "horizon", $"{path}.horizon") ?? throw r.Error(node, $"{path}.horizon", "is required (e.g. 30d)");
         var when = r.Map(node, "achieved_when", $"{path}.achieved_when") ?? throw r.Error(node, $"{path}.achieved_when", "is required");
-        return new GoalDefinition(name, entity, ParseCondition(r, when, $"{path}.achieved_when"), horizon, (int)node.Start.Line);
+        var condition = ParseCondition(r, when, $"{path}.achieved_when");
+        // A label column is the outcome itself, observed once: there is no window to look ahead into.
+        var horizon = r.DurationMs(node, "horizon", $"{path}.horizon")
+            ?? (condition is LabelColumnCondition ? 0 : throw r.Error(node, $"{path}.horizon", "is required (e.g. 30d)"));
+        var recurring = r.Bool(node, "recurring", $"{path}.recurring") ?? false;
+        if (recurring && condition is not EventCondition)
+            throw r.Error(YamlConfigReader.Child(node, "recurring")!, $"{path}.recurring", "only event goals recur (achieved_when: { event: X })");
+        EventCondition? ends = null;
+        if (r.Map(node, "ends_when", $"{path}.ends_when") is { } endsNode)
+        {
+            r.AllowOnly(endsNode, $"{path}.ends_when", "event", "where");
+            if (condition is LabelColumnCondition)
+                throw r.Error(endsNode, $"{path}.ends_when", "a label_column goal has no time for eligibility to end in");
+            ends = new EventCondition(r.RequireScalar(endsNode, "event", $"{path}.ends_when.event"), Where(r, endsNode, $"{path}.ends_when"));
+        }
+        return new GoalDefinition(name, entity, condition, horizon, (int)node.Start.Line) { Recurring = recurring, EndsWhen = ends };
     }
 
     private static GoalCondition ParseCondition(YamlConfigReader r, YamlMappingNode when, string path)
     {
-        var kinds = new[] { "event", "inactive_for", "all", "any", "attribute" };
+        var kinds = new[] { "event", "inactive_for", "all", "any", "attribute", "label_column" };
         var present = kinds.Where(k => YamlConfigReader.Child(when, k) is not null).ToList();
         if (present.Count != 1)
         {
-            var unknown = when.Children.Keys.Select(k => ((YamlScalarNode)k).Value).FirstOrDefault(k => !kinds.Contains(k) && k != "where");
+            var unknown = when.Children.Keys.Select(k => ((YamlScalarNode)k).Value).FirstOrDefault(k => !kinds.Contains(k) && k is not ("where" or "positive" or "date_column"));
             throw r.Error(when, path, unknown is not null
-                ? $"unknown goal kind '{unknown}'; use one of: event, inactive_for, all, any, attribute"
-                : $"needs exactly one of: event, inactive_for, all, any, attribute");
+                ? $"unknown goal kind '{unknown}'; use one of: event, inactive_for, all, any, attribute, label_column"
+                : $"needs exactly one of: event, inactive_for, all, any, attribute, label_column");
         }
         switch (present[0])
         {
@@ -62,6 +76,11 @@ internal static class GoalParser
             case "inactive_for":
                 r.AllowOnly(when, path, "inactive_for");
                 return new InactiveCondition(r.DurationMs(when, "inactive_for", $"{path}.inactive_for")!.Value);
+            case "label_column":
+                r.AllowOnly(when, path, "label_column", "positive", "date_column");
+                return new LabelColumnCondition(r.RequireScalar(when, "label_column", $"{path}.label_column"),
+                    r.Scalar(when, "positive", $"{path}.positive") ?? throw r.Error(when, $"{path}.positive", "is required: the value that means achieved (e.g. \"Yes\", TRUE, 1)"),
+                    r.Scalar(when, "date_column", $"{path}.date_column"));
             case "attribute":
                 r.AllowOnly(when, path, "attribute");
                 return new AttributeCondition(r.RequireScalar(when, "attribute", $"{path}.attribute"));

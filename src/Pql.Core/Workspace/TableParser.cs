@@ -10,7 +10,8 @@ namespace Pql.Core.Workspace;
 internal static class TableParser
 {
     private static readonly string[] s_keys =
-        ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from"];
+        ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from",
+         "encoding", "delimiter", "where", "created_at", "id"];
 
     public static TableSource? Parse(YamlConfigReader r, string dir, YamlMappingNode data, string name, bool required)
     {
@@ -24,7 +25,7 @@ internal static class TableParser
     {
         var line = (int)node.Start.Line;
         if (node is YamlScalarNode scalar)
-            return Files(r, dir, node, path, name, scalar.Value ?? "") with { Line = line };
+            return Files(r, dir, node, path, name, scalar.Value ?? "") with { Line = line, Key = path };
 
         var map = r.RequireMap(node, path);
         r.AllowOnly(map, path, s_keys);
@@ -66,7 +67,8 @@ internal static class TableParser
             null => source.Format,
             "csv" => FileFormat.Csv,
             "ndjson" or "jsonl" or "json" => FileFormat.Ndjson,
-            _ => throw r.Error(YamlConfigReader.Child(map, "format")!, $"{path}.format", $"'{formatText}' is not a format; use csv or ndjson"),
+            "parquet" => FileFormat.Parquet,
+            _ => throw r.Error(YamlConfigReader.Child(map, "format")!, $"{path}.format", $"'{formatText}' is not a format; use csv, ndjson or parquet"),
         };
         AccountLookup? via = null;
         if (r.Map(map, "account_via", $"{path}.account_via") is { } viaNode)
@@ -91,8 +93,90 @@ internal static class TableParser
             PropertyColumns = r.ScalarList(map, "properties", $"{path}.properties"),
             AttributeColumns = r.ScalarList(map, "attributes", $"{path}.attributes"),
             AccountVia = via,
+            Encoding = ParseEncoding(r, map, path),
+            Delimiter = ParseDelimiter(r, map, path),
+            Filters = ParseFilters(r, map, path),
+            CreatedAt = ParseCreatedAt(r, map, path, name),
+            IdFromLine = ParseId(r, map, path, name),
+            Key = path,
             Line = line,
         };
+    }
+
+    /// <summary><c>created_at: first_event</c> or a constant ISO 8601 time, for accounts and users only.</summary>
+    private static CreatedAtRule? ParseCreatedAt(YamlConfigReader r, YamlMappingNode map, string path, string name)
+    {
+        var text = r.Scalar(map, "created_at", $"{path}.created_at");
+        if (text is null)
+            return null;
+        var node = YamlConfigReader.Child(map, "created_at")!;
+        if (name == "events")
+            throw r.Error(node, $"{path}.created_at", "only accounts and users have a creation time");
+        if (text == "first_event")
+            return new CreatedAtRule(null);
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var time)
+            ? new CreatedAtRule(time.ToUnixTimeMilliseconds())
+            : throw r.Error(node, $"{path}.created_at", $"'{text}' is neither first_event nor an ISO 8601 time");
+    }
+
+    /// <summary><c>id: line</c>: rows have no id column and take their line number as id.</summary>
+    private static bool ParseId(YamlConfigReader r, YamlMappingNode map, string path, string name)
+    {
+        var text = r.Scalar(map, "id", $"{path}.id");
+        if (text is null)
+            return false;
+        var node = YamlConfigReader.Child(map, "id")!;
+        if (text != "line")
+            throw r.Error(node, $"{path}.id", $"'{text}' is not an id rule; use 'line' (each row's line number is its id) or map the id column under columns:");
+        return name != "events" ? true : throw r.Error(node, $"{path}.id", "only accounts and users take an id from the line number");
+    }
+
+    private static TextEncoding ParseEncoding(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var text = r.Scalar(map, "encoding", $"{path}.encoding");
+        return text?.ToLowerInvariant() switch
+        {
+            null or "utf-8" or "utf8" => TextEncoding.Utf8,
+            "latin1" or "latin-1" or "iso-8859-1" => TextEncoding.Latin1,
+            "windows-1252" or "cp1252" => TextEncoding.Windows1252,
+            _ => throw r.Error(YamlConfigReader.Child(map, "encoding")!, $"{path}.encoding", $"'{text}' is not an encoding; use utf-8, latin1 or windows-1252"),
+        };
+    }
+
+    private static char? ParseDelimiter(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var text = r.Scalar(map, "delimiter", $"{path}.delimiter");
+        return text switch
+        {
+            null => null,
+            "\\t" or "tab" or "\t" => '\t',
+            { Length: 1 } when text[0] is not ('"' or '\n' or '\r') => text[0],
+            _ => throw r.Error(YamlConfigReader.Child(map, "delimiter")!, $"{path}.delimiter", $"'{text}' is not a delimiter; use one character such as \";\", \"|\" or tab"),
+        };
+    }
+
+    /// <summary><c>where: { column: value | [values] | { not: value | [values] } }</c>.</summary>
+    private static List<RowFilter> ParseFilters(YamlConfigReader r, YamlMappingNode map, string path)
+    {
+        var filters = new List<RowFilter>();
+        if (r.Map(map, "where", $"{path}.where") is not { } where)
+            return filters;
+        foreach (var (k, v) in where.Children)
+        {
+            var column = ((YamlScalarNode)k).Value ?? "";
+            var key = $"{path}.where.{column}";
+            if (v is YamlMappingNode not)
+            {
+                r.AllowOnly(not, key, "not");
+                filters.Add(new RowFilter(column, r.ScalarList(not, "not", $"{key}.not"), Negate: true));
+            }
+            else
+            {
+                filters.Add(new RowFilter(column, r.ScalarList(where, column, key), Negate: false));
+            }
+        }
+        return filters;
     }
 
     private static TableSource Files(YamlConfigReader r, string dir, YamlNode node, string path, string name, string pattern)
@@ -122,6 +206,8 @@ internal static class TableParser
 
     public static FileFormat FormatOf(string path)
     {
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pq", StringComparison.OrdinalIgnoreCase))
+            return FileFormat.Parquet;
         var p = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
         return p.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
                || p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)

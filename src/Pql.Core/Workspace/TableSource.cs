@@ -5,6 +5,7 @@ public enum FileFormat
 {
     Csv,
     Ndjson,
+    Parquet,
 }
 
 /// <summary>How timestamps are written in a file: ISO 8601 (the contract), or Unix epoch seconds / milliseconds.</summary>
@@ -13,6 +14,35 @@ public enum TimestampFormat
     Iso,
     UnixSeconds,
     UnixMillis,
+}
+
+/// <summary>How a CSV file's bytes become text. UTF-8 is strict: a row with invalid bytes is rejected, never repaired.</summary>
+public enum TextEncoding
+{
+    Utf8,
+    Latin1,
+    Windows1252,
+}
+
+/// <summary>
+/// A <c>where:</c> row filter on one of the file's columns: keep rows whose value is (or, negated, is not) one of
+/// <see cref="Values"/>. Rows it drops are counted as filtered, not rejected.
+/// </summary>
+public sealed record RowFilter(string Column, IReadOnlyList<string> Values, bool Negate)
+{
+    public bool Keeps(ReadOnlySpan<char> value)
+    {
+        var match = false;
+        foreach (var v in Values)
+        {
+            if (value.SequenceEqual(v))
+            {
+                match = true;
+                break;
+            }
+        }
+        return match != Negate;
+    }
 }
 
 /// <summary>Where a table's rows come from.</summary>
@@ -54,12 +84,33 @@ public sealed record TableSource
     public IReadOnlyList<string> AttributeColumns { get; init; } = [];
     /// <summary>Resolve the row's account through another table (events keyed by a subscription id, say).</summary>
     public AccountLookup? AccountVia { get; init; }
+    /// <summary>Text encoding of CSV files (NDJSON is always UTF-8).</summary>
+    public TextEncoding Encoding { get; init; } = TextEncoding.Utf8;
+    /// <summary>CSV field delimiter; null = comma (with a hint when the header looks delimited by something else).</summary>
+    public char? Delimiter { get; init; }
+    /// <summary>Row filters; a row is kept only when every filter keeps it.</summary>
+    public IReadOnlyList<RowFilter> Filters { get; init; } = [];
+    /// <summary>When the export has no creation column, how rows get one; null = read the created_at column.</summary>
+    public CreatedAtRule? CreatedAt { get; init; }
+    /// <summary>Rows have no id column: each row's id is its line (row) number, prefixed by the file name in a glob of several files.</summary>
+    public bool IdFromLine { get; init; }
+    /// <summary>The key in pql.yaml this table was declared under (data.events[1], data.accounts), for hints.</summary>
+    public string Key { get; init; } = "";
     /// <summary>Line of the source's declaration in pql.yaml.</summary>
     public int Line { get; init; }
 
     /// <summary>The file's name for a contract column.</summary>
     public string Column(string contractName) =>
         Columns.TryGetValue(contractName, out var mapped) ? mapped : contractName;
+}
+
+/// <summary>
+/// How an accounts or users table without a creation column gets one: a constant time (<c>created_at: 2020-01-01</c>),
+/// or, when <see cref="ConstantMs"/> is null, the entity's first event (<c>created_at: first_event</c>).
+/// </summary>
+public sealed record CreatedAtRule(long? ConstantMs)
+{
+    public bool FromFirstEvent => ConstantMs is null;
 }
 
 /// <summary>A lookup table that maps a key found on each row to an account id.</summary>

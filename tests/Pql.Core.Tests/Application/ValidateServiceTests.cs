@@ -128,9 +128,9 @@ public sealed class ValidateServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Validate_warns_of_a_missing_goal_event_a_thin_selection_window_early_events_and_repeated_columns()
+    public async Task Validate_warns_of_a_missing_goal_event_a_thin_selection_window_and_early_events()
     {
-        File.WriteAllText(Path.Combine(_dir, "accounts.csv"), "account_id,created_at,plan,plan\na1,2026-01-01T00:00:00Z,free,pro\na2,2026-03-01T00:00:00Z,free,free\n");
+        File.WriteAllText(Path.Combine(_dir, "accounts.csv"), "account_id,created_at,plan\na1,2026-01-01T00:00:00Z,free\na2,2026-03-01T00:00:00Z,free\n");
         File.WriteAllText(Path.Combine(_dir, "events.csv"),
             "timestamp,event,account_id\n2026-02-01T00:00:00Z,login,a1\n2026-02-02T00:00:00Z,login,a2\n2026-05-01T00:00:00Z,login,a1\n2026-06-01T00:00:00Z,login,a2\n");
         File.WriteAllText(Path.Combine(_dir, "pql.yaml"), """
@@ -150,9 +150,20 @@ public sealed class ValidateServiceTests : IDisposable
 
         Assert.True(result.IsValid);
         Assert.Collection(result.Warnings,
-            w => Assert.Contains("'plan' appear more than once", w),
             w => Assert.Contains("goal 'conversion': event 'subscription_started' never occurs", w),
             w => Assert.Contains("goal 'returning': only 0 achievers in the selection window", w),
             w => Assert.Contains("1 event(s) are earlier than their account's created_at (e.g. account 'a2'", w));
+    }
+
+    [Fact]
+    public async Task Validate_stops_with_one_line_naming_both_positions_of_a_repeated_column()
+    {
+        File.WriteAllText(Path.Combine(_dir, "accounts.csv"), "account_id,created_at,plan,plan\na1,2026-01-01T00:00:00Z,free,pro\n");
+        File.WriteAllText(Path.Combine(_dir, "events.csv"), "timestamp,event,account_id\n2026-02-01T00:00:00Z,login,a1\n");
+        File.WriteAllText(Path.Combine(_dir, "pql.yaml"), "data:\n  accounts: accounts.csv\n  events: events.csv\n");
+
+        var ex = await Assert.ThrowsAsync<DataLoadException>(() => ValidateService.ValidateAsync(new ValidateRequest(_dir)));
+
+        Assert.Contains("accounts.csv: columns 3 and 4 are both named 'plan'", ex.Message);
     }
 }

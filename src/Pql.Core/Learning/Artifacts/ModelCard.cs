@@ -31,8 +31,12 @@ public static class ModelCard
         Line(md, "");
         Line(md, "## Data");
         Line(md, "");
-        foreach (var key in new[] { "data_window", "train_cutoffs", "validation_cutoff", "train_rows", "validation_rows", "base_rate", "data_hash" })
-            Line(md, $"- {key.Replace('_', ' ')}: {M(key)}");
+        foreach (var key in new[] { "data_window", "train_cutoffs", "validation_cutoff", "split", "train_rows", "validation_rows", "base_rate", "data_hash" })
+        {
+            // A snapshot goal has a split instead of cutoffs in time.
+            if (meta.ContainsKey("split") ? key is not ("data_window" or "train_cutoffs" or "validation_cutoff") : key != "split")
+                Line(md, $"- {key.Replace('_', ' ')}: {M(key)}");
+        }
         Line(md, $"- features: {artifact.Features.Count}");
         Line(md, "");
         Line(md, "## Validation metrics (every candidate, calibrated, on the validation window)");
@@ -65,6 +69,14 @@ public static class ModelCard
         foreach (var t in artifact.TopInputs.Take(15))
             Line(md, $"- `{t.Feature}`: {F(t.MeanAbsContribution)}");
         Line(md, "");
+        if (meta.TryGetValue("leakage_warnings", out var leakage))
+        {
+            Line(md, "## Leakage warnings");
+            Line(md, "");
+            foreach (var w in leakage.Split('\n'))
+                Line(md, $"- {w}");
+            Line(md, "");
+        }
         Line(md, "## Known limitations");
         Line(md, "");
         Line(md, "- Trained on past cutoffs only; behaviour may drift as the product, pricing or go-to-market changes. Retrain and watch the drift report.");

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Pql.Core.Ingest;
+using Pql.Core.Workspace;
+
+namespace Pql.Cli.Commands;
+
+/// <summary>
+/// <c>pql bench ingest</c>: the engine's cold load of a world beside <c>zcat</c> of the same event files in one run,
+/// then writing and reopening the load snapshot, and the peak memory of the cold load.
+/// </summary>
+internal static class BenchIngestCommand
+{
+    public static Command Create()
+    {
+        var events = new Option<long>("--events") { Description = "Events in the generated world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
+        var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a generated one." };
+        var command = new Command("ingest",
+            "Time the cold load (parse every file, no snapshot) of a world written by pql generate (kept in the temp folder\n" +
+            "and reused) beside zcat of the same event files, then the load snapshot's write and reopen, and peak memory.\n" +
+            "Targets (issue 12): cold load <= 1.3x zcat, reopen < 1 s and peak <= 1.2 GB for 10M events.\n" +
+            "Example: pql bench ingest --events 10000000")
+        {
+            events, workspace,
+        };
+        CliApp.SetHandler(command, (parse, ctx) =>
+        {
+            var n = parse.GetValue(events);
+            if (n < 1000)
+                throw new PqlInputException("--events: use at least 1,000 events");
+            var dir = parse.GetValue(workspace);
+            var generated = false;
+            if (dir is null)
+            {
+                var accounts = (int)Math.Max(1, n / 136);
+                generated = !File.Exists(Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pql-bench-world-{accounts}"), ConfigLoader.FileName));
+                dir = BenchFeaturesCommand.EnsureWorld(accounts, ctx);
+            }
+            Run(ConfigLoader.Load(dir), generated, ctx);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(WorkspaceConfig config, bool generatedHere, CliContext ctx)
+    {
+        var files = config.Data.Events.SelectMany(e => e.Paths).ToList();
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        ctx.Out.WriteLine(Inv($"event files: {files.Count} ({bytes / 1e6:F0} MB on disk)"));
+
+        var zcat = Decompress(files);
+        ctx.Out.WriteLine(Inv($"zcat (to /dev/null)      {zcat,7:F2} s"));
+        var gz = files.Where(f => f.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (gz.Count > 0)
+        {
+            ctx.Out.WriteLine(Inv($"inflate in-process, zlib {Inflate(gz, (s, n) => new StrictGzipStream(s, n)),7:F2} s"));
+            ctx.Out.WriteLine(IsalGzipStream.Available
+                ? Inv($"inflate in-process, ISA-L{Inflate(gz, (s, n) => new IsalGzipStream(s, n)),7:F2} s")
+                : "inflate in-process, ISA-L   (libisal2 not installed: apt-get install libisal2)");
+        }
+
+        GC.Collect();
+        var clock = Stopwatch.StartNew();
+        var cold = WorkspaceLoader.Load(config, new LoadOptions { Snapshot = false, WriteRejects = false, Progress = ctx.Progress });
+        var coldSeconds = clock.Elapsed.TotalSeconds;
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        ctx.Out.WriteLine(Inv($"pql cold load            {coldSeconds,7:F2} s  = {coldSeconds / zcat:F2}x zcat (target <= 1.3x); {cold.Store.EventCount:N0} events, {cold.Report.Summary()}"));
+        ctx.Out.WriteLine(Inv($"peak memory (cold load)  {peak / 1e9,7:F2} GB (target <= 1.2 GB){(generatedHere ? "; includes generating the world in this process: run again for the load alone" : "")}"));
+        ctx.Out.WriteLine(Inv($"resident event columns   {cold.Store.BytesPerEvent(),7:F1} B/event (target <= 32)"));
+
+        var snapshot = LoadSnapshot.PathOf(config);
+        var keys = cold.Store.Properties.Keys.ToArray();
+        clock.Restart();
+        var options = new LoadOptions();
+        if (File.Exists(snapshot))
+            File.Delete(snapshot);
+        // The key covers the property keys the load keeps; the same options as the cold load give the same ones.
+        LoadSnapshot.Save(snapshot, LoadSnapshot.Key(config, WorkspaceLoader.PropertyKeys(config, options)), cold);
+        ctx.Out.WriteLine(Inv($"snapshot write           {clock.Elapsed.TotalSeconds,7:F2} s  ({new FileInfo(snapshot).Length / 1e6:F0} MB, {keys.Length} property columns)"));
+        cold = null;
+        GC.Collect();
+
+        clock.Restart();
+        var reopened = WorkspaceLoader.Load(config, options);
+        var reopenSeconds = clock.Elapsed.TotalSeconds;
+        if (!reopened.Report.FromSnapshot)
+            throw new InvalidOperationException("the snapshot just written was not reopened");
+        ctx.Out.WriteLine(Inv($"snapshot reopen          {reopenSeconds,7:F2} s  (target < 1 s); {reopened.Store.EventCount:N0} events"));
+    }
+
+    /// <summary>Seconds one inflater takes to decompress the files on this thread, output discarded.</summary>
+    private static double Inflate(List<string> files, Func<Stream, string, Stream> open)
+    {
+        var clock = Stopwatch.StartNew();
+        var buffer = new byte[1 << 20];
+        foreach (var file in files)
+        {
+            using var stream = open(File.OpenRead(file), Path.GetFileName(file));
+            while (stream.Read(buffer) > 0)
+            {
+            }
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Seconds zcat (cat for plain files) takes to decompress the files to /dev/null.</summary>
+    private static double Decompress(List<string> files)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var file in files)
+        {
+            var tool = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "zcat" : "cat";
+            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"{tool} \"$0\" > /dev/null", file]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException($"could not start {tool}");
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"{tool} {file} exited with {process.ExitCode}");
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

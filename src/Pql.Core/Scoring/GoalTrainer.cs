@@ -26,6 +26,65 @@ public static class GoalTrainer
         ArgumentNullException.ThrowIfNull(options);
         var store = load.Store;
         var asOf = options.AsOfMs ?? store.MaxTime;
+        var fit = Fit(config, store, goal, asOf, options);
+        var (result, cutoffs, train, trainY, valid, validY, baseline) =
+            (fit.Result, fit.Cutoffs, fit.Train, fit.TrainLabels, fit.Valid, fit.ValidLabels, fit.Baseline);
+        var validCutoff = cutoffs[^1];
+        var trainPos = Count(trainY);
+        var validPos = Count(validY);
+
+        var created = options.Time.GetUtcNow();
+        var dataHash = DataHash(train, trainY);
+        var version = string.Create(CultureInfo.InvariantCulture, $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}");
+        var artifact = ModelArtifact.Create(result, valid);
+        var meta = artifact.Metadata;
+        meta["goal"] = goal.Name;
+        meta["goal_kind"] = goal.Kind;
+        meta["goal_definition"] = Describe(goal);
+        meta["entity"] = goal.Entity.ToString().ToLowerInvariant();
+        meta["horizon"] = Duration.Format(goal.HorizonMs);
+        meta["version"] = version;
+        meta["created"] = Timestamps.Format(created.ToUnixTimeMilliseconds());
+        meta["as_of"] = Timestamps.Format(asOf);
+        meta["data_window"] = $"{Timestamps.Format(store.MinTime)} .. {Timestamps.Format(asOf)}";
+        meta["train_cutoffs"] = string.Join(", ", cutoffs[..^1].Select(Timestamps.Format));
+        meta["validation_cutoff"] = Timestamps.Format(validCutoff);
+        meta["train_rows"] = train.RowCount.ToString(CultureInfo.InvariantCulture);
+        meta["validation_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
+        meta["base_rate"] = string.Create(CultureInfo.InvariantCulture,
+            $"{(double)trainPos / trainY.Length:0.####} in training, {(double)validPos / validY.Length:0.####} in validation");
+        meta["data_hash"] = dataHash;
+        meta["snapshot_id"] = $"{goal.Name}@{Timestamps.Format(asOf)}#{dataHash[..12]}";
+        meta["events_loaded"] = load.Report.Loaded.ToString(CultureInfo.InvariantCulture);
+        meta["rows_rejected"] = load.Report.Rejected.ToString(CultureInfo.InvariantCulture);
+        if (baseline is not null)
+        {
+            meta["activity_only_roc_auc"] = baseline.ActivityRocAuc.ToString("0.####", CultureInfo.InvariantCulture);
+            meta["activity_only_pr_auc"] = baseline.ActivityPrAuc.ToString("0.####", CultureInfo.InvariantCulture);
+        }
+
+        var folder = Path.Combine(config.StateDirectory, "models", goal.Name);
+        Directory.CreateDirectory(folder);
+        var artifactPath = Path.Combine(folder, version + ".json");
+        var cardPath = Path.Combine(folder, version + ".md");
+        artifact.Save(artifactPath);
+        File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
+        var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
+        state?.RegisterModel(new ModelRecord(goal.Name, version, result.Best.Kind, artifactPath, metrics, created.ToUnixTimeMilliseconds()));
+        return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
+            valid.RowCount, validPos, fit.FeatureCount, baseline);
+    }
+
+    /// <summary>
+    /// Labels the cutoffs before <paramref name="asOf"/> − horizon, builds their point-in-time features and fits every
+    /// candidate: the training half of <see cref="Train"/>, without writing anything (the backtest uses it at past T).
+    /// </summary>
+    public static GoalFit Fit(WorkspaceConfig config, EventStore store, GoalDefinition goal, long asOf, TrainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(goal);
+        ArgumentNullException.ThrowIfNull(options);
         var cutoffs = CutoffPlan.Build(asOf, goal.HorizonMs, config.Training, store.MinTime);
         if (cutoffs.Length < 2)
             throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
@@ -77,50 +136,10 @@ public static class GoalTrainer
             var basic = baseResult.Candidates.First(c => c.Kind == "gbdt").Metrics;
             baseline = new BaselineComparison("gbdt", full.RocAuc, full.PrAuc, basic.RocAuc, basic.PrAuc);
         }
-
-        var created = options.Time.GetUtcNow();
-        var dataHash = DataHash(train, trainY);
-        var version = string.Create(CultureInfo.InvariantCulture, $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}");
-        var artifact = ModelArtifact.Create(result, valid);
-        var meta = artifact.Metadata;
-        meta["goal"] = goal.Name;
-        meta["goal_kind"] = goal.Kind;
-        meta["goal_definition"] = Describe(goal);
-        meta["entity"] = goal.Entity.ToString().ToLowerInvariant();
-        meta["horizon"] = Duration.Format(goal.HorizonMs);
-        meta["version"] = version;
-        meta["created"] = Timestamps.Format(created.ToUnixTimeMilliseconds());
-        meta["as_of"] = Timestamps.Format(asOf);
-        meta["data_window"] = $"{Timestamps.Format(store.MinTime)} .. {Timestamps.Format(asOf)}";
-        meta["train_cutoffs"] = string.Join(", ", cutoffs[..^1].Select(Timestamps.Format));
-        meta["validation_cutoff"] = Timestamps.Format(validCutoff);
-        meta["train_rows"] = train.RowCount.ToString(CultureInfo.InvariantCulture);
-        meta["validation_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
-        meta["base_rate"] = string.Create(CultureInfo.InvariantCulture,
-            $"{(double)trainPos / trainY.Length:0.####} in training, {(double)validPos / validY.Length:0.####} in validation");
-        meta["data_hash"] = dataHash;
-        meta["snapshot_id"] = $"{goal.Name}@{Timestamps.Format(asOf)}#{dataHash[..12]}";
-        meta["events_loaded"] = load.Report.Loaded.ToString(CultureInfo.InvariantCulture);
-        meta["rows_rejected"] = load.Report.Rejected.ToString(CultureInfo.InvariantCulture);
-        if (baseline is not null)
-        {
-            meta["activity_only_roc_auc"] = baseline.ActivityRocAuc.ToString("0.####", CultureInfo.InvariantCulture);
-            meta["activity_only_pr_auc"] = baseline.ActivityPrAuc.ToString("0.####", CultureInfo.InvariantCulture);
-        }
-
-        var folder = Path.Combine(config.StateDirectory, "models", goal.Name);
-        Directory.CreateDirectory(folder);
-        var artifactPath = Path.Combine(folder, version + ".json");
-        var cardPath = Path.Combine(folder, version + ".md");
-        artifact.Save(artifactPath);
-        File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
-        var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
-        state?.RegisterModel(new ModelRecord(goal.Name, version, result.Best.Kind, artifactPath, metrics, created.ToUnixTimeMilliseconds()));
-        return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
-            valid.RowCount, validPos, matrix.ColumnCount, baseline);
+        return new GoalFit(result, cutoffs, train, trainY, valid, validY, matrix.ColumnCount, baseline);
     }
 
-    /// <summary>The goal's definition in words, for the model card.</summary>
+    /// <summary>The goal's description in words, for the model card.</summary>
     public static string Describe(GoalDefinition goal)
     {
         var entity = goal.Entity == EntityKind.Account ? "account" : "user";

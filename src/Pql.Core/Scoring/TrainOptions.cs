@@ -34,3 +34,14 @@ public sealed record GoalTrainingReport(
     int ValidPositives,
     int FeatureCount,
     BaselineComparison? Baseline);
+
+/// <summary>What <see cref="GoalTrainer.Fit"/> produced: the fitted candidates, the cutoffs and the two windows' rows.</summary>
+public sealed record GoalFit(
+    Learning.TrainingResult Result,
+    long[] Cutoffs,
+    Features.FeatureMatrix Train,
+    byte[] TrainLabels,
+    Features.FeatureMatrix Valid,
+    byte[] ValidLabels,
+    int FeatureCount,
+    BaselineComparison? Baseline);

@@ -19,6 +19,9 @@ public sealed record TrainingRequest
     public IReadOnlyDictionary<string, double>? RuleWeights { get; init; }
 
     public GbdtOptions GbdtOptions { get; init; } = new();
+
+    /// <summary>Optional weight per training row for the GBDT (see <see cref="Gbdt.GbdtTrainer.Train"/>).</summary>
+    public float[]? RowWeights { get; init; }
 }
 
 /// <summary>One fitted candidate and its (calibrated) metrics on the validation window.</summary>
@@ -55,7 +58,7 @@ public static class ModelTrainer
 
         var models = new List<ScoringModel>
         {
-            ModelFitter.FitGbdt(train, trainLabels, options, valid, validLabels),
+            ModelFitter.FitGbdt(train, trainLabels, options, valid, validLabels, request.RowWeights),
             ModelFitter.FitLogistic(train, trainLabels, threads),
         };
         if (request.RuleWeights is { Count: > 0 } weights)
@@ -84,6 +87,38 @@ public static class ModelTrainer
             }
         }
         return new TrainingResult(candidates, best.Model);
+    }
+
+    /// <summary>
+    /// Refits every candidate of <paramref name="chosen"/> on <paramref name="all"/> rows (typically every labelled cutoff,
+    /// the selection window included): the GBDT with the number of trees early stopping chose and no further stopping,
+    /// each model keeping the Platt calibration and the selection metrics of its first fit. The refit sees the newest
+    /// behaviour; the selection fit only decided what to refit.
+    /// </summary>
+    public static TrainingResult Refit(TrainingResult chosen, FeatureMatrix all, byte[] labels, TrainingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.GbdtOptions with { Seed = request.Seed, Threads = request.Threads, EarlyStoppingRounds = 0 };
+        var threads = options.EffectiveThreads;
+        var candidates = new List<CandidateResult>();
+        ScoringModel? best = null;
+        foreach (var c in chosen.Candidates)
+        {
+            ScoringModel model = c.Model switch
+            {
+                GbdtScoringModel g => ModelFitter.FitGbdt(all, labels, options with { Trees = Math.Max(1, g.TreeCount) }, rowWeights: request.RowWeights),
+                LogisticScoringModel => ModelFitter.FitLogistic(all, labels, threads),
+                _ => ModelFitter.FitRules(all, request.RuleWeights!),
+            };
+            model.Threads = threads;
+            model.Calibration = c.Model.Calibration;
+            candidates.Add(c with { Model = model });
+            if (ReferenceEquals(c.Model, chosen.Best))
+                best = model;
+        }
+        return new TrainingResult(candidates, best!);
     }
 
     private static bool HasBothClasses(byte[] labels)

@@ -118,10 +118,7 @@ public static class Backtester
         var kept = scored.Find(s => s.Kept).Table;
         var candidates = scored.ConvertAll(s => new BacktestCandidate(s.Name, s.Engine, s.Kept, s.Table.Summarise(), s.Missing,
             BootstrapTable.Difference(s.Table.RocAuc, kept.RocAuc), BootstrapTable.Difference(s.Table.PrAuc, kept.PrAuc)));
-        var trainPositives = 0;
-        foreach (var y in fit.TrainLabels)
-            trainPositives += y;
-        return new BacktestWindow(at, fit.Train.RowCount, trainPositives, fit.FeatureCount, candidates);
+        return new BacktestWindow(at, fit.FittedRows, fit.FittedPositives, fit.FeatureCount, candidates);
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed record TrainingResult(IReadOnlyList<CandidateResult> Candidates, S
 /// <summary>
 /// Fits GBDT and logistic regression (and the rules score when weights are given) on the training window,
 /// calibrates each with Platt scaling on the validation window, evaluates the calibrated probabilities there,
-/// and keeps the best PR AUC (ties: gbdt, logistic, rules) unless a kind is pinned.
+/// and keeps the GBDT unless another candidate is clearly better there (see Choose) or a kind is pinned.
 /// </summary>
 public static class ModelTrainer
 {
@@ -65,6 +65,7 @@ public static class ModelTrainer
             models.Add(ModelFitter.FitRules(train, weights));
 
         var candidates = new List<CandidateResult>();
+        var selectionScores = new List<double[]>();
         foreach (var model in models)
         {
             model.Threads = threads;
@@ -72,22 +73,38 @@ public static class ModelTrainer
             model.Calibration = HasBothClasses(validLabels) ? PlattCalibration.Fit(raw, validLabels) : null;
             var p = model.PredictProbability(valid);
             candidates.Add(new CandidateResult(model.Kind, ModelMetrics.Compute(p, validLabels), model));
+            selectionScores.Add(p);
         }
-        var best = candidates[0];
-        if (request.PinnedModel is { } kind)
-        {
-            best = candidates.First(c => c.Kind == kind);
-        }
-        else
-        {
-            foreach (var c in candidates)
-            {
-                if (c.Metrics.PrAuc > best.Metrics.PrAuc || (double.IsNaN(best.Metrics.PrAuc) && !double.IsNaN(c.Metrics.PrAuc)))
-                    best = c;
-            }
-        }
+        var best = request.PinnedModel is { } kind ? candidates.First(c => c.Kind == kind) : Choose(candidates, selectionScores, validLabels, request.Seed);
         return new TrainingResult(candidates, best.Model);
     }
+
+    /// <summary>
+    /// The GBDT (the first candidate) unless another candidate's PR AUC on the selection window beats it with a paired
+    /// bootstrap 95% interval above zero. Selection windows are small (a few hundred achievers, sometimes dozens), and
+    /// picking the raw best PR AUC there chose the weaker model in backtests (docs/LEARNING.md).
+    /// </summary>
+    private static CandidateResult Choose(List<CandidateResult> candidates, List<double[]> scores, byte[] validLabels, int seed)
+    {
+        var first = candidates[0];
+        if (double.IsNaN(first.Metrics.PrAuc))
+            return candidates.FirstOrDefault(c => !double.IsNaN(c.Metrics.PrAuc)) ?? first;
+        var tables = scores.ConvertAll(p => BootstrapMetrics.Rounds(p, validLabels, null, SelectionRounds, seed, null));
+        var best = first;
+        var bestTable = tables[0];
+        for (var i = 1; i < candidates.Count; i++)
+        {
+            var d = BootstrapTable.Difference(tables[i].PrAuc, bestTable.PrAuc);
+            if (d.Low > 0)
+            {
+                best = candidates[i];
+                bestTable = tables[i];
+            }
+        }
+        return best;
+    }
+
+    private const int SelectionRounds = 200;
 
     /// <summary>
     /// Refits every candidate of <paramref name="chosen"/> on <paramref name="all"/> rows (typically every labelled cutoff,

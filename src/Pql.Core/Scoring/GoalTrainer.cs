@@ -126,18 +126,21 @@ public static class GoalTrainer
 
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
         var featureConfig = FeatureConfig.Parse(config);
-        var matrix = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
+        var built = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
+        var ruleWeights = RuleWeights.Parse(config, goal.Name, built.Columns.Select(c => c.Name).ToArray());
+        var (matrix, dropped) = ColumnPruning.DropUninformative(built, ruleWeights?.Keys.ToHashSet(StringComparer.Ordinal));
+        if (dropped.Count > 0)
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: {dropped.Count} constant or duplicate columns left out, {matrix.ColumnCount} kept"));
         var train = matrix.SelectRows(trainRows.ToArray());
         var valid = matrix.SelectRows(validRows.ToArray());
 
         options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, selecting on {valid.RowCount:N0}");
-        var names = matrix.Columns.Select(c => c.Name).ToArray();
         var request = new TrainingRequest
         {
             Seed = training.Seed,
             Threads = options.Threads,
             PinnedModel = training.Model,
-            RuleWeights = RuleWeights.Parse(config, goal.Name, names),
+            RuleWeights = ruleWeights,
             GbdtOptions = WorkspaceGbdtOptions(training),
             RowWeights = training.EntityWeighting ? EntityWeights(entities, trainRows) : null,
         };

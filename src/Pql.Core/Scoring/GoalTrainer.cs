@@ -184,9 +184,10 @@ public static class GoalTrainer
         return new GbdtOptions
         {
             EarlyStoppingRounds = 20,
-            LearningRate = training.LearningRate ?? 0.1,
-            MinChildWeight = training.MinChildWeight ?? 1.0,
-            Subsample = training.Subsample ?? 1.0,
+            LearningRate = training.LearningRate ?? 0.05,
+            MinChildWeight = training.MinChildWeight ?? 5.0,
+            Subsample = training.Subsample ?? 0.8,
+            ColumnSample = training.ColumnSample ?? 0.8,
         };
     }
 

@@ -31,6 +31,8 @@ public sealed record TrainingConfig
     public double? MinChildWeight { get; init; }
     /// <summary>GBDT row subsample per tree; null = the engine's default for workspace data.</summary>
     public double? Subsample { get; init; }
+    /// <summary>GBDT column subsample per tree; null = the engine's default for workspace data.</summary>
+    public double? ColumnSample { get; init; }
     /// <summary>Pinned model kind (gbdt, logistic, rules) or null to keep the best by PR AUC.</summary>
     public string? Model { get; init; }
     /// <summary>Seed for every random choice in training. Default 42.</summary>

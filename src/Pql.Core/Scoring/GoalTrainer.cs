@@ -184,6 +184,7 @@ public static class GoalTrainer
         return new GbdtOptions
         {
             EarlyStoppingRounds = 20,
+            Trees = training.Trees ?? 200,
             LearningRate = training.LearningRate ?? 0.05,
             MinChildWeight = training.MinChildWeight ?? 5.0,
             Subsample = training.Subsample ?? 0.8,

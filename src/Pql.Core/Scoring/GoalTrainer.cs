@@ -183,7 +183,7 @@ public static class GoalTrainer
         ArgumentNullException.ThrowIfNull(training);
         return new GbdtOptions
         {
-            EarlyStoppingRounds = 20,
+            EarlyStoppingRounds = training.EarlyStoppingRounds ?? 20,
             Trees = training.Trees ?? 200,
             LearningRate = training.LearningRate ?? 0.05,
             MinChildWeight = training.MinChildWeight ?? 5.0,

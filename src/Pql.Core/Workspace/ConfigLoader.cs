@@ -117,7 +117,7 @@ public static class ConfigLoader
     {
         if (node is null)
             return new TrainingConfig();
-        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed", "refit", "entity_weighting", "learning_rate", "min_child_weight", "subsample", "column_sample", "trees");
+        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed", "refit", "entity_weighting", "learning_rate", "min_child_weight", "subsample", "column_sample", "trees", "early_stopping_rounds");
         var cutoffs = (int)(r.Number(node, "cutoffs", "training.cutoffs") ?? 6);
         if (cutoffs is < 2 or > 100)
             throw r.Error(node, "training.cutoffs", "must be between 2 and 100 (one validation cutoff plus at least one for training)");
@@ -137,6 +137,7 @@ public static class ConfigLoader
             Subsample = r.Number(node, "subsample", "training.subsample"),
             ColumnSample = r.Number(node, "column_sample", "training.column_sample"),
             Trees = (int?)r.Number(node, "trees", "training.trees"),
+            EarlyStoppingRounds = (int?)r.Number(node, "early_stopping_rounds", "training.early_stopping_rounds"),
         };
     }
 

@@ -25,6 +25,8 @@ public sealed record TrainingConfig
     public bool Refit { get; init; } = true;
     /// <summary>Weigh each training row by 1 / its entity's rows, so an entity present at many cutoffs counts once. Default true.</summary>
     public bool EntityWeighting { get; init; } = true;
+    /// <summary>GBDT early-stopping patience in rounds on the selection window; null = the engine's default.</summary>
+    public int? EarlyStoppingRounds { get; init; }
     /// <summary>GBDT maximum number of trees (early stopping may keep fewer); null = the engine's default.</summary>
     public int? Trees { get; init; }
     /// <summary>GBDT shrinkage; null = the engine's default for workspace data.</summary>

@@ -46,6 +46,7 @@ internal static class CliApp
     [
         DemoCommand.Create(),
         TrainCommand.Create(),
+        BacktestCommand.Create(),
         ScoreCommand.Create(),
         ExplainCommand.Create(),
         ValidateCommand.Create(),

@@ -106,6 +106,48 @@ public sealed class TrainScoreTests : IDisposable
     }
 
     [Fact]
+    public void Backtest_measures_the_engine_beside_a_compared_score_file_with_intervals()
+    {
+        WriteWorkspace();
+        // A compared tool that knows the answer for nobody: every account scores 0.5 except one missing row.
+        var at = "2026-06-01T00:00:00Z";
+        var compare = Path.Combine(_dir, "flat_2026-06-01.csv");
+        var ids = Enumerable.Range(0, 299).Select(a => $"acct-{a},0.5,warm,[]");
+        File.WriteAllLines(compare, ["entity_id,score,tier,top_drivers", .. ids]);
+
+        var text = Run("backtest", "--workspace", _dir, "--goal", "conversion", "--at", at, "--rounds", "100",
+            "--compare", $"flat={Path.Combine(_dir, "flat_{at}.csv")}");
+        var json = Run("backtest", "--workspace", _dir, "--goal", "conversion", "--at", at, "--rounds", "100",
+            "--compare", $"flat={compare}", "--format", "json");
+
+        Assert.True(text.Code == 0, text.Err);
+        Assert.Contains("scored at 2026-06-01T00:00:00Z", text.Out);
+        Assert.Contains("gbdt", text.Out);
+        Assert.Contains("flat", text.Out);
+        Assert.Contains("ROC AUC [95% CI]", text.Out);
+        Assert.True(json.Code == 0, json.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var candidates = doc.RootElement.GetProperty("windows")[0].GetProperty("candidates");
+        var flat = candidates.EnumerateArray().First(c => c.GetProperty("name").GetString() == "flat");
+        var roc = flat.GetProperty("metrics").GetProperty("roc_auc");
+        // A constant score ranks nobody: ROC AUC 0.5 up to the one missing row ranked last.
+        Assert.InRange(roc.GetProperty("estimate").GetDouble(), 0.45, 0.55);
+        Assert.True(roc.GetProperty("low").GetDouble() <= roc.GetProperty("estimate").GetDouble());
+        Assert.True(flat.GetProperty("missing").GetInt32() <= 1);
+    }
+
+    [Fact]
+    public void Backtest_rejects_a_time_whose_outcomes_are_not_known_yet()
+    {
+        WriteWorkspace();
+
+        var r = Run("backtest", "--workspace", _dir, "--goal", "conversion", "--at", "2026-07-15T00:00:00Z");
+
+        Assert.Equal(2, r.Code);
+        Assert.Contains("outcomes are not known yet", r.Err);
+    }
+
+    [Fact]
     public void Score_before_training_says_what_to_run()
     {
         WriteWorkspace();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Pql.Core.Events;
 
@@ -145,6 +146,30 @@ public sealed partial class FeatureCatalogue
         yield return new() { Name = "collaboration.creator_share", Family = f, Aggregation = Aggregation.ActiveUserShare, Filter = creators, Level = EntityLevel.Account, Description = "Creators over users created by the cutoff." };
         yield return new() { Name = $"collaboration.users_added_{D(m)}", Family = f, Aggregation = Aggregation.UsersAdded, WindowDays = m, Level = EntityLevel.Account, Description = $"Users of the account created in the last {m} days." };
         yield return new() { Name = "collaboration.users_total", Family = f, Aggregation = Aggregation.UsersTotal, Level = EntityLevel.Account, Description = "Users of the account created by the cutoff." };
+    }
+
+    /// <summary>
+    /// "Turn all the data into features": every frequent event name gets its counts in each window and the days since
+    /// it last happened, so a signal no product or kind claims (a pricing-page view, a plan-limit hit, a login) is
+    /// visible on its own; rarer names share one pooled set.
+    /// </summary>
+    private IEnumerable<FeatureDefinition> EventNameFamily()
+    {
+        const FeatureFamilies f = FeatureFamilies.EventName;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var sets = NamedEvents.Select(n => (Key: Snake(n), Label: $"'{n}'", Events: ImmutableArray.Create(n))).ToList();
+        if (!PooledEvents.IsEmpty)
+            sets.Add(("other_names", $"rarer event names ({PooledEvents.Length})", PooledEvents));
+        foreach (var (baseKey, label, events) in sets)
+        {
+            var key = baseKey;
+            for (var n = 2; !used.Add(key); n++)
+                key = baseKey + "_" + n.ToString(CultureInfo.InvariantCulture);
+            var filter = new EventFilter { Events = events };
+            foreach (var w in _config.WindowDays)
+                yield return new() { Name = $"event.{key}.count_{D(w)}", Family = f, Aggregation = Aggregation.Count, WindowDays = w, Filter = filter, Description = $"{label} events in the last {w} days." };
+            yield return new() { Name = $"event.{key}.days_since_last", Family = f, Aggregation = Aggregation.DaysSinceLast, Filter = filter, Description = $"Days from the last {label} event to the cutoff." };
+        }
     }
 
     private static IEnumerable<FeatureDefinition> Firmographics(EventStore store, HashSet<string> excluded)

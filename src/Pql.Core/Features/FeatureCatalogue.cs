@@ -28,6 +28,10 @@ public sealed partial class FeatureCatalogue
     public ImmutableArray<string> InviteEvents { get; }
     public ImmutableArray<string> ShareEvents { get; }
     public ImmutableArray<string> CreatorEvents { get; }
+    /// <summary>Event names with their own columns in the event family (the most frequent, ordered by name).</summary>
+    public IReadOnlyList<string> NamedEvents { get; }
+    /// <summary>Rarer event names, pooled into one set of columns.</summary>
+    public ImmutableArray<string> PooledEvents { get; }
 
     internal FeatureConfig Config => _config;
 
@@ -57,6 +61,7 @@ public sealed partial class FeatureCatalogue
         InviteEvents = [.. names.Where(config.IsInvite).Order(StringComparer.Ordinal)];
         ShareEvents = [.. names.Where(config.IsShare).Order(StringComparer.Ordinal)];
         CreatorEvents = [.. names.Where(config.IsCreator).Order(StringComparer.Ordinal)];
+        (NamedEvents, PooledEvents) = EventNamesByFrequency(store, config);
         var excluded = ExcludedAttributes(workspace);
 
         foreach (var family in FeatureFamilyNames.Each)
@@ -73,6 +78,7 @@ public sealed partial class FeatureCatalogue
                 FeatureFamilies.Stickiness => Stickiness(),
                 FeatureFamilies.Integration => Integration(),
                 FeatureFamilies.Collaboration => Collaboration(),
+                FeatureFamilies.EventName => EventNameFamily(),
                 _ => Firmographics(store, excluded),
             };
             foreach (var d in defs)
@@ -106,6 +112,24 @@ public sealed partial class FeatureCatalogue
         var codes = Enumerable.Range(0, counts.Length).Where(p => counts[p] > 0).ToList();
         codes.Sort((a, b) => counts[a] != counts[b] ? counts[b].CompareTo(counts[a]) : string.CompareOrdinal(store.Products[a], store.Products[b]));
         return codes.ConvertAll(p => store.Products[p]);
+    }
+
+    /// <summary>
+    /// Names seen in at least <see cref="FeatureConfig.MinEventNameCount"/> events, at most
+    /// <see cref="FeatureConfig.MaxEventNames"/> of them by frequency, get columns; the others are pooled. Like the other
+    /// dictionaries this fixes the catalogue's shape only (from the whole store, as the product list does): values are
+    /// still computed from events up to each cutoff. With a minimum of 0 every dictionary name gets columns (up to the cap).
+    /// </summary>
+    private static (string[] Named, ImmutableArray<string> Pooled) EventNamesByFrequency(EventStore store, FeatureConfig config)
+    {
+        var counts = new long[store.EventNames.Count];
+        foreach (var n in store.EventName)
+            counts[n]++;
+        var codes = Enumerable.Range(0, counts.Length).Where(n => counts[n] > 0 || config.MinEventNameCount == 0)
+            .OrderByDescending(n => counts[n]).ThenBy(n => store.EventNames[n], StringComparer.Ordinal).ToList();
+        var named = codes.Where(n => counts[n] >= config.MinEventNameCount).Take(config.MaxEventNames).ToHashSet();
+        return ([.. named.Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)],
+            [.. codes.Where(n => !named.Contains(n)).Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)]);
     }
 
     private static string[] TopIntegrationKinds(EventStore store, FeatureConfig config)

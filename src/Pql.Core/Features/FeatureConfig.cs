@@ -26,6 +26,10 @@ public sealed record FeatureConfig
     public int MaxPairProducts { get; init; } = 8;
     /// <summary>Integration values (by frequency) that get their own count column. Default 10.</summary>
     public int MaxIntegrationKinds { get; init; } = 10;
+    /// <summary>Event names with their own columns in the event family, the most frequent first.</summary>
+    public int MaxEventNames { get; init; } = 40;
+    /// <summary>Event names seen fewer times than this are pooled into <c>event.other_names</c>.</summary>
+    public int MinEventNameCount { get; init; } = 50;
     /// <summary>Invite events; null = collaboration events whose name contains <c>invite</c>.</summary>
     public IReadOnlyList<string>? InviteEvents { get; init; }
     /// <summary>Share events; null = collaboration events whose name contains <c>share</c>.</summary>

@@ -23,5 +23,7 @@ public enum FeatureFamilies
     Collaboration = 128,
     /// <summary>Account (and user) attributes and age.</summary>
     Firmographics = 256,
-    All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics,
+    /// <summary>Per event name: counts in each window and days since the last one (rare names pooled).</summary>
+    EventName = 512,
+    All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics | EventName,
 }

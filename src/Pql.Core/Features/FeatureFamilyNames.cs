@@ -14,6 +14,7 @@ public static class FeatureFamilyNames
         FeatureFamilies.Integration => "integration",
         FeatureFamilies.Collaboration => "collaboration",
         FeatureFamilies.Firmographics => "firmo",
+        FeatureFamilies.EventName => "event",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "expected a single family"),
     };
 
@@ -21,7 +22,7 @@ public static class FeatureFamilyNames
     public static IReadOnlyList<FeatureFamilies> Each { get; } =
     [
         FeatureFamilies.Activity, FeatureFamilies.Product, FeatureFamilies.Kind, FeatureFamilies.Adoption, FeatureFamilies.Synergy,
-        FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics,
+        FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics, FeatureFamilies.EventName,
     ];
 
     /// <summary>Parses a comma-separated list of family names (<c>activity,adoption</c>) or <c>all</c>.</summary>

@@ -7,9 +7,9 @@ namespace Pql.Core.Learning;
 internal static class ModelFitter
 {
     public static GbdtScoringModel FitGbdt(FeatureMatrix train, byte[] labels, GbdtOptions options,
-        FeatureMatrix? valid = null, byte[]? validLabels = null)
+        FeatureMatrix? valid = null, byte[]? validLabels = null, float[]? rowWeights = null)
     {
-        var model = new GbdtScoringModel(GbdtTrainer.Train(train, labels, options, valid, validLabels));
+        var model = new GbdtScoringModel(GbdtTrainer.Train(train, labels, options, valid, validLabels, rowWeights));
         model.Threads = options.EffectiveThreads;
         return model;
     }

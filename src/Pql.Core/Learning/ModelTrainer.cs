@@ -19,6 +19,9 @@ public sealed record TrainingRequest
     public IReadOnlyDictionary<string, double>? RuleWeights { get; init; }
 
     public GbdtOptions GbdtOptions { get; init; } = new();
+
+    /// <summary>Optional weight per training row for the GBDT (see <see cref="Gbdt.GbdtTrainer.Train"/>).</summary>
+    public float[]? RowWeights { get; init; }
 }
 
 /// <summary>One fitted candidate and its (calibrated) metrics on the validation window.</summary>
@@ -30,7 +33,7 @@ public sealed record TrainingResult(IReadOnlyList<CandidateResult> Candidates, S
 /// <summary>
 /// Fits GBDT and logistic regression (and the rules score when weights are given) on the training window,
 /// calibrates each with Platt scaling on the validation window, evaluates the calibrated probabilities there,
-/// and keeps the best PR AUC (ties: gbdt, logistic, rules) unless a kind is pinned.
+/// and keeps the GBDT unless another candidate is clearly better there (see Choose) or a kind is pinned.
 /// </summary>
 public static class ModelTrainer
 {
@@ -55,13 +58,14 @@ public static class ModelTrainer
 
         var models = new List<ScoringModel>
         {
-            ModelFitter.FitGbdt(train, trainLabels, options, valid, validLabels),
+            ModelFitter.FitGbdt(train, trainLabels, options, valid, validLabels, request.RowWeights),
             ModelFitter.FitLogistic(train, trainLabels, threads),
         };
         if (request.RuleWeights is { Count: > 0 } weights)
             models.Add(ModelFitter.FitRules(train, weights));
 
         var candidates = new List<CandidateResult>();
+        var selectionScores = new List<double[]>();
         foreach (var model in models)
         {
             model.Threads = threads;
@@ -69,21 +73,69 @@ public static class ModelTrainer
             model.Calibration = HasBothClasses(validLabels) ? PlattCalibration.Fit(raw, validLabels) : null;
             var p = model.PredictProbability(valid);
             candidates.Add(new CandidateResult(model.Kind, ModelMetrics.Compute(p, validLabels), model));
+            selectionScores.Add(p);
         }
-        var best = candidates[0];
-        if (request.PinnedModel is { } kind)
+        var best = request.PinnedModel is { } kind ? candidates.First(c => c.Kind == kind) : Choose(candidates, selectionScores, validLabels, request.Seed);
+        return new TrainingResult(candidates, best.Model);
+    }
+
+    /// <summary>
+    /// The GBDT (the first candidate) unless another candidate's PR AUC on the selection window beats it with a paired
+    /// bootstrap 95% interval above zero. Selection windows are small (a few hundred achievers, sometimes dozens), and
+    /// picking the raw best PR AUC there chose the weaker model in backtests (docs/LEARNING.md).
+    /// </summary>
+    private static CandidateResult Choose(List<CandidateResult> candidates, List<double[]> scores, byte[] validLabels, int seed)
+    {
+        var first = candidates[0];
+        if (double.IsNaN(first.Metrics.PrAuc))
+            return candidates.FirstOrDefault(c => !double.IsNaN(c.Metrics.PrAuc)) ?? first;
+        var tables = scores.ConvertAll(p => BootstrapMetrics.Rounds(p, validLabels, null, SelectionRounds, seed, null));
+        var best = first;
+        var bestTable = tables[0];
+        for (var i = 1; i < candidates.Count; i++)
         {
-            best = candidates.First(c => c.Kind == kind);
-        }
-        else
-        {
-            foreach (var c in candidates)
+            var d = BootstrapTable.Difference(tables[i].PrAuc, bestTable.PrAuc);
+            if (d.Low > 0)
             {
-                if (c.Metrics.PrAuc > best.Metrics.PrAuc || (double.IsNaN(best.Metrics.PrAuc) && !double.IsNaN(c.Metrics.PrAuc)))
-                    best = c;
+                best = candidates[i];
+                bestTable = tables[i];
             }
         }
-        return new TrainingResult(candidates, best.Model);
+        return best;
+    }
+
+    private const int SelectionRounds = 200;
+
+    /// <summary>
+    /// Refits every candidate of <paramref name="chosen"/> on <paramref name="all"/> rows (typically every labelled cutoff,
+    /// the selection window included): the GBDT with the number of trees early stopping chose and no further stopping,
+    /// each model keeping the Platt calibration and the selection metrics of its first fit. The refit sees the newest
+    /// behaviour; the selection fit only decided what to refit.
+    /// </summary>
+    public static TrainingResult Refit(TrainingResult chosen, FeatureMatrix all, byte[] labels, TrainingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.GbdtOptions with { Seed = request.Seed, Threads = request.Threads, EarlyStoppingRounds = 0 };
+        var threads = options.EffectiveThreads;
+        var candidates = new List<CandidateResult>();
+        ScoringModel? best = null;
+        foreach (var c in chosen.Candidates)
+        {
+            ScoringModel model = c.Model switch
+            {
+                GbdtScoringModel g => ModelFitter.FitGbdt(all, labels, options with { Trees = Math.Max(1, g.TreeCount) }, rowWeights: request.RowWeights),
+                LogisticScoringModel => ModelFitter.FitLogistic(all, labels, threads),
+                _ => ModelFitter.FitRules(all, request.RuleWeights!),
+            };
+            model.Threads = threads;
+            model.Calibration = c.Model.Calibration;
+            candidates.Add(c with { Model = model });
+            if (ReferenceEquals(c.Model, chosen.Best))
+                best = model;
+        }
+        return new TrainingResult(candidates, best!);
     }
 
     private static bool HasBothClasses(byte[] labels)

@@ -11,9 +11,10 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Scoring;
 
 /// <summary>
-/// Trains one goal: cutoffs before <c>as-of - horizon</c> -> eligible entities and labels -> point-in-time features
-/// -> GBDT, logistic (and rules) fitted on the earlier cutoffs, calibrated and compared on the latest
-/// -> a versioned model artifact with its card. Registering it in the model registry is the caller's step (Application/TrainService).
+/// Trains one goal (protocol in docs/LEARNING.md): weekly cutoffs before <c>as-of - horizon</c> -> eligible entities and
+/// labels -> point-in-time features -> GBDT, logistic (and rules) fitted on the cutoffs whose outcomes end by the selection
+/// cutoff, calibrated and compared on it -> every candidate refitted on all labelled cutoffs -> a versioned model artifact
+/// with its card. Registering it in the model registry is the caller's step (Application/TrainService).
 /// </summary>
 public static class GoalTrainer
 {
@@ -27,57 +28,12 @@ public static class GoalTrainer
             return SnapshotGoalTrainer.Train(config, load, goal, options);
         var store = load.Store;
         var asOf = options.AsOfMs ?? store.MaxTime;
-        var cutoffs = CutoffPlan.Build(asOf, goal.HorizonMs, config.Training, store.MinTime);
-        if (cutoffs.Length < 2)
-            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
-                $"goal '{goal.Name}': not enough history to train: events run {Timestamps.Format(store.MinTime)} to {Timestamps.Format(asOf)}, and training needs two cutoffs, each followed by a full {Duration.Format(goal.HorizonMs)} horizon"));
-
-        options.Progress?.Invoke($"{goal.Name}: labelling {cutoffs.Length} cutoffs");
-        var (entities, cuts, labels) = new GoalLabeler(store, goal).Rows(cutoffs);
-        var validCutoff = cutoffs[^1];
-        var trainRows = new List<int>();
-        var validRows = new List<int>();
-        for (var i = 0; i < cuts.Length; i++)
-            (cuts[i] == validCutoff ? validRows : trainRows).Add(i);
-        var trainY = Pick(labels, trainRows);
-        var validY = Pick(labels, validRows);
+        var fit = Fit(config, store, goal, asOf, options);
+        var (result, cutoffs, train, trainY, valid, validY, baseline) =
+            (fit.Result, fit.Cutoffs, fit.Train, fit.TrainLabels, fit.Valid, fit.ValidLabels, fit.Baseline);
+        var validCutoff = fit.Plan.Selection;
         var trainPos = Count(trainY);
         var validPos = Count(validY);
-        if (trainPos == 0 || trainPos == trainY.Length || validPos == 0 || validPos == validY.Length)
-            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
-                $"goal '{goal.Name}': a model needs achievers and non-achievers in both windows; training has {trainPos:N0} of {trainY.Length:N0}, validation {validPos:N0} of {validY.Length:N0}. Check the goal's definition, or lengthen training.cutoffs / the data window"));
-
-        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
-        var featureConfig = FeatureConfig.Parse(config);
-        var matrix = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
-        var train = matrix.SelectRows(trainRows.ToArray());
-        var valid = matrix.SelectRows(validRows.ToArray());
-
-        options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, validating on {valid.RowCount:N0}");
-        var names = matrix.Columns.Select(c => c.Name).ToArray();
-        var request = new TrainingRequest
-        {
-            Seed = config.Training.Seed,
-            Threads = options.Threads,
-            PinnedModel = config.Training.Model,
-            RuleWeights = RuleWeights.Parse(config, goal.Name, names),
-            // Workspace histories are small (hundreds to thousands of positives): stop adding trees once the
-            // validation window's loss stops improving, instead of overfitting 200 trees.
-            GbdtOptions = new GbdtOptions { EarlyStoppingRounds = 20 },
-        };
-        var result = ModelTrainer.Train(train, trainY, valid, validY, request);
-
-        BaselineComparison? baseline = null;
-        if (options.CompareWithActivityOnly)
-        {
-            options.Progress?.Invoke($"{goal.Name}: activity-only baseline");
-            var activity = new FeatureEngine(store, featureConfig, config, FeatureFamilies.Activity).Build(goal.Entity, entities, cuts);
-            var baseResult = ModelTrainer.Train(activity.SelectRows(trainRows.ToArray()), trainY, activity.SelectRows(validRows.ToArray()), validY,
-                request with { PinnedModel = "gbdt", RuleWeights = null });
-            var full = result.Candidates.First(c => c.Kind == "gbdt").Metrics;
-            var basic = baseResult.Candidates.First(c => c.Kind == "gbdt").Metrics;
-            baseline = new BaselineComparison("gbdt", full.RocAuc, full.PrAuc, basic.RocAuc, basic.PrAuc);
-        }
 
         var created = options.Time.GetUtcNow();
         var dataHash = DataHash(train, trainY);
@@ -93,7 +49,9 @@ public static class GoalTrainer
         meta["created"] = Timestamps.Format(created.ToUnixTimeMilliseconds());
         meta["as_of"] = Timestamps.Format(asOf);
         meta["data_window"] = $"{Timestamps.Format(store.MinTime)} .. {Timestamps.Format(asOf)}";
-        meta["train_cutoffs"] = string.Join(", ", cutoffs[..^1].Select(Timestamps.Format));
+        meta["train_cutoffs"] = string.Join(", ", fit.Plan.Train.Select(Timestamps.Format));
+        meta["refit_cutoffs"] = string.Join(", ", cutoffs.Select(Timestamps.Format));
+        meta["refit_rows"] = fit.FittedRows.ToString(CultureInfo.InvariantCulture);
         meta["validation_cutoff"] = Timestamps.Format(validCutoff);
         meta["train_rows"] = train.RowCount.ToString(CultureInfo.InvariantCulture);
         meta["validation_rows"] = valid.RowCount.ToString(CultureInfo.InvariantCulture);
@@ -117,14 +75,144 @@ public static class GoalTrainer
         File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
         var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
         return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
-            valid.RowCount, validPos, matrix.ColumnCount, baseline)
+            valid.RowCount, validPos, fit.FeatureCount, baseline)
         {
             MetricsJson = metrics,
             CreatedMs = created.ToUnixTimeMilliseconds(),
         };
     }
 
-    /// <summary>The goal's definition in words, for the model card.</summary>
+    /// <summary>
+    /// Labels the cutoffs before <paramref name="asOf"/> − horizon, builds their point-in-time features and fits every
+    /// candidate: the training half of <see cref="Train"/>, without writing anything (the backtest uses it at past T).
+    /// </summary>
+    public static GoalFit Fit(WorkspaceConfig config, EventStore store, GoalDefinition goal, long asOf, TrainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(goal);
+        ArgumentNullException.ThrowIfNull(options);
+        var training = config.Training;
+        var plan = CutoffPlan.Plan(asOf, goal.HorizonMs, training, store.MinTime);
+        if (plan.Selection <= store.MinTime || (plan.Train.Length == 0 && plan.Refit.Length < 2))
+            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
+                $"goal '{goal.Name}': not enough history to train: events run {Timestamps.Format(store.MinTime)} to {Timestamps.Format(asOf)}, and training needs at least two cutoffs, each followed by a full {Duration.Format(goal.HorizonMs)} horizon"));
+
+        // With less than two horizons of history no training cutoff ends before the selection window: then the
+        // selection rows are a held-out fifth of the entities instead, and their rows at every cutoff stay out of the fit.
+        var byEntity = plan.Train.Length == 0;
+        var cutoffs = training.Refit || byEntity ? plan.Refit : [.. plan.Train, plan.Selection];
+        options.Progress?.Invoke($"{goal.Name}: labelling {cutoffs.Length} cutoffs");
+        var (entities, cuts, labels) = new GoalLabeler(store, goal).Rows(cutoffs);
+        if (byEntity)
+            options.Progress?.Invoke($"warning: goal '{goal.Name}': history is shorter than two horizons, so the model is selected on a held-out fifth of the accounts instead of a later window");
+        var trainSet = new HashSet<long>(plan.Train);
+        var trainRows = new List<int>();
+        var validRows = new List<int>();
+        for (var i = 0; i < cuts.Length; i++)
+        {
+            var heldOut = byEntity && HeldOut(entities[i], training.Seed);
+            if (cuts[i] == plan.Selection && (!byEntity || heldOut))
+                validRows.Add(i);
+            else if (byEntity ? !heldOut : trainSet.Contains(cuts[i]))
+                trainRows.Add(i);
+        }
+        var trainY = Pick(labels, trainRows);
+        var validY = Pick(labels, validRows);
+        var trainPos = Count(trainY);
+        var validPos = Count(validY);
+        if (trainPos == 0 || trainPos == trainY.Length || validPos == 0 || validPos == validY.Length)
+            throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
+                $"goal '{goal.Name}': a model needs achievers and non-achievers in both windows; training has {trainPos:N0} of {trainY.Length:N0}, selection {validPos:N0} of {validY.Length:N0}. Check the goal's definition, or lengthen training.cutoffs / the data window"));
+        if (validPos < 20)
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"warning: goal '{goal.Name}': the selection window has only {validPos} achievers, so the model choice and its calibration are noisy"));
+
+        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
+        var featureConfig = FeatureConfig.Parse(config);
+        var built = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
+        var ruleWeights = RuleWeights.Parse(config, goal.Name, built.Columns.Select(c => c.Name).ToArray());
+        var (matrix, dropped) = ColumnPruning.DropUninformative(built, ruleWeights?.Keys.ToHashSet(StringComparer.Ordinal));
+        if (dropped.Count > 0)
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: {dropped.Count} constant or duplicate columns left out, {matrix.ColumnCount} kept"));
+        var train = matrix.SelectRows(trainRows.ToArray());
+        var valid = matrix.SelectRows(validRows.ToArray());
+
+        options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, selecting on {valid.RowCount:N0}");
+        var request = new TrainingRequest
+        {
+            Seed = training.Seed,
+            Threads = options.Threads,
+            PinnedModel = training.Model,
+            RuleWeights = ruleWeights,
+            GbdtOptions = WorkspaceGbdtOptions(training),
+            RowWeights = training.EntityWeighting ? EntityWeights(entities, trainRows) : null,
+        };
+        var result = ModelTrainer.Train(train, trainY, valid, validY, request);
+        var fittedRows = train.RowCount;
+        var fittedPositives = trainPos;
+        if (training.Refit)
+        {
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: refitting on all {matrix.RowCount:N0} rows of {cutoffs.Length} cutoffs"));
+            var all = Enumerable.Range(0, matrix.RowCount).ToList();
+            result = ModelTrainer.Refit(result, matrix, labels, request with { RowWeights = training.EntityWeighting ? EntityWeights(entities, all) : null });
+            fittedRows = matrix.RowCount;
+            fittedPositives = Count(labels);
+        }
+
+        BaselineComparison? baseline = null;
+        if (options.CompareWithActivityOnly)
+        {
+            options.Progress?.Invoke($"{goal.Name}: activity-only baseline");
+            var activity = new FeatureEngine(store, featureConfig, config, FeatureFamilies.Activity).Build(goal.Entity, entities, cuts);
+            var baseResult = ModelTrainer.Train(activity.SelectRows(trainRows.ToArray()), trainY, activity.SelectRows(validRows.ToArray()), validY,
+                request with { PinnedModel = "gbdt", RuleWeights = null });
+            var full = result.Candidates.First(c => c.Kind == "gbdt").Metrics;
+            var basic = baseResult.Candidates.First(c => c.Kind == "gbdt").Metrics;
+            baseline = new BaselineComparison("gbdt", full.RocAuc, full.PrAuc, basic.RocAuc, basic.PrAuc);
+        }
+        return new GoalFit(result, plan, cutoffs, train, trainY, valid, validY, fittedRows, fittedPositives, matrix.ColumnCount, baseline);
+    }
+
+    /// <summary>A seeded fifth of the entities (a multiplicative hash of the index, so it does not follow id order).</summary>
+    private static bool HeldOut(int entity, int seed) => (uint)((entity + 1) * 2654435761u ^ (uint)seed) % 5 == 0;
+
+    /// <summary>
+    /// GBDT settings for workspace histories (thousands of rows, hundreds of achievers): early stopping on the selection
+    /// window, shrinkage, row subsampling and a minimum leaf hessian chosen by backtests (docs/LEARNING.md), each
+    /// overridable in pql.yaml's training section.
+    /// </summary>
+    public static GbdtOptions WorkspaceGbdtOptions(TrainingConfig training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        return new GbdtOptions
+        {
+            EarlyStoppingRounds = training.EarlyStoppingRounds ?? 20,
+            Trees = training.Trees ?? 200,
+            LearningRate = training.LearningRate ?? 0.05,
+            MinChildWeight = training.MinChildWeight ?? 5.0,
+            Subsample = training.Subsample ?? 0.8,
+            ColumnSample = training.ColumnSample ?? 0.8,
+        };
+    }
+
+    /// <summary>
+    /// Weight 1 / (the entity's rows among <paramref name="rows"/>), scaled to a mean of 1: an account eligible at ten
+    /// weekly cutoffs counts as much as one eligible at a single cutoff, so long-lived accounts do not dominate.
+    /// </summary>
+    internal static float[] EntityWeights(int[] entities, List<int> rows)
+    {
+        var count = new Dictionary<int, int>();
+        foreach (var r in rows)
+            count[entities[r]] = count.GetValueOrDefault(entities[r]) + 1;
+        var scale = (double)rows.Count / count.Count;
+        var w = new float[rows.Count];
+        for (var i = 0; i < w.Length; i++)
+            w[i] = (float)(scale / count[entities[rows[i]]]);
+        return w;
+    }
+
+    /// <summary>The goal's description in words, for the model card.</summary>
     public static string Describe(GoalDefinition goal)
     {
         var entity = goal.Entity == EntityKind.Account ? "account" : "user";

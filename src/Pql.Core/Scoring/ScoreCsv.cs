@@ -33,7 +33,10 @@ public static class ScoreCsv
         File.Move(tmp, full, overwrite: true);
     }
 
-    /// <summary><c>[{"feature":"docs.active_days_30d","value":12,"contribution":0.21}]</c>; a missing value is null.</summary>
+    /// <summary>
+    /// <c>[{"feature":"docs.active_days_30d","value":12,"contribution":0.041,"text":"..."}]</c>; a missing value is null,
+    /// a category's value is its name.
+    /// </summary>
     public static string DriversJson(IReadOnlyList<Driver> drivers)
     {
         using var buffer = new MemoryStream();
@@ -44,11 +47,15 @@ public static class ScoreCsv
             {
                 json.WriteStartObject();
                 json.WriteString("feature", d.Feature);
-                if (double.IsFinite(d.Value))
+                if (d.ValueName is not null)
+                    json.WriteString("value", d.ValueName);
+                else if (double.IsFinite(d.Value))
                     json.WriteNumber("value", Math.Round(d.Value, 6));
                 else
                     json.WriteNull("value");
                 json.WriteNumber("contribution", Math.Round(d.Contribution, 6));
+                if (d.Text is not null)
+                    json.WriteString("text", d.Text);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -43,3 +43,20 @@ public sealed record GoalTrainingReport(
     /// <summary>When the artifact was made (Unix ms).</summary>
     public long CreatedMs { get; init; }
 }
+
+/// <summary>
+/// What <see cref="GoalTrainer.Fit"/> produced: the fitted candidates, the plan, every labelled cutoff, the selection fit's
+/// training and selection rows, and how many rows (and achievers) the kept models were finally fitted on.
+/// </summary>
+public sealed record GoalFit(
+    Learning.TrainingResult Result,
+    Labels.TrainingPlan Plan,
+    long[] Cutoffs,
+    Features.FeatureMatrix Train,
+    byte[] TrainLabels,
+    Features.FeatureMatrix Valid,
+    byte[] ValidLabels,
+    int FittedRows,
+    int FittedPositives,
+    int FeatureCount,
+    BaselineComparison? Baseline);

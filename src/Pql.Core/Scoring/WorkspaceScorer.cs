@@ -89,9 +89,14 @@ public static class WorkspaceScorer
         return (path, Path.GetFileNameWithoutExtension(path));
     }
 
-    /// <summary>Top drivers per row by absolute contribution, with the feature's value at the cutoff.</summary>
+    /// <summary>
+    /// Top drivers per row by absolute contribution, each in probability points (<see cref="DriverText.Points"/>), with
+    /// the feature's value at the cutoff, a category's name and a sentence.
+    /// </summary>
     public static IReadOnlyList<Driver>[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(matrix);
         var names = model.FeatureNames;
         var column = new int[names.Count];
         for (var f = 0; f < names.Count; f++)
@@ -99,7 +104,8 @@ public static class WorkspaceScorer
         var result = new IReadOnlyList<Driver>[matrix.RowCount];
         Parallel.For(0, matrix.RowCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, row =>
         {
-            var contributions = model.Explain(matrix, row).Contributions;
+            var explanation = model.Explain(matrix, row);
+            var contributions = explanation.Contributions;
             var best = new List<Driver>(top);
             for (var k = 0; k < top; k++)
             {
@@ -116,8 +122,15 @@ public static class WorkspaceScorer
                 }
                 if (pick < 0)
                     break;
-                var value = column[pick] >= 0 ? matrix.Columns[column[pick]].Values[row] : float.NaN;
-                best.Add(new Driver(names[pick], value, contributions[pick]));
+                var source = column[pick] >= 0 ? matrix.Columns[column[pick]] : null;
+                var value = source is not null ? source.Values[row] : float.NaN;
+                var level = source is not null ? DriverText.LevelName(source, value) : null;
+                var points = DriverText.Points(model, explanation.Margin, contributions[pick]);
+                best.Add(new Driver(names[pick], value, points)
+                {
+                    ValueName = level,
+                    Text = DriverText.Sentence(source, names[pick], value, level, points),
+                });
             }
             result[row] = best;
         });

@@ -11,7 +11,14 @@ internal static class StateJson
     {
         var array = new JsonArray();
         foreach (var d in drivers)
-            array.Add(new JsonObject { ["feature"] = d.Feature, ["value"] = Finite(d.Value), ["contribution"] = Finite(d.Contribution) });
+        {
+            var o = new JsonObject { ["feature"] = d.Feature, ["value"] = Finite(d.Value), ["contribution"] = Finite(d.Contribution) };
+            if (d.ValueName is not null)
+                o["value_name"] = d.ValueName;
+            if (d.Text is not null)
+                o["text"] = d.Text;
+            array.Add(o);
+        }
         return array.ToJsonString();
     }
 
@@ -19,7 +26,11 @@ internal static class StateJson
     {
         var list = new List<Driver>();
         foreach (var node in JsonNode.Parse(json)!.AsArray())
-            list.Add(new Driver((string)node!["feature"]!, (double?)node["value"] ?? double.NaN, (double?)node["contribution"] ?? double.NaN));
+            list.Add(new Driver((string)node!["feature"]!, (double?)node["value"] ?? double.NaN, (double?)node["contribution"] ?? double.NaN)
+            {
+                ValueName = (string?)node["value_name"],
+                Text = (string?)node["text"],
+            });
         return list;
     }
 

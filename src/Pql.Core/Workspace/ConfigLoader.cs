@@ -172,7 +172,7 @@ public static partial class ConfigLoader
     {
         if (node is null)
             return new TrainingConfig();
-        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed");
+        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed", "refit", "entity_weighting", "learning_rate", "min_child_weight", "subsample", "column_sample", "trees", "early_stopping_rounds");
         var cutoffs = (int)(r.Number(node, "cutoffs", "training.cutoffs") ?? 6);
         if (cutoffs is < 2 or > 100)
             throw r.Error(node, "training.cutoffs", "must be between 2 and 100 (one validation cutoff plus at least one for training)");
@@ -185,6 +185,25 @@ public static partial class ConfigLoader
             StepMs = r.DurationMs(node, "step", "training.step"),
             Model = model,
             Seed = (int)(r.Number(node, "seed", "training.seed") ?? 42),
+            Refit = Flag(r, node, "refit"),
+            EntityWeighting = Flag(r, node, "entity_weighting"),
+            LearningRate = r.Number(node, "learning_rate", "training.learning_rate"),
+            MinChildWeight = r.Number(node, "min_child_weight", "training.min_child_weight"),
+            Subsample = r.Number(node, "subsample", "training.subsample"),
+            ColumnSample = r.Number(node, "column_sample", "training.column_sample"),
+            Trees = (int?)r.Number(node, "trees", "training.trees"),
+            EarlyStoppingRounds = (int?)r.Number(node, "early_stopping_rounds", "training.early_stopping_rounds"),
+        };
+    }
+
+    private static bool Flag(YamlConfigReader r, YamlMappingNode node, string key)
+    {
+        var text = r.Scalar(node, key, "training." + key);
+        return text switch
+        {
+            null or "true" => true,
+            "false" => false,
+            _ => throw r.Error(YamlConfigReader.Child(node, key)!, "training." + key, $"'{text}' is not true or false"),
         };
     }
 }

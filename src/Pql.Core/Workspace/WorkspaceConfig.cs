@@ -17,10 +17,26 @@ public sealed record DataConfig
 /// <summary>The <c>training</c> section: how training rows are cut from history.</summary>
 public sealed record TrainingConfig
 {
-    /// <summary>Number of labelled cutoffs (the latest validates, the earlier ones train). Default 6.</summary>
+    /// <summary>Training cutoffs of the selection fit (the selection cutoff and the refit's newer cutoffs come on top). Default 6.</summary>
     public int Cutoffs { get; init; } = 6;
-    /// <summary>Time between training cutoffs; null = the goal's horizon. Whatever it is, training label windows end by the validation cutoff.</summary>
+    /// <summary>Time between cutoffs; null = 7 days (docs/LEARNING.md, "Training protocol").</summary>
     public long? StepMs { get; init; }
+    /// <summary>Refit the chosen models on every labelled cutoff, the selection cutoff included. Default true.</summary>
+    public bool Refit { get; init; } = true;
+    /// <summary>Weigh each training row by 1 / its entity's rows, so an entity present at many cutoffs counts once. Default true.</summary>
+    public bool EntityWeighting { get; init; } = true;
+    /// <summary>GBDT early-stopping patience in rounds on the selection window; null = the engine's default.</summary>
+    public int? EarlyStoppingRounds { get; init; }
+    /// <summary>GBDT maximum number of trees (early stopping may keep fewer); null = the engine's default.</summary>
+    public int? Trees { get; init; }
+    /// <summary>GBDT shrinkage; null = the engine's default for workspace data.</summary>
+    public double? LearningRate { get; init; }
+    /// <summary>GBDT minimum hessian per leaf; null = the engine's default for workspace data.</summary>
+    public double? MinChildWeight { get; init; }
+    /// <summary>GBDT row subsample per tree; null = the engine's default for workspace data.</summary>
+    public double? Subsample { get; init; }
+    /// <summary>GBDT column subsample per tree; null = the engine's default for workspace data.</summary>
+    public double? ColumnSample { get; init; }
     /// <summary>Pinned model kind (gbdt, logistic, rules) or null to keep the best by PR AUC.</summary>
     public string? Model { get; init; }
     /// <summary>Seed for every random choice in training. Default 42.</summary>

@@ -50,13 +50,32 @@ public sealed partial class FeatureEngineTests
         }
     }
 
+    [Fact]
+    public void Pooled_event_names_ignore_any_change_after_the_cutoff()
+    {
+        var pooled = FeatureConfig.Default with { MinEventNameCount = int.MaxValue };
+        var cutoff = T - 17 * Day;
+        var log = RandomLog.Create(seed: 7);
+        var expected = BuildAll(log.Build(), EntityKind.Account, FeatureFamilies.EventName, cutoff, pooled);
+        var actual = BuildAll(RandomLog.PerturbAfter(log, cutoff, seed: 8).Build(), EntityKind.Account, FeatureFamilies.EventName, cutoff, pooled);
+
+        Assert.Equal(["event.other_names.count_7d", "event.other_names.count_30d", "event.other_names.count_90d", "event.other_names.days_since_last"],
+            expected.Columns.Select(c => c.Name));
+        for (var c = 0; c < expected.ColumnCount; c++)
+            Assert.Equal(expected.Columns[c].Values, actual.Columns[c].Values);
+        Assert.Contains(expected.Columns[0].Values, v => v > 0);
+    }
+
     /// <summary>Every original entity (by id, so rows match across the two stores) at the cutoff.</summary>
-    private static FeatureMatrix BuildAll(EventStore store, EntityKind entity, FeatureFamilies family, long cutoff)
+    private static FeatureMatrix BuildAll(EventStore store, EntityKind entity, FeatureFamilies family, long cutoff, FeatureConfig? pinned = null)
     {
         var pool = entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var ids = pool.Values.Where(id => !id.EndsWith("late", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
         var codes = ids.Select(id => pool.Find(id)).ToArray();
-        var engine = new FeatureEngine(store, FeatureConfig.Default, null, family);
+        // The event family's vocabulary (which names get columns, which are pooled) is read from the whole store like
+        // the product list; fixing it here checks that the values read nothing after the cutoff.
+        var config = pinned ?? FeatureConfig.Default with { MinEventNameCount = 0, MaxEventNames = 1000 };
+        var engine = new FeatureEngine(store, config, null, family);
         return engine.Build(entity, codes, Enumerable.Repeat(cutoff, codes.Length).ToArray());
     }
 

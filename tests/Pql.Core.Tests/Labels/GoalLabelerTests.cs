@@ -132,9 +132,9 @@ public sealed class GoalLabelerTests
     }
 
     [Fact]
-    public void Cutoff_plan_steps_back_by_the_horizon_from_as_of_minus_horizon()
+    public void Cutoff_plan_with_a_step_of_one_horizon_trains_before_the_selection_cutoff()
     {
-        var cutoffs = CutoffPlan.Build(100 * Day, 10 * Day, new TrainingConfig { Cutoffs = 4 }, dataStartMs: 65 * Day);
+        var cutoffs = CutoffPlan.Build(100 * Day, 10 * Day, new TrainingConfig { Cutoffs = 4, StepMs = 10 * Day }, dataStartMs: 65 * Day);
 
         Assert.Equal([70 * Day, 80 * Day, 90 * Day], cutoffs); // 60 is before the data starts
     }
@@ -144,7 +144,7 @@ public sealed class GoalLabelerTests
     {
         var cutoffs = CutoffPlan.Build(100 * Day, 10 * Day, new TrainingConfig { Cutoffs = 4, StepMs = 3 * Day }, dataStartMs: 0);
 
-        Assert.Equal([74 * Day, 77 * Day, 80 * Day, 90 * Day], cutoffs);
+        Assert.Equal([71 * Day, 74 * Day, 77 * Day, 80 * Day, 90 * Day], cutoffs);
         Assert.All(cutoffs[..^1], t => Assert.True(t + 10 * Day <= cutoffs[^1], "a training label window reaches into the selection window"));
     }
 }

@@ -10,14 +10,20 @@ namespace Pql.Core.Learning.Gbdt;
 /// </summary>
 internal static class GbdtTrainer
 {
+    /// <summary>
+    /// Fits the trees. Optional <c>rowWeights</c> (e.g. 1 / the entity's number of cutoffs) multiply each row's
+    /// gradient and hessian; null = every row weighs 1.
+    /// </summary>
     public static GbdtModel Train(FeatureMatrix train, byte[] labels, GbdtOptions options,
-        FeatureMatrix? valid = null, byte[]? validLabels = null)
+        FeatureMatrix? valid = null, byte[]? validLabels = null, float[]? rowWeights = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(labels);
         options.Validate();
         if (labels.Length != train.RowCount)
             throw new ArgumentException("labels must have one value per training row", nameof(labels));
+        if (rowWeights is not null && rowWeights.Length != train.RowCount)
+            throw new ArgumentException("row weights must have one value per training row", nameof(rowWeights));
         var threads = options.EffectiveThreads;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var cuts = FeatureBinner.ComputeCuts(train, options.MaxBins, threads, options.Seed);
@@ -28,7 +34,7 @@ internal static class GbdtTrainer
         double wPos = 0, wAll = 0;
         for (var r = 0; r < n; r++)
         {
-            var w = labels[r] != 0 ? options.ScalePosWeight : 1.0;
+            var w = (labels[r] != 0 ? options.ScalePosWeight : 1.0) * (rowWeights is null ? 1.0 : rowWeights[r]);
             wAll += w;
             if (labels[r] != 0)
                 wPos += w;
@@ -57,6 +63,7 @@ internal static class GbdtTrainer
         // Gradients for the first tree here; after each tree they are refreshed in the same pass that adds its
         // leaf values to the margins (one parallel region instead of two).
         Gradients(margin, labels, options.ScalePosWeight, gh, parallel);
+        Weigh(gh, rowWeights);
         for (var t = 0; t < options.Trees; t++)
         {
             var count = SampleRows(grower.Rows, n, options.Subsample, rng);
@@ -75,6 +82,7 @@ internal static class GbdtTrainer
                         Gradient(margin[r], labels[r], options.ScalePosWeight, gh, r);
                     }
                 });
+            Weigh(gh, rowWeights);
             if (!early)
                 continue;
             var loss = 0.0;
@@ -97,6 +105,18 @@ internal static class GbdtTrainer
             trees.RemoveRange(bestCount, trees.Count - bestCount);
         _ = model.Forest; // pack the final trees now, so a trained model is ready to score
         return model;
+    }
+
+    /// <summary>Scales each row's (g, h) by its weight; a no-op without weights (a separate O(n) pass keeps the hot loops unchanged).</summary>
+    private static void Weigh(float[] gh, float[]? rowWeights)
+    {
+        if (rowWeights is null)
+            return;
+        for (var r = 0; r < rowWeights.Length; r++)
+        {
+            gh[2 * r] *= rowWeights[r];
+            gh[2 * r + 1] *= rowWeights[r];
+        }
     }
 
     internal static void Gradients(double[] margin, byte[] labels, double posWeight, float[] gh, ParallelOptions parallel)

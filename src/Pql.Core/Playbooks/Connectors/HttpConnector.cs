@@ -119,7 +119,8 @@ public abstract class HttpConnector : IBatchConnector
         // A 200 whose body is not the API's JSON (a proxy's HTML page, a truncated answer): try again later.
         System.Text.Json.JsonException => new(DeliveryOutcome.Retry, $"unreadable answer: {ex.Message}"),
         // JSON of an unexpected shape (a string where an object was due, a missing member).
-        InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or NullReferenceException
+        InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or IndexOutOfRangeException or ArgumentOutOfRangeException
+            or NullReferenceException
             => new(DeliveryOutcome.Retry, $"unexpected answer: {ex.GetType().Name}: {ex.Message}"),
         _ => null,
     };
@@ -208,6 +209,10 @@ public abstract class HttpConnector : IBatchConnector
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return request;
     }
+
+    /// <summary>The first element of a JSON array, or null when it is not an array or is empty (vendors send <c>errors: []</c>).</summary>
+    internal static System.Text.Json.Nodes.JsonNode? FirstOf(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonArray { Count: > 0 } array ? array[0] : null;
 
     /// <summary>The standard reading of an HTTP status; connectors with their own semantics check first.</summary>
     internal static DeliveryResult Classify(HttpAnswer answer, string what)

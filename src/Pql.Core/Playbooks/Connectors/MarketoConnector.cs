@@ -85,7 +85,7 @@ public sealed class MarketoConnector(ConnectorConfig config, ConnectorContext co
             return false;
         try
         {
-            return (string?)JsonNode.Parse(answer.Body)?["errors"]?[0]?["code"] is "601" or "602";
+            return (string?)FirstOf(JsonNode.Parse(answer.Body)?["errors"])?["code"] is "601" or "602";
         }
         catch (System.Text.Json.JsonException)
         {
@@ -108,7 +108,7 @@ public sealed class MarketoConnector(ConnectorConfig config, ConnectorContext co
     /// <summary>The result of a call Marketo refused as a whole (<c>success:false</c>).</summary>
     private DeliveryResult CallError(JsonObject json, bool stillRejectedToken)
     {
-        var error = json["errors"]?[0];
+        var error = FirstOf(json["errors"]);
         var code = (string?)error?["code"] ?? "?";
         var detail = $"leads.json: Marketo error {code} {(string?)error?["message"]}";
         var now = Context.Time.GetUtcNow();
@@ -129,7 +129,7 @@ public sealed class MarketoConnector(ConnectorConfig config, ConnectorContext co
         var status = (string?)record?["status"];
         if (status is "created" or "updated")
             return DeliveryResult.Ok($"leads.json: lead {(long?)record!["id"]} {status}");
-        var reason = record?["reasons"]?[0];
+        var reason = FirstOf(record?["reasons"]);
         return new DeliveryResult(DeliveryOutcome.Rejected, $"leads.json: lead {status ?? "not in the answer"}: {(string?)reason?["code"]} {(string?)reason?["message"]}");
     }
 }

@@ -137,7 +137,7 @@ public sealed class SalesforceConnector(ConnectorConfig config, ConnectorContext
         for (var k = 0; k < sent.Count; k++)
         {
             var save = k < saves.Count ? saves[k] : null;
-            var error = save?["errors"]?[0];
+            var error = FirstOf(save?["errors"]);
             results[sent[k]] = save is null ? new DeliveryResult(DeliveryOutcome.Retry, $"{what}: no SaveResult for record {k}")
                 : (bool?)save["success"] == true ? DeliveryResult.Ok($"{what}: {(string?)save["id"]} updated")
                 : SubFailure(400, (string?)error?["statusCode"] ?? "", $"{what}: {(string?)error?["statusCode"]} {(string?)error?["message"]}");
@@ -209,7 +209,7 @@ public sealed class SalesforceConnector(ConnectorConfig config, ConnectorContext
             var status = (int?)part?["httpStatusCode"] ?? 0;
             if (status is >= 200 and < 300)
                 continue;
-            var error = part?["body"]?[0];
+            var error = FirstOf(part?["body"]);
             var code = (string?)error?["errorCode"] ?? "";
             var detail = $"composite {(string?)part?["referenceId"]}: HTTP {status} {code} {(string?)error?["message"]}";
             if (code == "PROCESSING_HALTED")

@@ -182,6 +182,22 @@ public abstract class HttpConnector : IBatchConnector
         return json;
     }
 
+    /// <summary>
+    /// <see cref="SendAuthorizedAsync"/> for the common request: a method, a URL (built after the token, since Salesforce's instance
+    /// comes with it), an optional JSON body and an optional Accept type.
+    /// </summary>
+    internal Task<HttpAnswer> SendBearerAsync(HttpMethod method, Func<string> url, string? json, CancellationToken cancellationToken,
+        string mediaType = "application/json", string? accept = null) =>
+        SendAuthorizedAsync(token =>
+        {
+            var request = Request(method, url(), token);
+            if (accept is not null)
+                request.Headers.Accept.ParseAdd(accept);
+            if (json is not null)
+                request.Content = Json(json, mediaType);
+            return request;
+        }, cancellationToken);
+
     /// <summary>Sends with this connector's timeout and throttle and returns status, headers and the body as text.</summary>
     internal async Task<HttpAnswer> SendRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -229,6 +245,10 @@ public abstract class HttpConnector : IBatchConnector
             _ => new(DeliveryOutcome.Rejected, $"{what}: HTTP {code} {snippet}"),
         };
     }
+
+    /// <summary>A failed check after an ambiguous answer: credentials stay credentials, anything else is worth another attempt.</summary>
+    internal static DeliveryResult LookupFailed(HttpAnswer answer, string what) =>
+        Classify(answer, what) is { Outcome: DeliveryOutcome.AuthFailed } auth ? auth : Classify(answer, what) with { Outcome = DeliveryOutcome.Retry };
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {

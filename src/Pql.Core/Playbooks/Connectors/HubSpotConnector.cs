@@ -104,12 +104,7 @@ public sealed class HubSpotConnector(ConnectorConfig config, ConnectorContext co
         var what = $"{obj} batch update";
         var version = Setting("objects_api_version", null, "2026-03");
         var body = new JsonObject { ["inputs"] = inputs }.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Post, $"{BaseUrl}/crm/objects/{version}/{obj}/batch/update", token);
-            request.Content = Json(body);
-            return request;
-        }, ct).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{BaseUrl}/crm/objects/{version}/{obj}/batch/update", body, ct).ConfigureAwait(false);
         var code = (int)answer.Status;
         if (code is not (200 or 207))
         {
@@ -141,12 +136,7 @@ public sealed class HubSpotConnector(ConnectorConfig config, ConnectorContext co
         var what = $"list {listId} add";
         var version = Setting("lists_api_version", payloads[members[0].Index], "2026-03");
         var body = new JsonArray([.. members.Select(m => m.RecordId).Distinct(StringComparer.Ordinal).Select(id => (JsonNode)id)]).ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Put, $"{BaseUrl}/crm/lists/{version}/{Uri.EscapeDataString(listId)}/memberships/add", token);
-            request.Content = Json(body);
-            return request;
-        }, ct).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Put, () => $"{BaseUrl}/crm/lists/{version}/{Uri.EscapeDataString(listId)}/memberships/add", body, ct).ConfigureAwait(false);
         if ((int)answer.Status != 200)
         {
             var whole = Quota(answer, what) ?? Classify(answer, what);

@@ -59,12 +59,7 @@ public sealed class MarketoConnector(ConnectorConfig config, ConnectorContext co
         if (sent.Count == 0)
             return;
         var body = new JsonObject { ["action"] = "createOrUpdate", ["lookupField"] = lookupField, ["input"] = input }.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Post, $"{baseUrl}/rest/v1/leads.json", token);
-            request.Content = Json(body);
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{baseUrl}/rest/v1/leads.json", body, cancellationToken).ConfigureAwait(false);
         var json = (int)answer.Status == 200 ? JsonNode.Parse(answer.Body) as JsonObject : null;
         if (json is null || (bool?)json["success"] != true)
         {

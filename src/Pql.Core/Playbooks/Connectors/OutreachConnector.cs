@@ -63,13 +63,7 @@ public sealed class OutreachConnector(ConnectorConfig config, ConnectorContext c
                 },
             },
         }.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Post, $"{baseUrl}/sequenceStates", token);
-            request.Headers.Accept.ParseAdd(JsonApi);
-            request.Content = Json(body, JsonApi);
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{baseUrl}/sequenceStates", body, cancellationToken, JsonApi, JsonApi).ConfigureAwait(false);
         if ((int)answer.Status == 429)
             return HourlyLimit(answer);
         if ((int)answer.Status != 422)
@@ -84,16 +78,11 @@ public sealed class OutreachConnector(ConnectorConfig config, ConnectorContext c
     {
         var url = string.Create(CultureInfo.InvariantCulture,
             $"{baseUrl}/sequenceStates?filter%5Bprospect%5D%5Bid%5D={prospect}&filter%5Bsequence%5D%5Bid%5D={sequence}");
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Get, url, token);
-            request.Headers.Accept.ParseAdd(JsonApi);
-            return request;
-        }, ct).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Get, () => url, null, ct, accept: JsonApi).ConfigureAwait(false);
         if ((int)answer.Status == 429)
             throw new DeliveryException(HourlyLimit(answer));
         if ((int)answer.Status != 200)
-            throw new DeliveryException(Classify(answer, "sequenceState lookup") with { Outcome = DeliveryOutcome.Retry });
+            throw new DeliveryException(LookupFailed(answer, "sequenceState lookup"));
         var data = JsonNode.Parse(answer.Body)?["data"] as JsonArray ?? throw new System.Text.Json.JsonException("sequenceState lookup: no data array");
         return data.Count > 0 ? data[0]?["id"]?.ToJsonString() : null;
     }

@@ -80,12 +80,7 @@ public sealed class SalesforceConnector(ConnectorConfig config, ConnectorContext
             return await CompositeAsync(dataPath, p, obj, recordId, cancellationToken).ConfigureAwait(false);
         var (path, body, what) = p.Action.Action == "task" ? Task(dataPath, p, obj, recordId) : Score(dataPath, p, obj, recordId);
         var json = body.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Patch, Instance() + path, token);
-            request.Content = Json(json);
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Patch, () => Instance() + path, json, cancellationToken).ConfigureAwait(false);
         if (LimitExceeded(answer, what) is { } limit)
             return limit;
         if ((int)answer.Status == 300)
@@ -120,12 +115,7 @@ public sealed class SalesforceConnector(ConnectorConfig config, ConnectorContext
             return;
         const string what = "composite/sobjects update";
         var body = new JsonObject { ["allOrNone"] = false, ["records"] = records }.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Patch, $"{Instance()}{DataPath(null)}/composite/sobjects", token);
-            request.Content = Json(body);
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Patch, () => $"{Instance()}{DataPath(null)}/composite/sobjects", body, cancellationToken).ConfigureAwait(false);
         if ((int)answer.Status != 200)
         {
             var whole = LimitExceeded(answer, what) ?? Classify(answer, what);
@@ -195,12 +185,7 @@ public sealed class SalesforceConnector(ConnectorConfig config, ConnectorContext
                 new JsonObject { ["method"] = "PATCH", ["url"] = score.Path, ["referenceId"] = "score", ["body"] = score.Body }),
         };
         var json = body.ToJsonString();
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Post, $"{Instance()}{dataPath}/composite", token);
-            request.Content = Json(json);
-            return request;
-        }, ct).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{Instance()}{dataPath}/composite", json, ct).ConfigureAwait(false);
         if ((int)answer.Status != 200)
             return LimitExceeded(answer, "composite") ?? Classify(answer, "composite");
         var parts = JsonNode.Parse(answer.Body)?["compositeResponse"] as JsonArray ?? throw new System.Text.Json.JsonException("no compositeResponse");

@@ -17,22 +17,12 @@ public sealed class SalesloftConnector(ConnectorConfig config, ConnectorContext 
         var cadence = RequireSetting("cadence_id", p);
         var query = $"person_id={Uri.EscapeDataString(person)}&cadence_id={Uri.EscapeDataString(cadence)}";
         var create = Setting("user_id", p) is { } user ? $"{query}&user_id={Uri.EscapeDataString(user)}" : query;
-        var answer = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Post, $"{baseUrl}/cadence_memberships?{create}", token);
-            request.Headers.Accept.ParseAdd("application/json");
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{baseUrl}/cadence_memberships?{create}", null, cancellationToken, accept: "application/json").ConfigureAwait(false);
         if ((int)answer.Status != 422)
             return Classify(answer, "cadence membership create");
-        var lookup = await SendAuthorizedAsync(token =>
-        {
-            var request = Request(HttpMethod.Get, $"{baseUrl}/cadence_memberships?{query}", token);
-            request.Headers.Accept.ParseAdd("application/json");
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        var lookup = await SendBearerAsync(HttpMethod.Get, () => $"{baseUrl}/cadence_memberships?{query}", null, cancellationToken, accept: "application/json").ConfigureAwait(false);
         if ((int)lookup.Status != 200)
-            return Classify(lookup, "cadence membership lookup") with { Outcome = DeliveryOutcome.Retry };
+            return LookupFailed(lookup, "cadence membership lookup");
         var data = JsonNode.Parse(lookup.Body)?["data"] as JsonArray ?? throw new System.Text.Json.JsonException("cadence membership lookup: no data array");
         return data.Any(m => (bool?)m?["currently_on_cadence"] == true)
             ? DeliveryResult.Ok($"cadence membership: person {person} already on cadence {cadence}")

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.State;
 
@@ -31,6 +33,7 @@ public sealed class OutboxDispatcher
     private readonly Action<string> _log;
     private readonly SecretResolver? _secrets;
     private readonly Random _jitter;
+    private readonly ILogger _logger;
 
     /// <summary>
     /// <paramref name="sleep"/> waits for a retry (default: <c>Task.Delay</c> on <paramref name="time"/>); <paramref name="log"/> gets
@@ -38,7 +41,7 @@ public sealed class OutboxDispatcher
     /// names this dispatcher's leases (default: <see cref="OwnerFor"/> the operating-system user).
     /// </summary>
     public OutboxDispatcher(IOutbox outbox, IReadOnlyDictionary<string, IConnector> connectors, TimeProvider time, DispatchOptions? options = null,
-        Func<TimeSpan, CancellationToken, Task>? sleep = null, Action<string>? log = null, SecretResolver? secrets = null, string? owner = null)
+        Func<TimeSpan, CancellationToken, Task>? sleep = null, Action<string>? log = null, SecretResolver? secrets = null, string? owner = null, ILogger<OutboxDispatcher>? logger = null)
     {
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
         _connectors = connectors ?? throw new ArgumentNullException(nameof(connectors));
@@ -55,6 +58,7 @@ public sealed class OutboxDispatcher
         };
         _secrets = secrets;
         _jitter = new Random(_options.Seed);
+        _logger = logger ?? NullLogger<OutboxDispatcher>.Instance;
         Owner = owner ?? OwnerFor(Actor.OperatingSystemUser());
     }
 
@@ -271,6 +275,7 @@ public sealed class OutboxDispatcher
             held = await _outbox.DeferAsync(action.ActionId, Owner, at + (long)wait.TotalMilliseconds, detail, ct).ConfigureAwait(false);
             Tally.Add(ref tally.Deferred, held);
             share.Held ??= result;   // the quota is the connector's: its other claimed actions wait for the same reset
+            Log.Deferred(_logger, action.ActionId, at + (long)wait.TotalMilliseconds, detail);
             _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} deferred {wait.TotalSeconds:0.###} s (no attempt spent): {detail}{LeaseNote(held)}");
             return;
         }
@@ -311,6 +316,9 @@ public sealed class OutboxDispatcher
                 break;
         }
         _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} attempt {tries}: {result.Outcome}: {detail}{LeaseNote(held)}");
+        Log.DeliveryAttempt(_logger, action.ActionId, action.Connector, action.Action, action.EntityId, tries, result.Outcome.ToString());
+        if (!held)
+            Log.LeaseLost(_logger, action.ActionId);
     }
 
     /// <summary>Pauses the connector once per share, with the config fingerprint, so a config change resumes it.</summary>

@@ -49,6 +49,7 @@ internal static class ActCommand
             if (result.Dispatch is { } report)
             {
                 o.WriteLine($"dispatched: {report.Delivered} delivered, {report.Retried} to retry, {report.Dead} dead, {report.Failed} failed, " +
+                            $"{report.Deferred} deferred to a quota reset, {report.WaitingOnCredentials} waiting on credentials, " +
                             $"{report.StillPending} still pending (pql outbox --workspace DIR lists them)");
             }
             return 0;

@@ -74,7 +74,8 @@ internal static class OutboxCommand
         if (result.Dispatch is { } report)
         {
             o.WriteLine($"dispatched: {report.Attempts} attempt(s), {report.Delivered} delivered, {report.Retried} to retry, " +
-                        $"{report.Dead} dead, {report.Failed} failed, {report.StillPending} still pending");
+                        $"{report.Dead} dead, {report.Failed} failed, {report.Deferred} deferred to a quota reset, " +
+                        $"{report.WaitingOnCredentials} waiting on credentials, {report.StillPending} still pending");
         }
         var counts = result.Counts;
         o.WriteLine($"outbox: {counts[OutboxStatus.Pending]} pending, {counts[OutboxStatus.Delivered]} delivered, " +

@@ -15,8 +15,11 @@ public sealed record DispatchOptions
     public int BatchSize { get; init; } = 64;
     /// <summary>How long the dispatcher waits for retries that are not due yet before it returns. Default 2 min.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMinutes(2);
-    /// <summary>When set, a transient failure this long after an action's first attempt makes it dead, whatever the attempt count.</summary>
-    public TimeSpan? GiveUpAfter { get; init; }
+    /// <summary>
+    /// A transient failure this long after an action's first attempt makes it dead, whatever the attempt count (null: count only).
+    /// Default 24 h. Quota deferrals and credential waits spend no attempt but do not stop this clock.
+    /// </summary>
+    public TimeSpan? GiveUpAfter { get; init; } = TimeSpan.FromHours(24);
     /// <summary>
     /// How long a claimed batch stays leased to this dispatcher. Longer than a batch takes to send (the connectors' timeouts),
     /// short enough that a crashed dispatcher's rows come back soon. Default 5 min.

@@ -95,6 +95,8 @@ public sealed record PlaybookConfig(
                 if (!settings.ContainsKey(req))
                     throw r.Error(node, $"{key}.{req}", $"is required for a {kind} connector");
             }
+            if (spec.Credentials.Length > 0 && !spec.Credentials.Any(settings.ContainsKey))
+                throw r.Error(node, $"{key}.{spec.Credentials[0]}", $"is required for a {kind} connector (or {string.Join(" / ", spec.Credentials.Skip(1))} for OAuth)");
             map[name] = new ConnectorConfig(name, kind, settings);
         }
         return map;

@@ -63,18 +63,23 @@ public sealed class OutboxDispatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_given_401_stops_at_once_and_marks_the_action_failed_with_a_reason()
+    public async Task Run_given_401_pauses_the_connector_and_its_actions_wait_without_spending_attempts()
     {
-        Enqueue(1);
+        Enqueue(3);
 
         var report = await Dispatcher(token: "wrong-token").RunAsync();
 
-        Assert.Equal(1, report.Failed);
-        Assert.Single(_fake.Server.Received);
+        Assert.Equal(3, report.WaitingOnCredentials);
+        Assert.Single(_fake.Server.Received);   // one call found the credentials bad; the others were not sent
         Assert.Empty(_sleeps);
-        var action = Assert.Single(_store.Outbox(OutboxStatus.Failed));
-        Assert.Contains("401 Unauthorized", action.LastError);
-        Assert.Contains("retry-dead", action.LastError);
+        Assert.All(_store.Outbox(OutboxStatus.Pending), a =>
+        {
+            Assert.Equal(0, a.Attempts);
+            Assert.StartsWith("waiting on credentials", a.LastError);
+        });
+        var paused = Assert.Single(await _store.PausedConnectorsAsync());
+        Assert.Contains("401 Unauthorized", paused.Reason);
+        Assert.Contains("retry-dead", paused.Reason);
     }
 
     [Fact]
@@ -123,15 +128,14 @@ public sealed class OutboxDispatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task RetryDead_puts_failed_actions_back_and_they_deliver()
+    public async Task RetryDead_resumes_a_connector_paused_on_credentials_and_its_actions_deliver()
     {
         Enqueue(2);
         await Dispatcher(token: "wrong-token").RunAsync();
 
-        var reset = _store.RetryDead(_clock.GetUtcNow().ToUnixTimeMilliseconds());
+        _store.RetryDead(_clock.GetUtcNow().ToUnixTimeMilliseconds());
         var report = await Dispatcher().RunAsync();
 
-        Assert.Equal(2, reset);
         Assert.Equal(2, report.Delivered);
         Assert.Equal(2, _store.OutboxCounts()[OutboxStatus.Delivered]);
     }

@@ -78,7 +78,7 @@ public sealed class SecretRedactionTests : IDisposable
             Some.Context(secrets, TimeProvider.System, _dir), options, log.Add);
 
         Assert.Equal(8, plan.Actions.Count);
-        Assert.Equal(8, report!.Dead + report.Failed);
+        Assert.Equal(8, report!.Dead + report.Failed + report.WaitingOnCredentials);
         var rows = store.Outbox().Select(a => string.Join("|", a.ActionId, a.PayloadJson, a.LastError, a.Status)).ToList();
         var everything = new StringBuilder()
             .AppendJoin('\n', log).Append('\n')

@@ -10,6 +10,8 @@ namespace Pql.Core.Playbooks.Connectors;
 /// </summary>
 public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext context) : IConnector
 {
+    public string Fingerprint() => ConnectorFingerprint.Of(config, context.Secrets);
+
     private const string Header = "action_id,goal,entity_id,tier,score,owner,channel,message";
     private HashSet<string>? _exported;
     private string? _exportedPath;
@@ -47,6 +49,14 @@ public sealed class CsvExportConnector(ConnectorConfig config, ConnectorContext 
         }
     }
 
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>
+    /// A CSV cell. Text starting with <c>= + - @</c>, tab or CR is what a spreadsheet runs as a formula (OWASP "CSV injection"): it
+    /// gets a leading <c>'</c>, so it is shown as text. Then quoted when it holds a comma, quote or line break.
+    /// </summary>
+    internal static string Field(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+            value = "'" + value;
+        return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
 }

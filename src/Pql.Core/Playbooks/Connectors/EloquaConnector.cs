@@ -6,7 +6,7 @@ namespace Pql.Core.Playbooks.Connectors;
 
 /// <summary>
 /// Oracle Eloqua REST 1.0 with Basic auth <c>base64("Site\User:Password")</c>. The pod's base URL is discovered once with
-/// <c>GET {login}/id</c> (urls.base) unless <c>base_url</c> is set. A contact PUT replaces the record (omitted fields may be
+/// <c>GET {login}/id</c> (urls.base) unless <c>base_url</c> is set; its 200 <c>"Not authenticated."</c> answer is a credentials failure. A contact PUT replaces the record (omitted fields may be
 /// blanked), so the contact is read (<c>GET .../data/contact/{id}?depth=complete</c>) and put back whole
 /// (<c>PUT {base}/api/REST/1.0/data/contact/{id}</c>) with the score (and tier) <c>fieldValues</c> set. Idempotent.
 /// </summary>
@@ -26,7 +26,10 @@ public sealed class EloquaConnector(ConnectorConfig config, ConnectorContext con
             var id = await SendRequestAsync(who, cancellationToken).ConfigureAwait(false);
             if ((int)id.Status != 200)
                 return Classify(id, "login id");
-            baseUrl = _base = (string?)JsonNode.Parse(id.Body)?["urls"]?["base"] ?? throw new RejectedException("login id: the answer held no urls.base");
+            // A wrong password is not a 401 here: Eloqua answers 200 with the body "Not authenticated." (a JSON string).
+            if (id.Body.Contains("Not authenticated", StringComparison.OrdinalIgnoreCase) || JsonNode.Parse(id.Body) is not JsonObject signedIn || (string?)signedIn["urls"]?["base"] is not { Length: > 0 } discovered)
+                return new DeliveryResult(DeliveryOutcome.AuthFailed, $"login id: HTTP 200 but not signed in ({id.Snippet}): check site, user and password");
+            baseUrl = _base = discovered;
         }
         var contactAttribute = Setting("contact_attribute", p, "eloqua_contact_id")!;
         var contact = p.Attribute(contactAttribute) ?? throw new RejectedException($"entity {p.EntityId} has no '{contactAttribute}' attribute (the Eloqua contact id)");

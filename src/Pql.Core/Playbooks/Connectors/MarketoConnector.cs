@@ -1,100 +1,130 @@
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
 
 namespace Pql.Core.Playbooks.Connectors;
 
 /// <summary>
-/// Marketo REST. Gets an access token by client credentials (<c>GET {identity}/oauth/token?grant_type=client_credentials&amp;...</c>),
-/// caches it until shortly before <c>expires_in</c>, then <c>POST /rest/v1/leads.json</c> with
-/// <c>{"action":"createOrUpdate","lookupField","input":[...]}</c> and <c>Authorization: Bearer</c>. Marketo reports errors inside
-/// HTTP 200: 601/602 (token invalid/expired) refresh the token and retry once at once; 606/607/615 (rate, daily quota,
-/// concurrency), 604/608/611/713 (timeouts, unavailable) back off; 603 (access denied) stops; a skipped record is rejected.
+/// Marketo REST. Gets an access token by client credentials, <c>POST {identity}/oauth/token</c> with the client id and secret in
+/// the form body (never in the URL, where proxies log them), cached until shortly before <c>expires_in</c>; then
+/// <c>POST /rest/v1/leads.json</c> with <c>{"action":"createOrUpdate","lookupField","input":[...]}</c>, up to 300 leads per call,
+/// each lead's <c>result[seq]</c> mapped back to its action (a skipped lead fails alone). Marketo reports errors inside HTTP 200:
+/// 601/602 (token invalid/expired) refresh the token once; 606 (100 calls per 20 s) defers 20 s, 607 (daily quota) defers to
+/// midnight US Central, 615 (10 concurrent calls) defers a few seconds, all without spending an attempt; 604/608/611/713/1029
+/// back off; 603 (access denied) is a credentials failure. A client-side throttle keeps to 100 calls per 20 s.
 /// </summary>
 public sealed class MarketoConnector(ConnectorConfig config, ConnectorContext context) : HttpConnector(config, context)
 {
-    private static readonly string[] s_backOff = ["604", "606", "607", "608", "611", "615", "713", "1029"];
-    private string? _token;
-    private DateTimeOffset _tokenExpires;
+    internal const int MaxLeads = 300;
+    private static readonly string[] s_backOff = ["604", "608", "611", "713", "1029"];
+    private readonly OAuthToken _token = new(context.Time);
+
+    internal override RateLimiter? Throttle => Throttles.PerWindow($"marketo:{RequireSetting("base_url")}", 100, TimeSpan.FromSeconds(20));
+
+    /// <summary>Tokens fetched so far.</summary>
+    internal int TokensFetched => _token.Fetched;
+
+    internal override int BatchLimit(string action) => MaxLeads;
 
     internal override async Task<DeliveryResult> DeliverAsync(ActionPayload p, CancellationToken cancellationToken)
     {
-        var result = await PushAsync(p, cancellationToken).ConfigureAwait(false);
-        if (result.TokenRejected)
-        {
-            _token = null;
-            result = await PushAsync(p, cancellationToken).ConfigureAwait(false);
-            if (result.TokenRejected)
-                return new DeliveryResult(DeliveryOutcome.AuthFailed, $"leads.json: {result.Result.Detail} even with a fresh token; check the API user's role");
-        }
-        return result.Result;
+        var results = new DeliveryResult?[1];
+        await DeliverBatchAsync([p], results, cancellationToken).ConfigureAwait(false);
+        return results[0]!;
     }
 
-    private async Task<(DeliveryResult Result, bool TokenRejected)> PushAsync(ActionPayload p, CancellationToken ct)
+    internal override async Task DeliverBatchAsync(IReadOnlyList<ActionPayload?> payloads, DeliveryResult?[] results, CancellationToken cancellationToken)
     {
         var baseUrl = RequireSetting("base_url").TrimEnd('/');
-        var token = await TokenAsync(baseUrl, ct).ConfigureAwait(false);
-        if (token.Failure is not null)
-            return (token.Failure, false);
-        var lookupField = Setting("lookup_field", p, "email")!;
-        var lookupAttribute = Setting("lookup_attribute", p, lookupField)!;
-        var lookup = p.Attribute(lookupAttribute) ?? throw new RejectedException($"entity {p.EntityId} has no '{lookupAttribute}' attribute (the lead's {lookupField})");
-        var lead = new JsonObject
+        var lookupField = Setting("lookup_field", null, "email")!;
+        var input = new JsonArray();
+        var sent = new List<int>();
+        for (var i = 0; i < payloads.Count; i++)
         {
-            [lookupField] = lookup,
-            [Setting("score_field", p, "pqlScore")!] = p.Score,
-            [Setting("tier_field", p, "pqlTier")!] = p.Tier,
-        };
-        var body = new JsonObject { ["action"] = "createOrUpdate", ["lookupField"] = lookupField, ["input"] = new JsonArray(lead) };
-        using var request = Request(HttpMethod.Post, $"{baseUrl}/rest/v1/leads.json", token.Value);
-        request.Content = Json(body.ToJsonString());
-        var answer = await SendRequestAsync(request, ct).ConfigureAwait(false);
-        if ((int)answer.Status != 200)
-            return (Classify(answer, "leads.json"), false);
-        var json = JsonNode.Parse(answer.Body);
-        if ((bool?)json?["success"] != true)
-        {
-            var error = json?["errors"]?[0];
-            var code = (string?)error?["code"] ?? "?";
-            var detail = $"leads.json: Marketo error {code} {(string?)error?["message"]}";
-            if (code is "601" or "602")
-                return (new DeliveryResult(DeliveryOutcome.AuthFailed, detail), true);
-            if (code == "603")
-                return (new DeliveryResult(DeliveryOutcome.AuthFailed, detail + ": access denied; check the API user's permissions"), false);
-            if (Array.IndexOf(s_backOff, code) >= 0)
-                return (new DeliveryResult(DeliveryOutcome.Retry, detail), false);
-            return (new DeliveryResult(DeliveryOutcome.Rejected, detail), false);
+            if (payloads[i] is not { } p)
+                continue;
+            var lookupAttribute = Setting("lookup_attribute", p, lookupField)!;
+            if (p.Attribute(lookupAttribute) is not { } lookup)
+            {
+                results[i] = new DeliveryResult(DeliveryOutcome.Rejected, $"entity {p.EntityId} has no '{lookupAttribute}' attribute (the lead's {lookupField})");
+                continue;
+            }
+            input.Add(new JsonObject
+            {
+                [lookupField] = lookup,
+                [Setting("score_field", p, "pqlScore")!] = p.Score,
+                [Setting("tier_field", p, "pqlTier")!] = p.Tier,
+            });
+            sent.Add(i);
         }
-        var record = json!["result"]?[0];
-        var status = (string?)record?["status"];
-        if (status is "created" or "updated")
-            return (DeliveryResult.Ok($"leads.json: lead {(long?)record!["id"]} {status}"), false);
-        var reason = record?["reasons"]?[0];
-        return (new DeliveryResult(DeliveryOutcome.Rejected, $"leads.json: lead {status ?? "not processed"}: {(string?)reason?["code"]} {(string?)reason?["message"]}"), false);
+        if (sent.Count == 0)
+            return;
+        var body = new JsonObject { ["action"] = "createOrUpdate", ["lookupField"] = lookupField, ["input"] = input }.ToJsonString();
+        var answer = await SendBearerAsync(HttpMethod.Post, () => $"{baseUrl}/rest/v1/leads.json", body, cancellationToken).ConfigureAwait(false);
+        var json = (int)answer.Status == 200 ? JsonNode.Parse(answer.Body) as JsonObject : null;
+        if (json is null || (bool?)json["success"] != true)
+        {
+            var whole = json is null ? Classify(answer, "leads.json") : CallError(json, BearerRejected(answer));
+            foreach (var i in sent)
+                results[i] = whole;
+            return;
+        }
+        var records = json["result"] as JsonArray ?? [];
+        for (var k = 0; k < sent.Count; k++)
+            results[sent[k]] = Record(records.FirstOrDefault(r => (int?)r?["seq"] == k) ?? (k < records.Count ? records[k] : null));
     }
 
-    private async Task<(string? Value, DeliveryResult? Failure)> TokenAsync(string baseUrl, CancellationToken ct)
+    /// <summary>601 (token invalid) or 602 (expired), inside an HTTP 200.</summary>
+    internal override bool BearerRejected(HttpAnswer answer)
     {
-        if (_token is not null && Context.Time.GetUtcNow() < _tokenExpires)
-            return (_token, null);
-        var identity = (Setting("identity_url", null, null) ?? $"{baseUrl}/identity").TrimEnd('/');
-        var url = $"{identity}/oauth/token?grant_type=client_credentials&client_id={Uri.EscapeDataString(RequireSetting("client_id"))}" +
-                  $"&client_secret={Uri.EscapeDataString(RequireSetting("client_secret"))}";
-        using var request = Request(HttpMethod.Get, url, null);
-        var answer = await SendRequestAsync(request, ct).ConfigureAwait(false);
-        if ((int)answer.Status != 200)
+        if ((int)answer.Status != 200 || !answer.Body.Contains("\"60", StringComparison.Ordinal))
+            return false;
+        try
         {
-            var failure = Classify(answer, "oauth token");
-            if ((int)answer.Status is 400 or 401)
-                failure = new DeliveryResult(DeliveryOutcome.AuthFailed, $"oauth token: HTTP {(int)answer.Status}: the client id/secret were rejected; fix them, then 'pql outbox --retry-dead'");
-            return (null, failure);
+            return (string?)FirstOf(JsonNode.Parse(answer.Body)?["errors"])?["code"] is "601" or "602";
         }
-        var json = JsonNode.Parse(answer.Body);
-        var token = (string?)json?["access_token"];
-        if (string.IsNullOrEmpty(token))
-            return (null, new DeliveryResult(DeliveryOutcome.AuthFailed, "oauth token: the answer held no access_token"));
-        Context.Secrets.Remember(token);
-        var seconds = (int?)json!["expires_in"] ?? 3599;
-        _token = token;
-        _tokenExpires = Context.Time.GetUtcNow().AddSeconds(Math.Max(0, seconds - 60));
-        return (token, null);
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    internal override bool ForgetBearer() => _token.Forget();
+
+    internal override Task<string> BearerAsync(CancellationToken cancellationToken) => _token.GetAsync(ct =>
+    {
+        var identity = (Setting("identity_url") ?? $"{RequireSetting("base_url").TrimEnd('/')}/identity").TrimEnd('/');
+        return PostTokenAsync($"{identity}/oauth/token", [
+            new("grant_type", "client_credentials"),
+            new("client_id", RequireSetting("client_id")),
+            new("client_secret", RequireSetting("client_secret")),
+        ], "oauth token", ct);
+    }, cancellationToken);
+
+    /// <summary>The result of a call Marketo refused as a whole (<c>success:false</c>).</summary>
+    private DeliveryResult CallError(JsonObject json, bool stillRejectedToken)
+    {
+        var error = FirstOf(json["errors"]);
+        var code = (string?)error?["code"] ?? "?";
+        var detail = $"leads.json: Marketo error {code} {(string?)error?["message"]}";
+        var now = Context.Time.GetUtcNow();
+        return code switch
+        {
+            "601" or "602" when stillRejectedToken => new(DeliveryOutcome.AuthFailed, $"{detail} even with a fresh token; check the API user's role"),
+            "603" => new(DeliveryOutcome.AuthFailed, $"{detail}: access denied; check the API user's permissions"),
+            "606" => new(DeliveryOutcome.Deferred, $"{detail} (100 calls per 20 s)", TimeSpan.FromSeconds(20)),
+            "607" => new(DeliveryOutcome.Deferred, $"{detail} (daily quota; resets at midnight US Central)", QuotaClock.UntilMidnight(now, "America/Chicago")),
+            "615" => new(DeliveryOutcome.Deferred, $"{detail} (10 concurrent calls)", TimeSpan.FromSeconds(5)),
+            _ when Array.IndexOf(s_backOff, code) >= 0 => new(DeliveryOutcome.Retry, detail),
+            _ => new(DeliveryOutcome.Rejected, detail),
+        };
+    }
+
+    private static DeliveryResult Record(JsonNode? record)
+    {
+        var status = (string?)record?["status"];
+        if (status is "created" or "updated")
+            return DeliveryResult.Ok($"leads.json: lead {(long?)record!["id"]} {status}");
+        var reason = FirstOf(record?["reasons"]);
+        return new DeliveryResult(DeliveryOutcome.Rejected, $"leads.json: lead {status ?? "not in the answer"}: {(string?)reason?["code"]} {(string?)reason?["message"]}");
     }
 }

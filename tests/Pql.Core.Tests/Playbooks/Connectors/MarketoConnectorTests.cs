@@ -44,13 +44,14 @@ public sealed class MarketoConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Push_score_given_606_inside_http_200_backs_off()
+    public async Task Push_score_given_606_inside_http_200_defers_for_the_20_second_window()
     {
         _fake.ErrorCodes.Enqueue("606");
 
         var result = await Connector().SendAsync(Some.Action("marketo", "push_score", Payload()), default);
 
-        Assert.Equal(DeliveryOutcome.Retry, result.Outcome);
+        Assert.Equal(DeliveryOutcome.Deferred, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(20), result.RetryAfter);
         Assert.Contains("606", result.Detail);
     }
 

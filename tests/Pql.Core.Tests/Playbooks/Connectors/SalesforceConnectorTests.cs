@@ -82,13 +82,14 @@ public sealed class SalesforceConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Send_when_org_limit_is_hit_retries_instead_of_failing_auth()
+    public async Task Send_when_org_limit_is_hit_defers_for_an_hour_instead_of_failing_auth()
     {
         _fake.RequestLimitExceeded = true;
 
         var result = await Connector().SendAsync(Some.Action("salesforce", "update_score", Payload()), default);
 
-        Assert.Equal(DeliveryOutcome.Retry, result.Outcome);
+        Assert.Equal(DeliveryOutcome.Deferred, result.Outcome);
+        Assert.Equal(TimeSpan.FromHours(1), result.RetryAfter);
         Assert.Contains("REQUEST_LIMIT_EXCEEDED", result.Detail);
     }
 

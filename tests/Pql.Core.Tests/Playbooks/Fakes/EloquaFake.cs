@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Pql.Core.Tests.Playbooks.Fakes;
 
-/// <summary>Eloqua: GET /id (base URL discovery) and PUT /api/REST/1.0/data/contact/{id} with Basic base64("Site\User:Password").</summary>
+/// <summary>Eloqua: GET /id (base URL discovery; wrong credentials get HTTP 200 <c>"Not authenticated."</c>, as Eloqua answers) and PUT /api/REST/1.0/data/contact/{id} with Basic base64("Site\User:Password").</summary>
 internal sealed class EloquaFake(string site, string user, string password) : FakeApi
 {
     public ConcurrentDictionary<string, JsonObject> Contacts { get; } = new();
@@ -15,7 +15,7 @@ internal sealed class EloquaFake(string site, string user, string password) : Fa
     {
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{site}\\{user}:{password}"));
         if (r.Header("Authorization") != expected)
-            return Unauthorized();
+            return r.Path == "/id" ? new FakeResponse(200, "\"Not authenticated.\"") : Unauthorized();   // Eloqua's /id says so in a 200
         if (r.Method == "GET" && r.Path == "/id")
             return new FakeResponse(200, new JsonObject { ["site"] = new JsonObject { ["id"] = 42, ["name"] = site }, ["user"] = new JsonObject { ["id"] = 7, ["username"] = user }, ["urls"] = new JsonObject { ["base"] = BaseUrl, ["apis"] = new JsonObject() } }.ToJsonString());
         const string prefix = "/api/REST/1.0/data/contact/";

@@ -5,11 +5,17 @@ namespace Pql.Core.Tests.Playbooks.Fakes;
 
 /// <summary>
 /// Marketo: GET /identity/oauth/token (client credentials) and POST /rest/v1/leads.json with Bearer; errors arrive inside HTTP 200
-/// as <c>{"success":false,"errors":[{"code":"601"...}]}</c>. Can expire the current token (602) or rate-limit (606).
+/// as <c>{"success":false,"errors":[{"code":"601"...}]}</c>. Can expire the current token (602) or answer a queued error code
+/// (606 rate, 607 daily quota). The token call must carry the client secret in a POST form body, not the URL. A lead whose email
+/// has no @ is skipped with its reason, as Marketo does.
 /// </summary>
 internal sealed class MarketoFake(string clientId, string clientSecret) : FakeApi
 {
     private int _tokens;
+    private int _calls;
+
+    /// <summary>leads.json calls that got past auth and the queued errors.</summary>
+    public int LeadCalls => _calls;
     private volatile string? _current;
 
     public ConcurrentDictionary<string, JsonObject> Leads { get; } = new();
@@ -21,9 +27,12 @@ internal sealed class MarketoFake(string clientId, string clientSecret) : FakeAp
 
     protected override FakeResponse Handle(FakeRequest r)
     {
-        if (r.Method == "GET" && r.Path == "/identity/oauth/token")
+        if (r.Path == "/identity/oauth/token")
         {
-            if (r.QueryValue("grant_type") != "client_credentials" || r.QueryValue("client_id") != clientId || r.QueryValue("client_secret") != clientSecret)
+            if (r.Method != "POST" || r.QueryValue("client_secret") is not null)
+                return Problem(400, "secret in the URL or not a POST", """{"error":"invalid_request"}""");
+            var form = new FakeRequest(r.Method, r.Path, "?" + r.Body, r.Headers, "");
+            if (form.QueryValue("grant_type") != "client_credentials" || form.QueryValue("client_id") != clientId || form.QueryValue("client_secret") != clientSecret)
                 return new FakeResponse(401, """{"error":"unauthorized","error_description":"Bad client credentials"}""");
             var token = $"tok-{Interlocked.Increment(ref _tokens)}:{Guid.NewGuid():N}";
             _current = token;
@@ -37,7 +46,8 @@ internal sealed class MarketoFake(string clientId, string clientSecret) : FakeAp
         if (auth[7..] != _current)
             return Error("602", "Access token expired");
         if (ErrorCodes.TryDequeue(out var code))
-            return Error(code, code == "606" ? "Max rate limit '100' exceeded with in '20' secs" : "error");
+            return Error(code, code switch { "606" => "Max rate limit '100' exceeded with in '20' secs", "607" => "Daily quota reached", _ => "error" });
+        Interlocked.Increment(ref _calls);
         var body = ParseBody(r);
         var lookup = (string?)body?["lookupField"];
         if (!JsonContentType(r) || (string?)body?["action"] is not ("createOrUpdate" or "updateOnly" or "createOnly") || lookup is null
@@ -49,6 +59,11 @@ internal sealed class MarketoFake(string clientId, string clientSecret) : FakeAp
             if (input[i]?[lookup] is not JsonValue key)
             {
                 results.Add(new JsonObject { ["seq"] = i, ["status"] = "skipped", ["reasons"] = new JsonArray(new JsonObject { ["code"] = "1003", ["message"] = "Value for lookup field missing" }) });
+                continue;
+            }
+            if (lookup == "email" && !((string)key!).Contains('@', StringComparison.Ordinal))
+            {
+                results.Add(new JsonObject { ["seq"] = i, ["status"] = "skipped", ["reasons"] = new JsonArray(new JsonObject { ["code"] = "1003", ["message"] = $"Invalid email address '{(string)key!}'" }) });
                 continue;
             }
             var created = Leads.TryAdd((string)key!, (JsonObject)input[i]!.DeepClone());

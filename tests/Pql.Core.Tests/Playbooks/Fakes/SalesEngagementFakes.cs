@@ -15,6 +15,17 @@ internal sealed class OutreachFake(string token) : FakeApi
     {
         if (r.Header("Authorization") != $"Bearer {token}")
             return Unauthorized();
+        if (r.Method == "GET" && r.Path == "/api/v2/sequenceStates")
+        {
+            var p = long.TryParse(r.QueryValue("filter[prospect][id]"), out var pv) ? pv : -1;
+            var s = long.TryParse(r.QueryValue("filter[sequence][id]"), out var sv) ? sv : -1;
+            if (p < 0 || s < 0)
+                return Problem(400, "lookup filters", """{"errors":[{"id":"badRequest","title":"Bad Request"}]}""");
+            var found = States.TryGetValue((p, s), out var stateId)
+                ? new JsonArray(new JsonObject { ["type"] = "sequenceState", ["id"] = stateId, ["attributes"] = new JsonObject { ["state"] = "active" } })
+                : new JsonArray();
+            return new FakeResponse(200, new JsonObject { ["data"] = found }.ToJsonString(), "application/vnd.api+json");
+        }
         if (r.Method != "POST" || r.Path != "/api/v2/sequenceStates")
             return Problem(404, $"{r.Method} {r.Path}", """{"errors":[{"id":"notFound","title":"Not Found"}]}""");
         if (!JsonContentType(r, "application/vnd.api+json"))
@@ -44,6 +55,16 @@ internal sealed class SalesloftFake(string token) : FakeApi
     {
         if (r.Header("Authorization") != $"Bearer {token}")
             return Unauthorized();
+        if (r.Method == "GET" && r.Path == "/v2/cadence_memberships")
+        {
+            var data = new JsonArray();
+            foreach (var ((p, c), id) in Memberships)
+            {
+                if (p == r.QueryValue("person_id") && c == r.QueryValue("cadence_id"))
+                    data.Add(new JsonObject { ["id"] = id, ["currently_on_cadence"] = true });
+            }
+            return new FakeResponse(200, new JsonObject { ["data"] = data }.ToJsonString());
+        }
         if (r.Method != "POST" || r.Path != "/v2/cadence_memberships")
             return Problem(404, $"{r.Method} {r.Path}", """{"error":"Not Found"}""");
         var person = r.QueryValue("person_id");

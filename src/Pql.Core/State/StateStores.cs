@@ -2,14 +2,24 @@ using Pql.Core.Workspace;
 
 namespace Pql.Core.State;
 
-/// <summary>Opens the state store a workspace is configured for.</summary>
+/// <summary>Opens the state store a workspace is configured for (<c>state:</c> in pql.yaml).</summary>
 public static class StateStores
 {
-    /// <summary>The embedded SQLite file <c>&lt;workspace&gt;/.pql/state.db</c> (the default).</summary>
+    /// <summary>
+    /// The embedded SQLite file <c>&lt;workspace&gt;/.pql/state.db</c> (the default), or the PostgreSQL schema named by
+    /// <c>state: { kind: postgres, connection_env: VAR, schema: pql }</c>, its connection string read from the variable.
+    /// </summary>
     public static IStateStore Open(WorkspaceConfig config, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Directory.CreateDirectory(config.StateDirectory);
-        return SqliteStateStore.OpenWorkspace(config.StateDirectory, time);
+        if (config.State.Kind == StateKind.Sqlite)
+            return SqliteStateStore.OpenWorkspace(config.StateDirectory, time);
+        var env = config.State.ConnectionEnv!;
+        var connection = Environment.GetEnvironmentVariable(env);
+        if (string.IsNullOrEmpty(connection))
+            throw new ConfigException(config.ConfigPath, config.State.Line, "state.connection_env",
+                $"environment variable {env} is not set (it must hold the PostgreSQL connection string)");
+        return PostgresStateStore.OpenAsync(connection, config.State.Schema, time).GetAwaiter().GetResult();
     }
 }

@@ -14,6 +14,9 @@ public static class ConfigLoader
     /// <summary>Sections whose agreed shape is a list (e.g. <c>triggers: - name: ...</c>).</summary>
     private static readonly string[] s_listSections = ["triggers"];
 
+    /// <summary>Top-level keys parsed here that are not sections (<see cref="BackendConfigParser"/>).</summary>
+    private static readonly string[] s_backendKeys = ["engine", "memory_budget"];
+
     public static WorkspaceConfig Load(string workspaceDirectory)
     {
         var dir = Path.GetFullPath(workspaceDirectory);
@@ -29,7 +32,7 @@ public static class ConfigLoader
     {
         var r = new YamlConfigReader(configPath);
         var root = YamlConfigReader.LoadRoot(configPath, yaml);
-        r.AllowOnly(root, "", s_sections);
+        r.AllowOnly(root, "", [.. s_sections, .. s_backendKeys]);
 
         var dataNode = r.Map(root, "data", "data") ?? throw r.Error(root, "data", "is required (where accounts, users and events come from)");
         var data = ParseData(r, directory, dataNode);
@@ -57,6 +60,8 @@ public static class ConfigLoader
             Training = training,
             Sections = sections,
             ListSections = lists,
+            State = BackendConfigParser.State(r, root),
+            Engine = BackendConfigParser.Engine(r, root),
         };
     }
 

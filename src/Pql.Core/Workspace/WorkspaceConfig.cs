@@ -37,6 +37,10 @@ public sealed record WorkspaceConfig
     public IReadOnlyDictionary<string, string> ProductOfEvent { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<GoalDefinition> Goals { get; init; } = [];
     public TrainingConfig Training { get; init; } = new();
+    /// <summary>The <c>state</c> key: SQLite in the workspace (default) or PostgreSQL.</summary>
+    public StateConfig State { get; init; } = new();
+    /// <summary>The <c>engine</c> and <c>memory_budget</c> keys: where features are computed.</summary>
+    public EngineConfig Engine { get; init; } = new();
     /// <summary>Other top-level sections (tiers, rules, triggers, playbooks, event_kinds, ...), parsed by their stage.</summary>
     public IReadOnlyDictionary<string, YamlMappingNode> Sections { get; init; } = new Dictionary<string, YamlMappingNode>();
 

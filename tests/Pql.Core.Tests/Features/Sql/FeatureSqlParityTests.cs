@@ -29,8 +29,14 @@ public abstract class FeatureSqlParityTests : IDisposable
 
     private protected abstract ISqlFeatureSource Open(WorkspaceConfig config, EventStore store);
 
+    /// <summary>Drops what <see cref="Open"/> created outside the world's folder.</summary>
+    protected virtual void Cleanup()
+    {
+    }
+
     public void Dispose()
     {
+        Cleanup();
         _world.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -76,4 +82,52 @@ public abstract class FeatureSqlParityTests : IDisposable
 public sealed class DuckDbFeatureParityTests : FeatureSqlParityTests
 {
     private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store) => new DuckDbFeatureSource(config);
+}
+
+/// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
+[RequiresServer(State.PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresFeatureParityTests : FeatureSqlParityTests
+{
+    private readonly string _schema = "pqlfeat_" + Guid.NewGuid().ToString("N");
+    private bool _created;
+
+    private static string Connection => RequiresServerAttribute.Value(State.PostgresStores.Variable)!;
+
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    {
+        using (var c = new Npgsql.NpgsqlConnection(Connection))
+        {
+            c.Open();
+            _created = true;
+            Execute(c, $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.events ("timestamp" timestamptz NOT NULL, event text NOT NULL, user_id text, account_id text, product text);
+                CREATE TABLE {_schema}.users (user_id text PRIMARY KEY, account_id text NOT NULL, created_at timestamptz NOT NULL);
+                """);
+            Copy(c, $"{_schema}.events", Path.Combine(config.Directory, "events.csv"));
+            Copy(c, $"{_schema}.users", Path.Combine(config.Directory, "users.csv"));
+        }
+        return new PostgresFeatureSource(Connection, $"{_schema}.events", $"{_schema}.users", config.ProductOfEvent);
+    }
+
+    protected override void Cleanup()
+    {
+        if (!_created)
+            return;
+        using var c = new Npgsql.NpgsqlConnection(Connection);
+        c.Open();
+        Execute(c, $"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+    }
+
+    private static void Copy(Npgsql.NpgsqlConnection c, string table, string csv)
+    {
+        using var writer = c.BeginTextImport($"COPY {table} FROM STDIN (FORMAT csv, HEADER true)");
+        writer.Write(File.ReadAllText(csv));
+    }
+
+    private static void Execute(Npgsql.NpgsqlConnection c, string sql)
+    {
+        using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        cmd.ExecuteNonQuery();
+    }
 }

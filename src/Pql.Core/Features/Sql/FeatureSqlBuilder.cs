@@ -22,7 +22,7 @@ internal static class FeatureSqlBuilder
             throw new ArgumentException($"{entityIds.Count} entity ids, {entityCodes.Length} codes and {cutoffs.Length} cutoffs", nameof(cutoffs));
         var plan = new SqlFeaturePlan(definitions, config, source.EventNames(), source.Dialect);
         source.LoadRows(entityIds, cutoffs);
-        var sql = FeatureSqlGenerator.Query(plan, RowsTable, source.EventsRelation(entity));
+        var sql = FeatureSqlGenerator.Query(plan, source.RowsTable, source.EventsRelation(entity));
 
         // Rows come back in the engine's order, keyed by (entity, cutoff); the same pair asked twice gets the same values.
         var rowOf = new Dictionary<(string, long), List<int>>();
@@ -36,21 +36,21 @@ internal static class FeatureSqlBuilder
         var values = new float[columns.Count][];
         for (var c = 0; c < values.Length; c++)
             values[c] = new float[cutoffs.Length];
-        var seen = 0;
+        var done = new bool[cutoffs.Length];
         foreach (var (id, cutoff, measures) in source.Read(sql, plan.Measures.Count))
         {
             if (!rowOf.TryGetValue((id, cutoff), out var rows))
                 throw new InvalidDataException($"the engine returned a row for ({id}, {cutoff}) that was not asked for");
-            for (var c = 0; c < values.Length; c++)
-            {
-                var v = (float)plan.Value(c, measures, cutoff);
-                foreach (var r in rows)
-                    values[c][r] = v;
-            }
-            seen += rows.Count;
+            Fill(plan, values, rows, measures, cutoff, done);
         }
-        if (seen != cutoffs.Length)
-            throw new InvalidDataException($"the engine returned {seen} of {cutoffs.Length} (entity, cutoff) rows");
+        // An engine joining inner (ClickHouse) leaves out the rows without events up to their cutoff: their measures are empty.
+        var empty = plan.Measures.Select(m => m.Kind is MeasureKind.Count or MeasureKind.WeekCount or MeasureKind.ActiveDays or MeasureKind.ActiveUsers
+            ? 0 : FeatureFormulas.None).ToArray();
+        for (var i = 0; i < cutoffs.Length; i++)
+        {
+            if (!done[i])
+                Fill(plan, values, rowOf[(entityIds[i], cutoffs[i])], empty, cutoffs[i], done);
+        }
 
         var result = new FeatureColumn[values.Length];
         for (var c = 0; c < result.Length; c++)
@@ -59,5 +59,17 @@ internal static class FeatureSqlBuilder
             result[c] = new FeatureColumn { Name = d.Name, Family = d.FamilyName, Kind = d.Kind, Levels = d.Levels, Values = values[c], Description = d.Description };
         }
         return (new FeatureMatrix { RowCount = cutoffs.Length, Columns = result, RowEntity = entityCodes, RowCutoff = cutoffs }, plan);
+    }
+
+    private static void Fill(SqlFeaturePlan plan, float[][] values, List<int> rows, long[] measures, long cutoff, bool[] done)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            var v = (float)plan.Value(c, measures, cutoff);
+            foreach (var r in rows)
+                values[c][r] = v;
+        }
+        foreach (var r in rows)
+            done[r] = true;
     }
 }

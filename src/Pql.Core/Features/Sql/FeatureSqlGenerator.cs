@@ -16,33 +16,32 @@ internal static class FeatureSqlGenerator
     public static string Query(SqlFeaturePlan plan, string rowsTable, string eventsRelation)
     {
         var d = plan.Dialect;
-        var sb = new StringBuilder("SELECT r.entity_id, r.cutoff_ms");
+        var (head, tail) = d.Frame(rowsTable, eventsRelation);
+        var sb = new StringBuilder(head);
         foreach (var m in plan.Measures)
             sb.Append(",\n  ").Append(Measure(d, m));
-        sb.Append($"\nFROM {rowsTable} r\nLEFT JOIN (\n{eventsRelation}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms");
-        sb.Append("\nGROUP BY r.entity_id, r.cutoff_ms");
-        return sb.ToString();
+        return sb.Append('\n').Append(tail).ToString();
     }
 
     private static string Measure(SqlDialect d, SqlMeasure m)
     {
-        var conditions = new List<string>(3) { "e.t IS NOT NULL" };
+        var conditions = new List<string>(3) { d.Present };
         if (m.Filter.Length > 0)
             conditions.Add(m.Filter);
         // A window of W days is (T - W days, T]: the in-memory engine's "cutoff - t < W days".
         if (m.WindowDays > 0)
-            conditions.Add($"e.t > r.cutoff_ms - {SqlDialect.Number(m.WindowDays * FeaturePlan.DayMs)}");
+            conditions.Add($"{d.E("t")} > {d.R("cutoff_ms")} - {SqlDialect.Number(m.WindowDays * FeaturePlan.DayMs)}");
         if (m.Kind == MeasureKind.WeekCount)
-            conditions.Add($"{d.Div("r.cutoff_ms - e.t", FeaturePlan.WeekMs)} = {SqlDialect.Number(m.Week)}");
+            conditions.Add($"{d.Div($"{d.R("cutoff_ms")} - {d.E("t")}", FeaturePlan.WeekMs)} = {SqlDialect.Number(m.Week)}");
         var c = string.Join(" AND ", conditions);
-        var day = d.Div("e.t", FeaturePlan.DayMs);
+        var day = d.Div(d.E("t"), FeaturePlan.DayMs);
         return m.Kind switch
         {
-            MeasureKind.Count or MeasureKind.WeekCount => d.Aggregate("count", false, "e.t", c),
+            MeasureKind.Count or MeasureKind.WeekCount => d.Aggregate("count", false, d.E("t"), c),
             MeasureKind.ActiveDays => d.Aggregate("count", true, day, c),
-            MeasureKind.ActiveUsers => d.Aggregate("count", true, "e.user_id", c + " AND e.user_id IS NOT NULL"),
-            MeasureKind.FirstTime => d.Aggregate("min", false, "e.t", c),
-            MeasureKind.LastTime => d.Aggregate("max", false, "e.t", c),
+            MeasureKind.ActiveUsers => d.Aggregate("count", true, d.E("user_id"), $"{c} AND {d.E("user_id")} IS NOT NULL"),
+            MeasureKind.FirstTime => d.Aggregate("min", false, d.E("t"), c),
+            MeasureKind.LastTime => d.Aggregate("max", false, d.E("t"), c),
             _ => d.Aggregate("max", false, day, c),
         };
     }

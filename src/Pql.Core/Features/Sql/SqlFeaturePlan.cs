@@ -126,11 +126,11 @@ internal sealed class SqlFeaturePlan
     {
         var parts = new List<string>(3);
         if (filter.Kind is { } kind)
-            parts.Add(Dialect.InList("e.event", EventNames.Where(n => Config.KindOf(n) == kind)));
+            parts.Add(Dialect.InList(Dialect.E("event"), EventNames.Where(n => Config.KindOf(n) == kind)));
         if (filter.Events is ImmutableArray<string> names)
-            parts.Add(Dialect.InList("e.event", names));
+            parts.Add(Dialect.InList(Dialect.E("event"), names));
         if (filter.Product is { } p)
-            parts.Add("e.product = " + Dialect.Literal(p));
+            parts.Add(Dialect.E("product") + " = " + Dialect.Literal(p));
         return parts.Count == 0 ? "" : string.Join(" AND ", parts);
     }
 }

@@ -27,6 +27,8 @@ public abstract class FeatureSqlParityTests : IDisposable
 
     private readonly ParityWorld _world = new();
 
+    private protected ParityWorld World => _world;
+
     private protected abstract ISqlFeatureSource Open(WorkspaceConfig config, EventStore store);
 
     /// <summary>Drops what <see cref="Open"/> created outside the world's folder.</summary>
@@ -129,5 +131,58 @@ public sealed class PostgresFeatureParityTests : FeatureSqlParityTests
     {
         using var cmd = new Npgsql.NpgsqlCommand(sql, c);
         cmd.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// The parity world's events (account resolved, as a loader writes them) in a ClickHouse table. <c>PQL_TEST_CH</c> lists the HTTP
+/// endpoints of the nodes, comma-separated: with two, the events go to a Distributed table over cluster <c>bench2</c> (two shards, as
+/// ../shared/peers/services.sh configures it) and each node holds part of them; the query goes to the first.
+/// </summary>
+[RequiresServer(ClickHouseFeatureParityTests.Variable, "ClickHouse")]
+public sealed class ClickHouseFeatureParityTests : FeatureSqlParityTests
+{
+    public const string Variable = "PQL_TEST_CH";
+    private readonly string _local = "pql_ev_" + Guid.NewGuid().ToString("N");
+    private readonly List<Uri> _created = [];
+
+    private static Uri[] Nodes => [.. RequiresServerAttribute.Value(Variable)!.Split(',').Select(u => new Uri(u.Trim()))];
+
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    {
+        var nodes = Nodes;
+        var table = nodes.Length > 1 ? _local + "_all" : _local;
+        foreach (var node in nodes)
+        {
+            Post(node, $"CREATE TABLE {_local} (account_id String, user_id Nullable(String), event String, product Nullable(String), t Int64) ENGINE = MergeTree() ORDER BY (account_id, t)");
+            _created.Add(node);
+            if (nodes.Length > 1)
+                Post(node, $"CREATE TABLE {table} AS {_local} ENGINE = Distributed(bench2, default, {_local}, sipHash64(account_id))");
+        }
+        var tsv = new System.Text.StringBuilder();
+        foreach (var e in World.Log.Events)
+            tsv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{e.Account}\t{e.User ?? "\\N"}\t{e.Name}\t{e.Product ?? "\\N"}\t{e.Time}\n");
+        Post(new Uri(nodes[0], "?insert_distributed_sync=1"), $"INSERT INTO {table} FORMAT TSV\n{tsv}");
+        if (nodes.Length > 1)
+            Assert.All(nodes, n => Assert.NotEqual("0", Post(n, $"SELECT count() FROM {_local}").Trim()));   // both shards hold events
+        return new ClickHouseFeatureSource(nodes[0], table, EntityKind.Account);
+    }
+
+    protected override void Cleanup()
+    {
+        foreach (var node in _created)
+        {
+            Post(node, $"DROP TABLE IF EXISTS {_local}_all");
+            Post(node, $"DROP TABLE IF EXISTS {_local}");
+        }
+    }
+
+    private static string Post(Uri endpoint, string sql)
+    {
+        using var http = new HttpClient();
+        using var response = http.PostAsync(endpoint, new StringContent(sql)).GetAwaiter().GetResult();
+        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, $"ClickHouse {endpoint}: {body}");
+        return body;
     }
 }

@@ -5,9 +5,12 @@ namespace Pql.Core.State;
 /// <summary>Opens the state store a workspace is configured for (<c>state:</c> in pql.yaml).</summary>
 public static class StateStores
 {
+    /// <summary>The PostgreSQL schema a workspace's state lives in.</summary>
+    public const string PostgresSchema = "pql";
+
     /// <summary>
-    /// The embedded SQLite file <c>&lt;workspace&gt;/.pql/state.db</c> (the default), or the PostgreSQL schema named by
-    /// <c>state: { kind: postgres, connection_env: VAR, schema: pql }</c>, its connection string read from the variable.
+    /// The embedded SQLite file <c>&lt;workspace&gt;/.pql/state.db</c> (the default), or schema <see cref="PostgresSchema"/> of the
+    /// PostgreSQL database named by <c>state: { kind: postgres, connection_env: VAR }</c>, its connection string read from the variable.
     /// </summary>
     public static IStateStore Open(WorkspaceConfig config, TimeProvider? time = null)
     {
@@ -18,8 +21,7 @@ public static class StateStores
         var env = config.State.ConnectionEnv!;
         var connection = Environment.GetEnvironmentVariable(env);
         if (string.IsNullOrEmpty(connection))
-            throw new ConfigException(config.ConfigPath, config.State.Line, "state.connection_env",
-                $"environment variable {env} is not set (it must hold the PostgreSQL connection string)");
-        return PostgresStateStore.OpenAsync(connection, config.State.Schema, time).GetAwaiter().GetResult();
+            throw new PqlInputException($"{Path.GetFileName(config.ConfigPath)} key 'state.connection_env': environment variable {env} is not set (it must hold the PostgreSQL connection string)");
+        return PostgresStateStore.OpenAsync(connection, PostgresSchema, time).GetAwaiter().GetResult();
     }
 }

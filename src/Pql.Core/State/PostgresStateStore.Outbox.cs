@@ -44,7 +44,7 @@ public sealed partial class PostgresStateStore
             UPDATE outbox o SET lease_owner = @owner, lease_until_ms = @until
             FROM picked WHERE o.seq = picked.seq
             RETURNING {Prefixed("o.", ActionColumns)}, o.seq
-            """, r => (Action: ReadAction(r), Seq: r.GetInt64(18)), cancellationToken,
+            """, r => (Action: StateRows.Action(r), Seq: r.GetInt64(18)), cancellationToken,
             ("owner", owner), ("now", nowMs), ("until", nowMs + (long)leaseDuration.TotalMilliseconds), ("n", (long)limit)).ConfigureAwait(false);
         claimed.Sort((a, b) => a.Action.NextAttemptMs != b.Action.NextAttemptMs ? a.Action.NextAttemptMs.CompareTo(b.Action.NextAttemptMs) : a.Seq.CompareTo(b.Seq));
         return claimed.ConvertAll(c => c.Action);
@@ -138,7 +138,7 @@ public sealed partial class PostgresStateStore
     }
 
     public async Task<IReadOnlyList<OutboxAction>> OutboxAsync(OutboxStatus? status = null, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {ActionColumns} FROM outbox {(status is null ? "" : "WHERE status = @s")} ORDER BY seq LIMIT @n", ReadAction, cancellationToken,
+        await QueryAsync($"SELECT {ActionColumns} FROM outbox {(status is null ? "" : "WHERE status = @s")} ORDER BY seq LIMIT @n", StateRows.Action, cancellationToken,
             ("s", status is { } s ? OutboxStatusText.Of(s) : null), ("n", (long)limit)).ConfigureAwait(false);
 
     public async Task<IReadOnlyDictionary<OutboxStatus, int>> OutboxCountsAsync(CancellationToken cancellationToken = default)
@@ -153,18 +153,4 @@ public sealed partial class PostgresStateStore
     }
 
     private static string Prefixed(string prefix, string columns) => prefix + columns.Replace(", ", ", " + prefix, StringComparison.Ordinal);
-
-    private static OutboxAction ReadAction(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetString(6), r.GetString(7), r.GetString(8), r.GetInt64(9))
-        {
-            Status = OutboxStatusText.Parse(r.GetString(10)),
-            Attempts = r.GetInt32(11),
-            NextAttemptMs = r.GetInt64(12),
-            LastError = r.IsDBNull(13) ? null : r.GetString(13),
-            DeliveredMs = r.IsDBNull(14) ? null : r.GetInt64(14),
-            FirstAttemptMs = r.IsDBNull(15) ? null : r.GetInt64(15),
-            LeaseOwner = r.IsDBNull(16) ? null : r.GetString(16),
-            LeaseUntilMs = r.IsDBNull(17) ? null : r.GetInt64(17),
-        };
 }

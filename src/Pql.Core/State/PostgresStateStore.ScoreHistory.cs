@@ -74,7 +74,7 @@ public sealed partial class PostgresStateStore
         var h = heads[0];
         var rows = await QueryAsync(
             "SELECT entity_id, score, tier, drivers_json, attributes_json FROM entity_scores WHERE run_seq = @seq ORDER BY entity_id COLLATE \"C\"",
-            ReadScore, cancellationToken, ("seq", h.Seq)).ConfigureAwait(false);
+            StateRows.Score, cancellationToken, ("seq", h.Seq)).ConfigureAwait(false);
         return new ScoreRun(runId, h.Goal, h.Version, h.Kind, h.AsOf, h.Created, rows);
     }
 
@@ -97,12 +97,9 @@ public sealed partial class PostgresStateStore
         var map = new Dictionary<string, EntityScore>(StringComparer.Ordinal);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = ReadScore(r);
+            var row = StateRows.Score(r);
             map[row.EntityId] = row;
         }
         return map;
     }
-
-    private static EntityScore ReadScore(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetDouble(1), r.GetString(2), StateJson.ParseDrivers(r.GetString(3)), StateJson.ParseAttributes(r.GetString(4)));
 }

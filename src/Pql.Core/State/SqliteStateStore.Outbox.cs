@@ -65,7 +65,7 @@ public sealed partial class SqliteStateStore
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
-                claimed.Add((ReadAction(r), r.GetInt64(18)));
+                claimed.Add((StateRows.Action(r), r.GetInt64(18)));
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         claimed.Sort((a, b) => a.Action.NextAttemptMs != b.Action.NextAttemptMs ? a.Action.NextAttemptMs.CompareTo(b.Action.NextAttemptMs) : a.Seq.CompareTo(b.Seq));
@@ -190,7 +190,7 @@ public sealed partial class SqliteStateStore
         using var r = cmd.ExecuteReader();
         var list = new List<OutboxAction>();
         while (r.Read())
-            list.Add(ReadAction(r));
+            list.Add(StateRows.Action(r));
         return Task.FromResult<IReadOnlyList<OutboxAction>>(list);
     }
 
@@ -205,18 +205,4 @@ public sealed partial class SqliteStateStore
             counts[OutboxStatusText.Parse(r.GetString(0))] = r.GetInt32(1);
         return Task.FromResult<IReadOnlyDictionary<OutboxStatus, int>>(counts);
     }
-
-    private static OutboxAction ReadAction(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetString(6), r.GetString(7), r.GetString(8), r.GetInt64(9))
-        {
-            Status = OutboxStatusText.Parse(r.GetString(10)),
-            Attempts = r.GetInt32(11),
-            NextAttemptMs = r.GetInt64(12),
-            LastError = r.IsDBNull(13) ? null : r.GetString(13),
-            DeliveredMs = r.IsDBNull(14) ? null : r.GetInt64(14),
-            FirstAttemptMs = r.IsDBNull(15) ? null : r.GetInt64(15),
-            LeaseOwner = r.IsDBNull(16) ? null : r.GetString(16),
-            LeaseUntilMs = r.IsDBNull(17) ? null : r.GetInt64(17),
-        };
 }

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Playbooks;
 using Pql.Core.Scoring;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Application;
@@ -22,9 +23,10 @@ public sealed record ScoreResult(GoalDefinition Goal, ScoreRun Run, ActPlan Plan
 /// Scores a goal, stores the run in the score history and queues the actions of the triggers it fires, in one transaction
 /// under the goal's lock (the same path as <see cref="ActService"/>, without delivering).
 /// </summary>
-public sealed class ScoreService(TimeProvider? time = null)
+public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService>? logger = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<ScoreService>.Instance;
 
     public async Task<ScoreResult> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken = default)
     {
@@ -42,6 +44,7 @@ public sealed class ScoreService(TimeProvider? time = null)
         var playbooks = PlaybookConfig.Parse(session.Config);
         var run = await ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, request.ModelPath, request.Progress, _time, cancellationToken).ConfigureAwait(false);
         var plan = await new ActPipeline(session.State, session.State, playbooks, _time).RecordAsync(run, dryRun: false, request.By, cancellationToken).ConfigureAwait(false);
+        Log.RunRecorded(_logger, run.RunId, goal.Name, request.By.ToString(), plan.Fired.Count, plan.Actions.Count);
         if (request.OutputCsv is { } path)
             ScoreCsv.Write(run, path);
         return new ScoreResult(goal, run, plan);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Workspace;
@@ -26,9 +28,10 @@ public sealed record TrainResult(string LoadSummary, IReadOnlyList<GoalTrainingR
 /// Trains goals independently: each trained goal's model is registered (and made current) by the requester; a goal that cannot be
 /// trained (too little history, an event that never occurs, one class only) is reported and the others still train.
 /// </summary>
-public sealed class TrainService(TimeProvider? time = null)
+public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService>? logger = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<TrainService>.Instance;
 
     public async Task<TrainResult> TrainAsync(TrainRequest request, CancellationToken cancellationToken = default)
     {
@@ -65,12 +68,14 @@ public sealed class TrainService(TimeProvider? time = null)
             catch (PqlInputException ex)
             {
                 failed.Add(new GoalFailure(goal.Name, ex.Message));
+                Log.GoalNotTrained(_logger, goal.Name, ex.Message);
                 continue;
             }
             await session.State.RegisterModelAsync(
                 new ModelRecord(goal.Name, report.Version, report.Result.Best.Kind, report.ArtifactPath, report.MetricsJson, report.CreatedMs),
                 request.By, makeCurrent: true, cancellationToken).ConfigureAwait(false);
             trained.Add(report);
+            Log.GoalTrained(_logger, goal.Name, report.Version, report.Result.Best.Kind, request.By.ToString());
         }
         return new TrainResult(session.Load.Report.Summary(), trained, failed);
     }

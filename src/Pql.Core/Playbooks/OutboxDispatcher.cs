@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.State;
 
@@ -23,6 +25,7 @@ public sealed class OutboxDispatcher
     private readonly Action<string> _log;
     private readonly SecretResolver? _secrets;
     private readonly Random _jitter;
+    private readonly ILogger _logger;
 
     /// <summary>
     /// <paramref name="sleep"/> waits for a retry (default: <c>Task.Delay</c> on <paramref name="time"/>); <paramref name="log"/> gets
@@ -30,7 +33,7 @@ public sealed class OutboxDispatcher
     /// names this dispatcher's leases (default: <see cref="OwnerFor"/> the operating-system user).
     /// </summary>
     public OutboxDispatcher(IOutbox outbox, IReadOnlyDictionary<string, IConnector> connectors, TimeProvider time, DispatchOptions? options = null,
-        Func<TimeSpan, CancellationToken, Task>? sleep = null, Action<string>? log = null, SecretResolver? secrets = null, string? owner = null)
+        Func<TimeSpan, CancellationToken, Task>? sleep = null, Action<string>? log = null, SecretResolver? secrets = null, string? owner = null, ILogger<OutboxDispatcher>? logger = null)
     {
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
         _connectors = connectors ?? throw new ArgumentNullException(nameof(connectors));
@@ -41,6 +44,7 @@ public sealed class OutboxDispatcher
         _log = log ?? (_ => { });
         _secrets = secrets;
         _jitter = new Random(_options.Seed);
+        _logger = logger ?? NullLogger<OutboxDispatcher>.Instance;
         Owner = owner ?? OwnerFor(Actor.OperatingSystemUser());
     }
 
@@ -94,6 +98,7 @@ public sealed class OutboxDispatcher
             var wait = result.RetryAfter ?? _options.BaseDelay;
             var deferred = await _outbox.DeferAsync(action.ActionId, Owner, at + (long)wait.TotalMilliseconds, detail, ct).ConfigureAwait(false);
             tally.Deferred += deferred ? 1 : 0;
+            Log.Deferred(_logger, action.ActionId, at + (long)wait.TotalMilliseconds, detail);
             _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} deferred {wait.TotalSeconds:0.###} s: {detail}{LeaseNote(deferred)}");
             return;
         }
@@ -131,6 +136,9 @@ public sealed class OutboxDispatcher
                 break;
         }
         _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} attempt {tries}: {result.Outcome}: {detail}{LeaseNote(held)}");
+        Log.DeliveryAttempt(_logger, action.ActionId, action.Connector, action.Action, action.EntityId, tries, result.Outcome.ToString());
+        if (!held)
+            Log.LeaseLost(_logger, action.ActionId);
     }
 
     private bool OutOfTime(OutboxAction action, long nowMs) =>

@@ -1,6 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
 
+using Pql.Core.Scoring;
+
 namespace Pql.Core.State;
 
 public sealed partial class PostgresStateStore

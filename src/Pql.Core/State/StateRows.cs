@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.State;
 

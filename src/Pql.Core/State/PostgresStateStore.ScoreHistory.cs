@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-
 using Pql.Core.Scoring;
 
 namespace Pql.Core.State;

@@ -72,7 +72,7 @@ internal sealed partial class RowSketch
         return s;
     }
 
-    private static double Days(long from, long to) => from == None ? double.NaN : (double)(to - from) / FeaturePlan.DayMs;
+    private static double Days(long from, long to) => FeatureFormulas.Days(from, to);
 
     private double Value(in CompiledColumn c)
     {
@@ -84,12 +84,8 @@ internal sealed partial class RowSketch
             case Aggregation.ActiveUsers: return Sum(_userHist, _plan.UserSlotOf[c.Slot], c.Level);
             case Aggregation.DaysSinceLast: return Days(_last[c.Slot], t);
             case Aggregation.DaysSinceFirst: return Days(_first[c.Slot], t);
-            case Aggregation.DaysSinceLastActiveDay: return _lastDay[c.Slot] == None ? double.NaN : FloorDay(t) - _lastDay[c.Slot];
-            case Aggregation.RateRatio:
-            {
-                var baseline = Sum(_count, c.Slot, c.Level2) / c.BaselineDays;
-                return baseline == 0 ? double.NaN : Sum(_count, c.Slot, c.Level) / c.WindowDays / baseline;
-            }
+            case Aggregation.DaysSinceLastActiveDay: return FeatureFormulas.DaysSinceLastActiveDay(_lastDay[c.Slot], t);
+            case Aggregation.RateRatio: return FeatureFormulas.RateRatio(Sum(_count, c.Slot, c.Level), c.WindowDays, Sum(_count, c.Slot, c.Level2), c.BaselineDays);
             case Aggregation.WeeklySlope: return Slope(c.Parameter);
             case Aggregation.UserMaxCount: return RollUp(_uCount, c.Level, mean: false);
             case Aggregation.UserMeanCount: return RollUp(_uCount, c.Level, mean: true);
@@ -158,22 +154,7 @@ internal sealed partial class RowSketch
         }
     }
 
-    private double Slope(int weeks)
-    {
-        // x = -k for week k (k = 0 is the week ending at the cutoff), so a rising count gives a positive slope.
-        double mx = -(weeks - 1) / 2.0, my = 0;
-        for (var k = 0; k < weeks; k++)
-            my += _weekCount[k];
-        my /= weeks;
-        double sxy = 0, sxx = 0;
-        for (var k = 0; k < weeks; k++)
-        {
-            var dx = -k - mx;
-            sxy += dx * (_weekCount[k] - my);
-            sxx += dx * dx;
-        }
-        return sxx == 0 ? 0 : sxy / sxx;
-    }
+    private double Slope(int weeks) => FeatureFormulas.Slope(_weekCount, weeks);
 
     private double RollUp(int[] values, int level, bool mean)
     {

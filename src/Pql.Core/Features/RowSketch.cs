@@ -9,7 +9,7 @@ namespace Pql.Core.Features;
 /// </summary>
 internal sealed partial class RowSketch
 {
-    private const long None = long.MinValue;
+    private const long None = FeatureFormulas.None;
 
     private readonly FeaturePlan _plan;
     private readonly int _levels;
@@ -88,7 +88,7 @@ internal sealed partial class RowSketch
         return a;
     }
 
-    private static long FloorDay(long t) => t >= 0 ? t / FeaturePlan.DayMs : (t - FeaturePlan.DayMs + 1) / FeaturePlan.DayMs;
+    private static long FloorDay(long t) => FeatureFormulas.FloorDay(t);
 
     /// <summary>Computes every column of the plan for (entity, cutoff) into row <paramref name="row"/> of <paramref name="columns"/>.</summary>
     public void Evaluate(int entity, long cutoff, float[][] columns, int row)

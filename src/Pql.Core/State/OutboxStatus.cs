@@ -12,3 +12,24 @@ public enum OutboxStatus
     /// <summary>Stopped at once on an authentication or configuration failure (401/403, missing secret).</summary>
     Failed,
 }
+
+/// <summary>The lowercase text every state store keeps an <see cref="OutboxStatus"/> as.</summary>
+internal static class OutboxStatusText
+{
+    public static string Of(OutboxStatus s) => s switch
+    {
+        OutboxStatus.Pending => "pending",
+        OutboxStatus.Delivered => "delivered",
+        OutboxStatus.Dead => "dead",
+        _ => "failed",
+    };
+
+    public static OutboxStatus Parse(string s) => s switch
+    {
+        "pending" => OutboxStatus.Pending,
+        "delivered" => OutboxStatus.Delivered,
+        "dead" => OutboxStatus.Dead,
+        "failed" => OutboxStatus.Failed,
+        _ => throw new InvalidDataException($"unknown outbox status '{s}'"),
+    };
+}

@@ -35,7 +35,7 @@ public sealed partial class SqliteStateStore
             cmd.Parameters.AddWithValue("$a", a.Action);
             cmd.Parameters.AddWithValue("$j", a.PayloadJson);
             cmd.Parameters.AddWithValue("$created", a.CreatedMs);
-            cmd.Parameters.AddWithValue("$s", StatusText(a.Status));
+            cmd.Parameters.AddWithValue("$s", OutboxStatusText.Of(a.Status));
             cmd.Parameters.AddWithValue("$n", a.Attempts);
             cmd.Parameters.AddWithValue("$next", a.NextAttemptMs);
             cmd.Parameters.AddWithValue("$err", DbValue(a.LastError));
@@ -65,7 +65,7 @@ public sealed partial class SqliteStateStore
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
-                claimed.Add((ReadAction(r), r.GetInt64(18)));
+                claimed.Add((StateRows.Action(r), r.GetInt64(18)));
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         claimed.Sort((a, b) => a.Action.NextAttemptMs != b.Action.NextAttemptMs ? a.Action.NextAttemptMs.CompareTo(b.Action.NextAttemptMs) : a.Seq.CompareTo(b.Seq));
@@ -185,12 +185,12 @@ public sealed partial class SqliteStateStore
     public Task<IReadOnlyList<OutboxAction>> OutboxAsync(OutboxStatus? status = null, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         using var cmd = Command(null, $"SELECT {ActionColumns} FROM outbox WHERE ($s IS NULL OR status = $s) ORDER BY seq LIMIT $n");
-        cmd.Parameters.AddWithValue("$s", status is { } s ? StatusText(s) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$s", status is { } s ? OutboxStatusText.Of(s) : DBNull.Value);
         cmd.Parameters.AddWithValue("$n", limit);
         using var r = cmd.ExecuteReader();
         var list = new List<OutboxAction>();
         while (r.Read())
-            list.Add(ReadAction(r));
+            list.Add(StateRows.Action(r));
         return Task.FromResult<IReadOnlyList<OutboxAction>>(list);
     }
 
@@ -202,38 +202,7 @@ public sealed partial class SqliteStateStore
         using var cmd = Command(null, "SELECT status, COUNT(*) FROM outbox GROUP BY status");
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            counts[ParseStatus(r.GetString(0))] = r.GetInt32(1);
+            counts[OutboxStatusText.Parse(r.GetString(0))] = r.GetInt32(1);
         return Task.FromResult<IReadOnlyDictionary<OutboxStatus, int>>(counts);
     }
-
-    private static OutboxAction ReadAction(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetString(6), r.GetString(7), r.GetString(8), r.GetInt64(9))
-        {
-            Status = ParseStatus(r.GetString(10)),
-            Attempts = r.GetInt32(11),
-            NextAttemptMs = r.GetInt64(12),
-            LastError = r.IsDBNull(13) ? null : r.GetString(13),
-            DeliveredMs = r.IsDBNull(14) ? null : r.GetInt64(14),
-            FirstAttemptMs = r.IsDBNull(15) ? null : r.GetInt64(15),
-            LeaseOwner = r.IsDBNull(16) ? null : r.GetString(16),
-            LeaseUntilMs = r.IsDBNull(17) ? null : r.GetInt64(17),
-        };
-
-    internal static string StatusText(OutboxStatus s) => s switch
-    {
-        OutboxStatus.Pending => "pending",
-        OutboxStatus.Delivered => "delivered",
-        OutboxStatus.Dead => "dead",
-        _ => "failed",
-    };
-
-    internal static OutboxStatus ParseStatus(string s) => s switch
-    {
-        "pending" => OutboxStatus.Pending,
-        "delivered" => OutboxStatus.Delivered,
-        "dead" => OutboxStatus.Dead,
-        "failed" => OutboxStatus.Failed,
-        _ => throw new InvalidDataException($"unknown outbox status '{s}'"),
-    };
 }

@@ -97,7 +97,7 @@ public sealed partial class SqliteStateStore
             cmd.Parameters.AddWithValue("$seq", seq);
             using var r = cmd.ExecuteReader();
             while (r.Read())
-                rows.Add(ReadScore(r));
+                rows.Add(StateRows.Score(r));
         }
         return Task.FromResult<ScoreRun?>(new ScoreRun(runId, h.GetString(1), h.GetString(2), h.GetString(3), h.GetInt64(4), h.GetInt64(5), rows));
     }
@@ -120,12 +120,9 @@ public sealed partial class SqliteStateStore
         var map = new Dictionary<string, EntityScore>(StringComparer.Ordinal);
         while (r.Read())
         {
-            var row = ReadScore(r);
+            var row = StateRows.Score(r);
             map[row.EntityId] = row;
         }
         return map;
     }
-
-    private static EntityScore ReadScore(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetDouble(1), r.GetString(2), StateJson.ParseDrivers(r.GetString(3)), StateJson.ParseAttributes(r.GetString(4)));
 }

@@ -1,4 +1,5 @@
 using Pql.Core.State;
+using Pql.Core.Tests.Servers;
 
 namespace Pql.Core.Tests.State;
 
@@ -7,7 +8,7 @@ public abstract class ModelRegistryContract<TFactory> : StateContract<TFactory> 
 {
     private static ModelRecord Model(string version, long created) => new("conversion", version, "gbdt", $"models/{version}.json", """{"gbdt":{"PrAuc":0.4}}""", created);
 
-    [Fact]
+    [ServerFact]
     public async Task Register_makes_the_new_version_current_and_lists_versions_oldest_first()
     {
         Assert.Null(await Store.CurrentModelAsync("conversion"));
@@ -20,7 +21,7 @@ public abstract class ModelRegistryContract<TFactory> : StateContract<TFactory> 
         Assert.Null(await Store.CurrentModelAsync("churn"));
     }
 
-    [Fact]
+    [ServerFact]
     public async Task SetCurrent_rolls_back_to_a_registered_version_and_refuses_an_unknown_one()
     {
         await Store.RegisterModelAsync(Model("v1", 1), Alice);
@@ -36,7 +37,7 @@ public abstract class ModelRegistryContract<TFactory> : StateContract<TFactory> 
         Assert.Contains(await Store.AuditAsync(), a => a.Actor == "key:ops" && a.Action == "model_current" && a.Detail.Contains("v1", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Register_of_a_version_twice_fails_and_keeps_the_first()
     {
         await Store.RegisterModelAsync(Model("v1", 1), Alice);

@@ -1,5 +1,6 @@
 using Pql.Core.State;
 using Pql.Core.Tests.Playbooks;
+using Pql.Core.Tests.Servers;
 
 namespace Pql.Core.Tests.State;
 
@@ -13,7 +14,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
     private OutboxAction Due(string id, string connector = "hook", long delayMs = 0) =>
         Some.Action(connector, "post", "{}", id: id) with { NextAttemptMs = Now + delayMs };
 
-    [Fact]
+    [ServerFact]
     public async Task Claim_leases_due_actions_oldest_first_and_another_owner_gets_none_of_them_while_leased()
     {
         await Queue(Due("x2", delayMs: -10), Due("x1", delayMs: -20), Due("later", delayMs: 60_000));
@@ -27,7 +28,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Equal(Now + 60_000, await Store.NextClaimableMsAsync());
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Claim_respects_the_limit()
     {
         await Queue(Due("x1"), Due("x2"), Due("x3"));
@@ -36,7 +37,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Equal("x3", Assert.Single(await Store.ClaimDueAsync("d2", Now, Lease, 2)).ActionId);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task An_expired_lease_is_claimable_again_and_the_old_holder_can_no_longer_complete()
     {
         await Queue(Due("x1"));
@@ -55,7 +56,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Null(delivered.LeaseUntilMs);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Only_the_lease_holder_may_complete_defer_or_reschedule()
     {
         await Queue(Due("x1"));
@@ -73,7 +74,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Equal(0, pending.Attempts);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Retry_releases_the_lease_until_the_next_attempt_and_keeps_the_first_attempt_time()
     {
         await Queue(Due("x1"));
@@ -92,7 +93,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Null(await Store.NextClaimableMsAsync());
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Defer_postpones_without_spending_an_attempt()
     {
         await Queue(Due("x1"));
@@ -106,7 +107,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Null(back.FirstAttemptMs);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task A_paused_connectors_actions_are_not_claimed_until_it_is_resumed()
     {
         await Queue(Due("h1", "hubspot"), Due("w1", "hook"));
@@ -127,7 +128,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Contains(await Store.AuditAsync(), a => a.Action == "connector_paused" && a.Actor == "user:alice");
     }
 
-    [Fact]
+    [ServerFact]
     public async Task RetryDead_puts_dead_and_failed_back_with_fresh_attempts_and_resumes_paused_connectors()
     {
         await Queue(Due("x1"), Due("x2"), Due("x3"));
@@ -148,7 +149,7 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.All(again, a => Assert.Equal(0, a.Attempts));
     }
 
-    [Fact]
+    [ServerFact]
     public async Task Dispatchers_claiming_at_once_from_separate_connections_each_get_distinct_actions()
     {
         await Queue([.. Enumerable.Range(0, 60).Select(i => Due($"x{i:D2}"))]);

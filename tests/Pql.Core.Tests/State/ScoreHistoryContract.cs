@@ -1,13 +1,14 @@
 using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Tests.Playbooks;
+using Pql.Core.Tests.Servers;
 
 namespace Pql.Core.Tests.State;
 
 /// <summary>What every <see cref="IScoreHistory"/> must do, whatever holds it.</summary>
 public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> where TFactory : IStateStoreFactory, new()
 {
-    [Fact]
+    [ServerFact]
     public async Task RecordRun_round_trips_rows_drivers_attributes_and_a_missing_value_as_nan()
     {
         var row = Some.Row("acme", 0.75, "high_touch", new Dictionary<string, string> { ["owner"] = "005X" },
@@ -25,7 +26,7 @@ public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> w
         Assert.Equal("run-1", Assert.Single(await Store.RunsAsync("conversion")).RunId);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task RecordRun_hands_the_plan_each_entitys_row_from_the_latest_run_that_scored_it()
     {
         await Record("run-1", null, null, Some.Row("a", 0.1, "nurture"), Some.Row("b", 0.2, "nurture"));
@@ -44,7 +45,7 @@ public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> w
         Assert.Equal(["run-1", "run-2", "run-3"], (await Store.RunsAsync("conversion")).Select(r => r.RunId));
     }
 
-    [Fact]
+    [ServerFact]
     public async Task RecordRun_that_fails_midway_leaves_no_run_no_firing_and_no_action()
     {
         var action = Some.Action("hook", "post", "{}", id: "dup");
@@ -59,7 +60,7 @@ public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> w
         Assert.Equal(0.1, (await Store.LatestScoresAsync("conversion"))["a"].Score, 12);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task RecordRun_from_two_connections_at_once_is_serialized_so_the_second_sees_the_first_as_previous()
     {
         var stores = new[] { Store, Open() };
@@ -76,7 +77,7 @@ public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> w
         Assert.Equal(2, (await Store.RunsAsync("conversion")).Count);
     }
 
-    [Fact]
+    [ServerFact]
     public async Task RecordRun_refuses_a_plan_for_another_goal_and_records_who_ran_it()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordRunAsync("churn", _ => new RunRecording(Some.Run("run-x"), [], []), Alice));

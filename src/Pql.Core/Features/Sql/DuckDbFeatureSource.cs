@@ -1,0 +1,157 @@
+using System.Text;
+using DuckDB.NET.Data;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Features.Sql;
+
+/// <summary>
+/// Embedded DuckDB reading the workspace's event files where they are (CSV, gzip'd or not, and NDJSON), out of core: with a memory
+/// limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of failing. Column mapping, constant event
+/// or product and the products map apply as in the in-memory load; tables that resolve their account through a lookup
+/// (<c>account_via</c>) are refused with a clear error, as is anything this reader would interpret differently.
+/// </summary>
+internal sealed class DuckDbFeatureSource : ISqlFeatureSource
+{
+    private readonly DuckDBConnection _connection;
+    private readonly WorkspaceConfig _workspace;
+
+    public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
+    {
+        _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
+        _connection = new DuckDBConnection("DataSource=:memory:");
+        _connection.Open();
+        Execute("SET TimeZone = 'UTC'");   // an ISO time without an offset is UTC, as in the contract
+        Execute("SET temp_directory = " + SqlDialect.DuckDb.Literal(Path.Combine(workspace.StateDirectory, "duckdb-tmp")));
+        if (memoryLimitBytes is { } limit)
+            Execute($"SET memory_limit = '{limit / (1 << 20)}MB'");
+    }
+
+    public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    public IReadOnlyList<string> EventNames()
+    {
+        var names = new List<string>();
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion()}) WHERE event IS NOT NULL ORDER BY event";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            names.Add(r.GetString(0));
+        return names;
+    }
+
+    public string EventsRelation(EntityKind entity)
+    {
+        var users = _workspace.Data.Users;
+        if (entity == EntityKind.User)
+            return $"SELECT ev.user_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t FROM ({EventUnion()}) ev WHERE ev.user_id IS NOT NULL";
+        if (users is null || users.Origin != TableOrigin.Files)
+            return $"SELECT ev.account_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t FROM ({EventUnion()}) ev";
+        // An event without account_id belongs to its user's account, as the in-memory load resolves it.
+        return $"""
+            SELECT coalesce(ev.account_id, us.account_id) AS entity_id, ev.user_id, ev.event, ev.product, ev.t
+            FROM ({EventUnion()}) ev
+            LEFT JOIN (SELECT DISTINCT {Text(users, "user_id")} AS user_id, {Text(users, "account_id")} AS account_id FROM {Reader(users)}) us
+              ON us.user_id = ev.user_id
+            """;
+    }
+
+    public void LoadRows(IReadOnlyList<string> entityIds, ReadOnlySpan<long> cutoffs)
+    {
+        Execute($"CREATE OR REPLACE TEMP TABLE {FeatureSqlBuilder.RowsTable} (entity_id VARCHAR, cutoff_ms BIGINT)");
+        using var appender = _connection.CreateAppender(FeatureSqlBuilder.RowsTable);
+        for (var i = 0; i < cutoffs.Length; i++)
+            appender.CreateRow().AppendValue(entityIds[i]).AppendValue(cutoffs[i]).EndRow();
+    }
+
+    public IEnumerable<(string Entity, long Cutoff, long[] Values)> Read(string sql, int measures)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var values = new long[measures];
+            for (var m = 0; m < measures; m++)
+                values[m] = r.IsDBNull(m + 2) ? FeatureFormulas.None : Convert.ToInt64(r.GetValue(m + 2), System.Globalization.CultureInfo.InvariantCulture);
+            yield return (r.GetString(0), r.GetInt64(1), values);
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>Every event table as (account_id, user_id, event, product, t) with the workspace's mapping applied.</summary>
+    private string EventUnion()
+    {
+        var parts = new List<string>();
+        foreach (var table in _workspace.Data.Events)
+        {
+            if (table.AccountVia is not null)
+                throw new PqlInputException($"{Path.GetFileName(_workspace.ConfigPath)}:{table.Line} key 'data.events': engine duckdb does not resolve accounts through 'account_via' yet; use engine memory for this workspace");
+            var columns = Describe(table);
+            string Optional(string contract) => columns.Contains(table.Column(contract)) ? Text(table, contract) : "CAST(NULL AS VARCHAR)";
+            var eventExpr = table.ConstantEvent is { } ce ? Dialect.Literal(ce) : Text(table, "event");
+            parts.Add($"""
+                SELECT {Optional("account_id")} AS account_id, {Optional("user_id")} AS user_id, {eventExpr} AS event,
+                       {Product(table, eventExpr, columns)} AS product, {Time(table)} AS t
+                FROM {Reader(table)}
+                """);
+        }
+        return string.Join("\nUNION ALL\n", parts);
+    }
+
+    private string Product(TableSource table, string eventExpr, HashSet<string> columns)
+    {
+        if (table.ConstantProduct is { } cp)
+            return Dialect.Literal(cp);
+        var map = new StringBuilder();
+        foreach (var (ev, product) in _workspace.ProductOfEvent)
+            map.Append($" WHEN {Dialect.Literal(ev)} THEN {Dialect.Literal(product)}");
+        var fromMap = map.Length == 0 ? "CAST(NULL AS VARCHAR)" : $"CASE {eventExpr}{map} END";
+        return columns.Contains(table.Column("product")) ? $"coalesce({Text(table, "product")}, {fromMap})" : fromMap;
+    }
+
+    private static string Time(TableSource table)
+    {
+        var raw = Text(table, "timestamp");
+        return table.TimestampFormat switch
+        {
+            TimestampFormat.UnixSeconds => $"CAST({raw} AS BIGINT) * 1000",
+            TimestampFormat.UnixMillis => $"CAST({raw} AS BIGINT)",
+            _ => $"epoch_ms(CAST({raw} AS TIMESTAMPTZ))",
+        };
+    }
+
+    /// <summary>A contract column as text, empty strings as NULL (the CSV reader's "absent").</summary>
+    private static string Text(TableSource table, string contract) =>
+        $"nullif(trim(CAST(\"{table.Column(contract).Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS VARCHAR)), '')";
+
+    private static string Reader(TableSource table)
+    {
+        var files = "[" + string.Join(", ", table.Paths.Select(p => SqlDialect.DuckDb.Literal(p))) + "]";
+        return table.Format == FileFormat.Ndjson || (table.Format is null && table.Paths.Count > 0 && IsJson(table.Paths[0]))
+            ? $"read_json({files}, format = 'newline_delimited', union_by_name = true)"
+            : $"read_csv({files}, header = true, all_varchar = true, union_by_name = true)";
+    }
+
+    private static bool IsJson(string path) =>
+        path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".ndjson.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase);
+
+    private HashSet<string> Describe(TableSource table)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"DESCRIBE SELECT * FROM {Reader(table)}";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            names.Add(r.GetString(0));
+        return names;
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace Pql.Core.Features.Sql;
+
+/// <summary>
+/// Writes the one query that computes every measure of a <see cref="SqlFeaturePlan"/> for a set of (entity, cutoff) rows: the rows
+/// (table <c>rows</c>: entity_id, cutoff_ms) join the entity's events up to each cutoff, and one conditional aggregate per measure
+/// reduces them. Only integers come back: one row per (entity, cutoff), whatever the number of events.
+/// </summary>
+internal static class FeatureSqlGenerator
+{
+    /// <summary>
+    /// <paramref name="rowsTable"/> has columns <c>entity_id</c> (text) and <c>cutoff_ms</c> (bigint); <paramref name="eventsRelation"/> has
+    /// <c>entity_id</c>, <c>user_id</c>, <c>event</c>, <c>product</c>, <c>t</c> (Unix ms, bigint).
+    /// </summary>
+    public static string Query(SqlFeaturePlan plan, string rowsTable, string eventsRelation)
+    {
+        var d = plan.Dialect;
+        var (head, tail) = d.Frame(rowsTable, eventsRelation);
+        var sb = new StringBuilder(head);
+        foreach (var m in plan.Measures)
+            sb.Append(",\n  ").Append(Measure(d, m));
+        return sb.Append('\n').Append(tail).ToString();
+    }
+
+    private static string Measure(SqlDialect d, SqlMeasure m)
+    {
+        var conditions = new List<string>(3) { d.Present };
+        if (m.Filter.Length > 0)
+            conditions.Add(m.Filter);
+        // A window of W days is (T - W days, T]: the in-memory engine's "cutoff - t < W days".
+        if (m.WindowDays > 0)
+            conditions.Add($"{d.E("t")} > {d.R("cutoff_ms")} - {SqlDialect.Number(m.WindowDays * FeaturePlan.DayMs)}");
+        if (m.Kind == MeasureKind.WeekCount)
+            conditions.Add($"{d.Div($"{d.R("cutoff_ms")} - {d.E("t")}", FeaturePlan.WeekMs)} = {SqlDialect.Number(m.Week)}");
+        var c = string.Join(" AND ", conditions);
+        var day = d.Div(d.E("t"), FeaturePlan.DayMs);
+        return m.Kind switch
+        {
+            MeasureKind.Count or MeasureKind.WeekCount => d.Aggregate("count", false, d.E("t"), c),
+            MeasureKind.ActiveDays => d.Aggregate("count", true, day, c),
+            MeasureKind.ActiveUsers => d.Aggregate("count", true, d.E("user_id"), $"{c} AND {d.E("user_id")} IS NOT NULL"),
+            MeasureKind.FirstTime => d.Aggregate("min", false, d.E("t"), c),
+            MeasureKind.LastTime => d.Aggregate("max", false, d.E("t"), c),
+            _ => d.Aggregate("max", false, day, c),
+        };
+    }
+}

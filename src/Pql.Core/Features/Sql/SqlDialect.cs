@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+
+namespace Pql.Core.Features.Sql;
+
+/// <summary>
+/// What differs between the engines features are pushed down to: conditional aggregates, integer division, literals. Everything
+/// else in <see cref="FeatureSqlGenerator"/> is plain SQL all of them accept.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public static SqlDialect DuckDb { get; } = new FilterClauseDialect("//");
+    public static SqlDialect Postgres { get; } = new FilterClauseDialect("/");
+
+    /// <summary>ClickHouse, the events table's <paramref name="keyColumn"/> (account_id or user_id) naming the entity.</summary>
+    public static SqlDialect ClickHouse(string keyColumn) => new ClickHouseDialect(keyColumn);
+
+    /// <summary>How an events column is named in the query (<c>e.t</c>, or bare in ClickHouse 18.16's joins).</summary>
+    public virtual string E(string column) => "e." + column;
+
+    /// <summary>How a rows column is named in the query.</summary>
+    public virtual string R(string column) => "r." + column;
+
+    /// <summary>Holds for an events row that matched (the left join's null side does not).</summary>
+    public virtual string Present => "e.t IS NOT NULL";
+
+    /// <summary>
+    /// The select head and the FROM ... GROUP BY tail joining the rows (entity_id, cutoff_ms) to the events relation (entity_id, user_id,
+    /// event, product, t) up to each cutoff. Rows without events may be left out: the builder gives them empty measures.
+    /// </summary>
+    public virtual (string Head, string Tail) Frame(string rows, string events) =>
+        ("SELECT r.entity_id, r.cutoff_ms",
+         $"FROM {rows} r\nLEFT JOIN (\n{events}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms\nGROUP BY r.entity_id, r.cutoff_ms");
+
+    /// <summary><paramref name="aggregate"/> (count, min, max, count(DISTINCT)) of <paramref name="expression"/> over rows where <paramref name="condition"/> holds.</summary>
+    public abstract string Aggregate(string aggregate, bool distinct, string expression, string condition);
+
+    /// <summary>Integer division of non-negative integers.</summary>
+    public abstract string Div(string a, long b);
+
+    public virtual string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    public string InList(string column, IEnumerable<string> values)
+    {
+        var sb = new StringBuilder();
+        foreach (var v in values)
+            sb.Append(sb.Length == 0 ? "" : ", ").Append(Literal(v));
+        return sb.Length == 0 ? "1 = 0" : $"{column} IN ({sb})";
+    }
+
+    public static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The SQL standard's <c>agg(x) FILTER (WHERE c)</c> (DuckDB, PostgreSQL).</summary>
+    private sealed class FilterClauseDialect(string divide) : SqlDialect
+    {
+        public override string Aggregate(string aggregate, bool distinct, string expression, string condition) =>
+            $"{aggregate}({(distinct ? "DISTINCT " : "")}{expression}) FILTER (WHERE {condition})";
+
+        public override string Div(string a, long b) => $"(({a}) {divide} {Number(b)})";
+    }
+
+    /// <summary>
+    /// ClickHouse 18.16: <c>-If</c> combinators for conditional aggregates, and the events table (local or Distributed) on the left of a
+    /// <c>GLOBAL ALL INNER JOIN ... USING entity_id</c> with the rows, so each shard aggregates its own events (the rows table is
+    /// shipped to the shards) and only partial aggregates travel. 18.16 resolves joined columns by bare name.
+    /// </summary>
+    private sealed class ClickHouseDialect(string keyColumn) : SqlDialect
+    {
+        public override string E(string column) => column;
+
+        public override string R(string column) => column;
+
+        public override string Present => "1";
+
+        public override (string Head, string Tail) Frame(string rows, string events) =>
+            ($"SELECT {keyColumn} AS entity_id, cutoff_ms", $"FROM {events} GLOBAL ALL INNER JOIN {rows} USING entity_id\nWHERE t <= cutoff_ms\nGROUP BY entity_id, cutoff_ms");
+
+        public override string Aggregate(string aggregate, bool distinct, string expression, string condition) => (aggregate, distinct) switch
+        {
+            ("count", false) => $"countIf({condition})",
+            ("count", true) => $"uniqExactIf({expression}, {condition})",
+            _ => $"{aggregate}If({expression}, {condition})",
+        };
+
+        public override string Div(string a, long b) => $"intDiv({a}, {Number(b)})";
+
+        public override string Literal(string text) =>
+            "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+    }
+}

@@ -1,0 +1,188 @@
+using Pql.Core.Events;
+using Pql.Core.Features;
+using Pql.Core.Features.Sql;
+using Pql.Core.Ingest;
+using Pql.Core.Tests.Servers;
+using Pql.Core.Workspace;
+
+namespace Pql.Core.Tests.Features.Sql;
+
+/// <summary>
+/// Parity: every feature with a SQL form, computed where the events live, equals the in-memory engine's value exactly (NaN equal to
+/// NaN) on the same workspace at the same cutoffs, for every account including one without events. Each backend inherits this.
+/// </summary>
+public abstract class FeatureSqlParityTests : IDisposable
+{
+    /// <summary>The aggregations not pushed down yet; the test fails when a definition outside this list has no SQL form.</summary>
+    private static readonly Aggregation[] s_notPushedDown =
+    [
+        Aggregation.UserMaxCount, Aggregation.UserMeanCount, Aggregation.UserMaxActiveDays, Aggregation.UserMeanActiveDays,
+        Aggregation.ProductsAdopted, Aggregation.AdoptedProductAt, Aggregation.AdoptionOrder, Aggregation.DaysBetweenAdoptions,
+        Aggregation.DaysSignupToAdoption, Aggregation.AdoptionRank, Aggregation.WeeksBoth, Aggregation.ActiveWeeks,
+        Aggregation.MultiProductWeeks, Aggregation.MultiProductWeekShare, Aggregation.StreakCurrent, Aggregation.StreakLongest,
+        Aggregation.MultiProductShareRecentWeeks, Aggregation.ReturnRate, Aggregation.ActiveWeekShare, Aggregation.DistinctValues,
+        Aggregation.CountOfValue, Aggregation.DistinctValuesPerActiveUser, Aggregation.InviteesActive, Aggregation.ActiveUserShare,
+        Aggregation.UsersAdded, Aggregation.UsersTotal, Aggregation.AttributeValue, Aggregation.AgeDays,
+    ];
+
+    private readonly ParityWorld _world = new();
+
+    private protected ParityWorld World => _world;
+
+    private protected abstract ISqlFeatureSource Open(WorkspaceConfig config, EventStore store);
+
+    /// <summary>Drops what <see cref="Open"/> created outside the world's folder.</summary>
+    protected virtual void Cleanup()
+    {
+    }
+
+    public void Dispose()
+    {
+        Cleanup();
+        _world.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [ServerFact]
+    public void Every_pushed_down_feature_equals_the_in_memory_value_at_every_cutoff()
+    {
+        var config = ConfigLoader.Load(_world.Directory);
+        var store = WorkspaceLoader.Load(config).Store;
+        var features = FeatureConfig.Parse(config);
+        var engine = new FeatureEngine(store, features, config);
+        var cutoffs = ParityWorld.Cutoffs;
+        var codes = Enumerable.Range(0, store.AccountCount).SelectMany(a => cutoffs.Select(_ => a)).ToArray();
+        var times = Enumerable.Range(0, store.AccountCount).SelectMany(_ => cutoffs).ToArray();
+        var memory = engine.Build(EntityKind.Account, codes, times);
+
+        using var source = Open(config, store);
+        var (sql, plan) = FeatureSqlBuilder.Build(source, engine.Definitions(EntityKind.Account), features, EntityKind.Account,
+            [.. codes.Select(c => store.AccountIds[c])], codes, times);
+
+        Assert.Empty(plan.Unsupported.Select(d => d.Aggregation).Except(s_notPushedDown));
+        Assert.Subset(sql.Columns.Select(c => c.Family).ToHashSet(), new HashSet<string> { "activity", "kind", "product" });
+        Assert.True(sql.Columns.Count > 40, $"only {sql.Columns.Count} columns pushed down");
+        var mismatches = new List<string>();
+        foreach (var column in sql.Columns)
+        {
+            var expected = memory.Columns.Single(c => c.Name == column.Name).Values;
+            for (var r = 0; r < expected.Length; r++)
+            {
+                if (!expected[r].Equals(column.Values[r]))   // float.Equals: NaN equals NaN, exact otherwise
+                    mismatches.Add($"{column.Name} {store.AccountIds[codes[r]]}@{ParityWorld.Iso(times[r])}: memory {expected[r]}, sql {column.Values[r]}");
+            }
+        }
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} values differ:\n" + string.Join("\n", mismatches.Take(20)));
+        // The data must exercise the features: some non-zero counts, some NaN recencies (the quiet account), some finite ones.
+        var recency = sql.Columns.Single(c => c.Name == "activity.days_since_last_event").Values;
+        Assert.Contains(recency, float.IsNaN);
+        Assert.Contains(recency, v => v > 0);
+        Assert.Contains(sql.Columns.Single(c => c.Name == "activity.weekly_slope_8w").Values, v => v != 0);
+    }
+}
+
+public sealed class DuckDbFeatureParityTests : FeatureSqlParityTests
+{
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store) => new DuckDbFeatureSource(config);
+}
+
+/// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
+[RequiresServer(State.PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresFeatureParityTests : FeatureSqlParityTests
+{
+    private readonly string _schema = "pqlfeat_" + Guid.NewGuid().ToString("N");
+    private bool _created;
+
+    private static string Connection => RequiresServerAttribute.Value(State.PostgresStores.Variable)!;
+
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    {
+        using (var c = new Npgsql.NpgsqlConnection(Connection))
+        {
+            c.Open();
+            _created = true;
+            Execute(c, $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.events ("timestamp" timestamptz NOT NULL, event text NOT NULL, user_id text, account_id text, product text);
+                CREATE TABLE {_schema}.users (user_id text PRIMARY KEY, account_id text NOT NULL, created_at timestamptz NOT NULL);
+                """);
+            Copy(c, $"{_schema}.events", Path.Combine(config.Directory, "events.csv"));
+            Copy(c, $"{_schema}.users", Path.Combine(config.Directory, "users.csv"));
+        }
+        return new PostgresFeatureSource(Connection, $"{_schema}.events", $"{_schema}.users", config.ProductOfEvent);
+    }
+
+    protected override void Cleanup()
+    {
+        if (!_created)
+            return;
+        using var c = new Npgsql.NpgsqlConnection(Connection);
+        c.Open();
+        Execute(c, $"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+    }
+
+    private static void Copy(Npgsql.NpgsqlConnection c, string table, string csv)
+    {
+        using var writer = c.BeginTextImport($"COPY {table} FROM STDIN (FORMAT csv, HEADER true)");
+        writer.Write(File.ReadAllText(csv));
+    }
+
+    private static void Execute(Npgsql.NpgsqlConnection c, string sql)
+    {
+        using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        cmd.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// The parity world's events (account resolved, as a loader writes them) in a ClickHouse table. <c>PQL_TEST_CH</c> lists the HTTP
+/// endpoints of the nodes, comma-separated: with two, the events go to a Distributed table over cluster <c>bench2</c> (two shards, as
+/// ../shared/peers/services.sh configures it) and each node holds part of them; the query goes to the first.
+/// </summary>
+[RequiresServer(ClickHouseFeatureParityTests.Variable, "ClickHouse")]
+public sealed class ClickHouseFeatureParityTests : FeatureSqlParityTests
+{
+    public const string Variable = "PQL_TEST_CH";
+    private readonly string _local = "pql_ev_" + Guid.NewGuid().ToString("N");
+    private readonly List<Uri> _created = [];
+
+    private static Uri[] Nodes => [.. RequiresServerAttribute.Value(Variable)!.Split(',').Select(u => new Uri(u.Trim()))];
+
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    {
+        var nodes = Nodes;
+        var table = nodes.Length > 1 ? _local + "_all" : _local;
+        foreach (var node in nodes)
+        {
+            Post(node, $"CREATE TABLE {_local} (account_id String, user_id Nullable(String), event String, product Nullable(String), t Int64) ENGINE = MergeTree() ORDER BY (account_id, t)");
+            _created.Add(node);
+            if (nodes.Length > 1)
+                Post(node, $"CREATE TABLE {table} AS {_local} ENGINE = Distributed(bench2, default, {_local}, sipHash64(account_id))");
+        }
+        var tsv = new System.Text.StringBuilder();
+        foreach (var e in World.Log.Events)
+            tsv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{e.Account}\t{e.User ?? "\\N"}\t{e.Name}\t{e.Product ?? "\\N"}\t{e.Time}\n");
+        Post(new Uri(nodes[0], "?insert_distributed_sync=1"), $"INSERT INTO {table} FORMAT TSV\n{tsv}");
+        if (nodes.Length > 1)
+            Assert.All(nodes, n => Assert.NotEqual("0", Post(n, $"SELECT count() FROM {_local}").Trim()));   // both shards hold events
+        return new ClickHouseFeatureSource(nodes[0], table, EntityKind.Account);
+    }
+
+    protected override void Cleanup()
+    {
+        foreach (var node in _created)
+        {
+            Post(node, $"DROP TABLE IF EXISTS {_local}_all");
+            Post(node, $"DROP TABLE IF EXISTS {_local}");
+        }
+    }
+
+    private static string Post(Uri endpoint, string sql)
+    {
+        using var http = new HttpClient();
+        using var response = http.PostAsync(endpoint, new StringContent(sql)).GetAwaiter().GetResult();
+        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, $"ClickHouse {endpoint}: {body}");
+        return body;
+    }
+}

@@ -31,4 +31,35 @@ public sealed class CliTests
         Assert.Equal(0, code);
         Assert.Contains("Example: pql " + command, output.ToString());
     }
+
+    [Fact]
+    public void Validate_with_errors_in_several_sections_prints_each_with_file_line_and_key_and_exits_2()
+    {
+        var dir = Directory.CreateTempSubdirectory("pql-cli-validate-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "accounts.csv"), "account_id,created_at\n");
+            File.WriteAllText(Path.Combine(dir, "events.csv"), "timestamp,event,account_id\n");
+            File.WriteAllText(Path.Combine(dir, "pql.yaml"), """
+                data: { accounts: accounts.csv, events: events.csv }
+                goals:
+                  conversion: { achieved_when: { event: subscription_started }, horizon: 30d }
+                tiers:
+                  default: { high_touch: high }
+                engine: { kind: oracle }
+                """);
+            var error = new StringWriter();
+
+            var code = Pql.Cli.CliApp.Run(["validate", "--workspace", dir], new StringWriter(), error);
+
+            Assert.Equal(2, code);
+            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["error: pql.yaml:5 key 'tiers.default.high_touch'", "error: pql.yaml:6 key 'engine.kind'", "2 error(s) in pql.yaml"],
+                lines.Select(l => l.Split(':').Length > 3 ? string.Join(':', l.Split(':')[..3]) : l));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

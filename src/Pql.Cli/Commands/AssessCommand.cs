@@ -96,7 +96,7 @@ internal static class AssessCommand
     /// </summary>
     private static ModelEvidence? ReadModels(WorkspaceConfig config, EventStore store)
     {
-        if (config.Section("state") is not null)
+        if (config.State.Kind != StateKind.Sqlite)
             return null;
         var path = Path.Combine(config.StateDirectory, StateFileName);
         if (!File.Exists(path))

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Events;
 using Pql.Core.Ingest;
-using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
 
@@ -13,17 +13,27 @@ internal static class ValidateCommand
     {
         var workspace = CommonOptions.Workspace();
         var command = new Command("validate",
-            "Load a workspace and print a data-quality report: rows per file, rejects by reason, date range, " +
+            "Check pql.yaml as a whole (every error in every section, with file, line and key; exit 2 when there is one), then " +
+            "load the workspace and print a data-quality report: rows per file, rejects by reason, date range, " +
             "events per product and event name, accounts with no users, users with no events, and attributes " +
-            "that look like leaked outcomes.\nExample: pql validate --workspace examples/sparkify-dend-logs")
+            "that look like leaked outcomes, goal events that never occur, thin selection windows, events before their account was " +
+            "created and repeated column names.\nExample: pql validate --workspace examples/sparkify-dend-logs")
         {
             workspace,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = ctx.Progress });
-            Print(ctx.Out, DataQuality.Analyze(config, load));
+            var result = await ValidateService.ValidateAsync(new ValidateRequest(parse.GetValue(workspace)!) { Progress = ctx.Progress }, ct);
+            foreach (var error in result.Errors)
+                ctx.Err.WriteLine($"error: {error.Message}");
+            if (!result.IsValid)
+            {
+                ctx.Err.WriteLine($"{result.Errors.Count} error(s) in pql.yaml");
+                return 2;
+            }
+            Print(ctx.Out, result.Quality!);
+            foreach (var warning in result.Warnings)
+                ctx.Out.WriteLine($"warning: {warning}");
             return 0;
         });
         return command;

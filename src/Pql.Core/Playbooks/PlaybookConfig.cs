@@ -9,23 +9,34 @@ public sealed record PlaybookConfig(
     IReadOnlyDictionary<string, IReadOnlyList<PlaybookStep>> Playbooks,
     IReadOnlyList<TriggerRule> Triggers)
 {
+    /// <summary>The largest share of entities a playbook may hold out as a control group.</summary>
+    public const double MaxHoldout = 0.5;
+
+    /// <summary>
+    /// Per playbook, the share of fired entities held out as a control group (<c>playbook: { holdout: 0.1, steps: [...] }</c>);
+    /// playbooks written as a plain list of steps have none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Holdouts { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
     public static PlaybookConfig Parse(WorkspaceConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var r = config.Reader;
         var connectors = ParseConnectors(r, config.Section("connectors"));
         var playbooks = new Dictionary<string, IReadOnlyList<PlaybookStep>>(StringComparer.Ordinal);
+        var holdouts = new Dictionary<string, double>(StringComparer.Ordinal);
         if (config.Section("playbooks") is { } pbs)
         {
             foreach (var (k, v) in pbs.Children)
             {
                 var name = ((YamlScalarNode)k).Value ?? "";
-                if (v is not YamlSequenceNode seq)
-                    throw r.Error(v, $"playbooks.{name}", "expected a list of steps ('- connector: ...')");
+                var (seq, holdout) = PlaybookSteps(r, v, $"playbooks.{name}");
                 var steps = new List<PlaybookStep>();
                 for (var i = 0; i < seq.Children.Count; i++)
                     steps.Add(ParseStep(r, r.RequireMap(seq.Children[i], $"playbooks.{name}[{i}]"), $"playbooks.{name}[{i}]", connectors));
                 playbooks[name] = steps;
+                if (holdout is { } h)
+                    holdouts[name] = h;
             }
         }
         var triggers = TriggerParser.Parse(config);
@@ -37,7 +48,22 @@ public sealed record PlaybookConfig(
                 throw r.Error(node, $"triggers.{t.Name}.playbook", $"unknown playbook '{t.Playbook}'; defined: {string.Join(", ", playbooks.Keys)}");
             }
         }
-        return new PlaybookConfig(connectors, playbooks, triggers);
+        return new PlaybookConfig(connectors, playbooks, triggers) { Holdouts = holdouts };
+    }
+
+    /// <summary>A playbook is a list of steps, or a mapping with <c>steps</c> and an optional <c>holdout</c> share in [0, 0.5].</summary>
+    private static (YamlSequenceNode Steps, double? Holdout) PlaybookSteps(YamlConfigReader r, YamlNode node, string key)
+    {
+        if (node is YamlSequenceNode list)
+            return (list, null);
+        if (node is not YamlMappingNode map)
+            throw r.Error(node, key, "expected a list of steps ('- connector: ...') or { holdout: 0.1, steps: [...] }");
+        r.AllowOnly(map, key, "steps", "holdout");
+        var steps = YamlConfigReader.Child(map, "steps") as YamlSequenceNode ?? throw r.Error(map, $"{key}.steps", "is required: a list of steps ('- connector: ...')");
+        var holdout = r.Number(map, "holdout", $"{key}.holdout");
+        if (holdout is < 0 or > MaxHoldout)
+            throw r.Error(YamlConfigReader.Child(map, "holdout")!, $"{key}.holdout", $"{holdout} is not a share between 0 and {MaxHoldout}");
+        return (steps, holdout);
     }
 
     private static Dictionary<string, ConnectorConfig> ParseConnectors(YamlConfigReader r, YamlMappingNode? section)

@@ -9,6 +9,8 @@ public static class StateStores
     public static IStateStore Open(WorkspaceConfig config, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.State.Kind != StateKind.Sqlite)
+            throw new PqlInputException($"{Path.GetFileName(config.ConfigPath)}: state kind '{config.State.Kind.ToString().ToLowerInvariant()}' is not available in this build yet; remove the state section to use the embedded SQLite file");
         Directory.CreateDirectory(config.StateDirectory);
         return SqliteStateStore.OpenWorkspace(config.StateDirectory, time);
     }

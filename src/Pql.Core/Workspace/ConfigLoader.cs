@@ -3,18 +3,33 @@ using YamlDotNet.RepresentationModel;
 namespace Pql.Core.Workspace;
 
 /// <summary>Reads <c>pql.yaml</c> into a <see cref="WorkspaceConfig"/>; every error names file, line and key.</summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string FileName = "pql.yaml";
 
     /// <summary>Top-level sections; the last ones are parsed by the stage that owns them.</summary>
     private static readonly string[] s_sections =
-        ["data", "products", "goals", "training", "event_kinds", "features", "tiers", "rules", "triggers", "playbooks", "connectors", "state", "assessment"];
+        ["data", "products", "goals", "training", "event_kinds", "features", "tiers", "rules", "triggers", "playbooks", "connectors", "state", "assessment",
+         "schedules", "engine"];
 
     /// <summary>Sections whose agreed shape is a list (e.g. <c>triggers: - name: ...</c>).</summary>
-    private static readonly string[] s_listSections = ["triggers"];
+    private static readonly string[] s_listSections = ["triggers", "schedules"];
+
+    /// <summary>Sections this loader parses into typed records itself (not handed to a later stage as YAML).</summary>
+    private static readonly string[] s_typedHere = ["schedules", "engine"];
 
     public static WorkspaceConfig Load(string workspaceDirectory)
+    {
+        var errors = new List<ConfigException>();
+        var config = Load(workspaceDirectory, errors);
+        return errors.Count == 0 ? config : throw errors[0];
+    }
+
+    /// <summary>
+    /// Reads pql.yaml collecting every error of the sections this stage owns into <paramref name="errors"/> (a broken section
+    /// falls back to its defaults so the others are still checked). Only an unreadable file throws.
+    /// </summary>
+    public static WorkspaceConfig Load(string workspaceDirectory, List<ConfigException> errors)
     {
         var dir = Path.GetFullPath(workspaceDirectory);
         var path = Path.Combine(dir, FileName);
@@ -22,21 +37,51 @@ public static class ConfigLoader
             throw new PqlInputException($"{workspaceDirectory}: workspace folder does not exist");
         if (!File.Exists(path))
             throw new PqlInputException($"{path}: no {FileName} in the workspace folder");
-        return Parse(dir, path, File.ReadAllText(path));
+        return Parse(dir, path, File.ReadAllText(path), errors);
     }
 
     public static WorkspaceConfig Parse(string directory, string configPath, string yaml)
     {
+        var errors = new List<ConfigException>();
+        var config = Parse(directory, configPath, yaml, errors);
+        return errors.Count == 0 ? config : throw errors[0];
+    }
+
+    /// <summary>Parses pql.yaml, collecting every section's errors (see <see cref="Load(string, List{ConfigException})"/>).</summary>
+    public static WorkspaceConfig Parse(string directory, string configPath, string yaml, List<ConfigException> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
         var r = new YamlConfigReader(configPath);
         var root = YamlConfigReader.LoadRoot(configPath, yaml);
-        r.AllowOnly(root, "", s_sections);
+        foreach (var (k, _) in root.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? "";
+            if (Array.IndexOf(s_sections, name) < 0)
+                errors.Add(r.Error(k, name, $"unknown key; expected one of: {string.Join(", ", s_sections)}"));
+        }
+        T Checked<T>(Func<T> parse, T fallback)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (ConfigException ex)
+            {
+                errors.Add(ex);
+                return fallback;
+            }
+        }
 
-        var dataNode = r.Map(root, "data", "data") ?? throw r.Error(root, "data", "is required (where accounts, users and events come from)");
-        var data = ParseData(r, directory, dataNode);
-        var products = ParseProducts(r, r.Map(root, "products", "products"));
-        var goalsNode = r.Map(root, "goals", "goals");
-        var goals = goalsNode is null ? [] : GoalParser.ParseAll(r, goalsNode);
-        var training = ParseTraining(r, r.Map(root, "training", "training"));
+        var data = Checked(() => ParseData(r, directory,
+            r.Map(root, "data", "data") ?? throw r.Error(root, "data", "is required (where accounts, users and events come from)")), new DataConfig());
+        var products = Checked(() => ParseProducts(r, r.Map(root, "products", "products")), []);
+        var goalsNode = Checked(() => r.Map(root, "goals", "goals"), null);
+        var goals = goalsNode is null ? [] : GoalParser.ParseAll(r, goalsNode, errors);
+        var trainingNode = Checked(() => r.Map(root, "training", "training"), null);
+        var training = Checked(() => ParseTraining(r, trainingNode), new TrainingConfig());
+        var schedules = Checked(() => ParseSchedules(r, YamlConfigReader.Child(root, "schedules"), goals, errors), []);
+        var engine = Checked(() => ParseEngine(r, YamlConfigReader.Child(root, "engine")), new EngineConfig());
+        var state = Checked(() => ParseState(r, YamlConfigReader.Child(root, "state")), new StateConfig());
 
         var sections = new Dictionary<string, YamlMappingNode>();
         var lists = new Dictionary<string, YamlSequenceNode>();
@@ -44,11 +89,16 @@ public static class ConfigLoader
         {
             if (Array.IndexOf(s_listSections, name) >= 0 && YamlConfigReader.Child(root, name) is YamlSequenceNode list)
                 lists[name] = list;
-            else if (r.Map(root, name, name) is { } node)
+            else if (Array.IndexOf(s_typedHere, name) >= 0)
+                continue;
+            else if (Checked(() => r.Map(root, name, name), null) is { } node)
                 sections[name] = node;
         }
         return new WorkspaceConfig
         {
+            Schedules = schedules,
+            Engine = engine,
+            State = state,
             Directory = directory,
             ConfigPath = configPath,
             Data = data,

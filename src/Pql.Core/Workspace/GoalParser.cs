@@ -6,15 +6,23 @@ namespace Pql.Core.Workspace;
 /// <summary>Parses the <c>goals</c> section into <see cref="GoalDefinition"/>s.</summary>
 internal static class GoalParser
 {
-    public static List<GoalDefinition> ParseAll(YamlConfigReader r, YamlMappingNode goals)
+    /// <summary>Every goal that parses; each goal's first error goes to <paramref name="errors"/> and that goal is left out.</summary>
+    public static List<GoalDefinition> ParseAll(YamlConfigReader r, YamlMappingNode goals, List<ConfigException> errors)
     {
         var list = new List<GoalDefinition>();
         foreach (var (k, v) in goals.Children)
         {
             var name = ((YamlScalarNode)k).Value ?? "";
-            if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c == ','))
-                throw r.Error(k, $"goals.{name}", "a goal name must be non-empty with no spaces or commas");
-            list.Add(Parse(r, name, r.RequireMap(v, $"goals.{name}")));
+            try
+            {
+                if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c == ','))
+                    throw r.Error(k, $"goals.{name}", "a goal name must be non-empty with no spaces or commas");
+                list.Add(Parse(r, name, r.RequireMap(v, $"goals.{name}")));
+            }
+            catch (ConfigException ex)
+            {
+                errors.Add(ex);
+            }
         }
         return list;
     }

@@ -13,6 +13,8 @@ public sealed class ConfigException(string file, int line, string key, string pr
     public string File { get; } = file;
     public int Line { get; } = line;
     public string Key { get; } = key;
+    /// <summary>The problem without the file, line and key.</summary>
+    public string Problem { get; } = problem;
 }
 
 /// <summary>A data file that cannot be used at all (truncated gzip, missing required column, too many rejects).</summary>

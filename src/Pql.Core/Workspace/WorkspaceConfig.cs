@@ -19,7 +19,7 @@ public sealed record TrainingConfig
 {
     /// <summary>Number of labelled cutoffs (the latest validates, the earlier ones train). Default 6.</summary>
     public int Cutoffs { get; init; } = 6;
-    /// <summary>Time between cutoffs; null = the goal's horizon, so training label windows never overlap validation.</summary>
+    /// <summary>Time between training cutoffs; null = the goal's horizon. Whatever it is, training label windows end by the validation cutoff.</summary>
     public long? StepMs { get; init; }
     /// <summary>Pinned model kind (gbdt, logistic, rules) or null to keep the best by PR AUC.</summary>
     public string? Model { get; init; }
@@ -27,7 +27,10 @@ public sealed record TrainingConfig
     public int Seed { get; init; } = 42;
 }
 
-/// <summary>A parsed <c>pql.yaml</c>. Sections owned by later stages are kept as YAML nodes for them to parse.</summary>
+/// <summary>
+/// A parsed <c>pql.yaml</c>. Sections owned by later stages (features, tiers, rules, triggers, playbooks, connectors) are kept
+/// as YAML nodes for those stages to parse into their own typed records; Application/ConfigService parses them all up front.
+/// </summary>
 public sealed record WorkspaceConfig
 {
     public required string Directory { get; init; }
@@ -37,6 +40,12 @@ public sealed record WorkspaceConfig
     public IReadOnlyDictionary<string, string> ProductOfEvent { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<GoalDefinition> Goals { get; init; } = [];
     public TrainingConfig Training { get; init; } = new();
+    /// <summary>The <c>schedules</c> list the server runs.</summary>
+    public IReadOnlyList<ScheduleConfig> Schedules { get; init; } = [];
+    /// <summary>Where features are computed (<c>engine</c>); in memory by default.</summary>
+    public EngineConfig Engine { get; init; } = new();
+    /// <summary>Where state lives (<c>state</c>); the embedded SQLite file by default.</summary>
+    public StateConfig State { get; init; } = new();
     /// <summary>Other top-level sections (tiers, rules, triggers, playbooks, event_kinds, ...), parsed by their stage.</summary>
     public IReadOnlyDictionary<string, YamlMappingNode> Sections { get; init; } = new Dictionary<string, YamlMappingNode>();
 

@@ -138,4 +138,13 @@ public sealed class GoalLabelerTests
 
         Assert.Equal([70 * Day, 80 * Day, 90 * Day], cutoffs); // 60 is before the data starts
     }
+
+    [Fact]
+    public void Cutoff_plan_with_a_step_shorter_than_the_horizon_keeps_every_training_label_window_before_the_selection_cutoff()
+    {
+        var cutoffs = CutoffPlan.Build(100 * Day, 10 * Day, new TrainingConfig { Cutoffs = 4, StepMs = 3 * Day }, dataStartMs: 0);
+
+        Assert.Equal([74 * Day, 77 * Day, 80 * Day, 90 * Day], cutoffs);
+        Assert.All(cutoffs[..^1], t => Assert.True(t + 10 * Day <= cutoffs[^1], "a training label window reaches into the selection window"));
+    }
 }

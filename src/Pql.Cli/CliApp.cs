@@ -58,6 +58,7 @@ internal static class CliApp
         {
             BenchFeaturesCommand.Create(),
             BenchLearnCommand.Create(),
+            BenchServeCommand.Create(),
         },
         DiffCommand.Create(),
         OutboxCommand.Create(),

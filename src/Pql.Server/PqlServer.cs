@@ -55,6 +55,7 @@ public static class PqlServer
         builder.Services.AddSingleton<IEntityHistory>(SqliteEntityHistory.OpenWorkspace(engine.Config.StateDirectory));
         builder.Services.AddHostedService<Rescorer>();
         builder.Services.AddHostedService<DispatcherService>();
+        builder.Services.AddHostedService<ScheduleService>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

@@ -70,6 +70,27 @@ public sealed class SqliteEntityHistory(string databasePath) : IEntityHistory
         return Task.FromResult<IReadOnlyList<OutboxAction>>(list);
     }
 
+    /// <summary>(entity, run created) of every row written by runs created at or after <paramref name="sinceMs"/>, oldest first (benchmarks).</summary>
+    public IReadOnlyList<(string Entity, long CreatedMs)> RowsScoredSince(long sinceMs) =>
+        Pairs("SELECT e.entity_id, r.created_ms FROM entity_scores e JOIN score_runs r ON r.seq = e.run_seq WHERE r.created_ms >= $t ORDER BY r.created_ms", sinceMs);
+
+    /// <summary>(entity, created) of every outbox row created at or after <paramref name="sinceMs"/>, oldest first (benchmarks).</summary>
+    public IReadOnlyList<(string Entity, long CreatedMs)> ActionsQueuedSince(long sinceMs) =>
+        Pairs("SELECT entity_id, created_ms FROM outbox WHERE created_ms >= $t ORDER BY created_ms", sinceMs);
+
+    private List<(string, long)> Pairs(string sql, long sinceMs)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$t", sinceMs);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, long)>();
+        while (r.Read())
+            list.Add((r.GetString(0), r.GetInt64(1)));
+        return list;
+    }
+
     private Task<IReadOnlyList<TriggerFiring>> Firings(string where, int limit, string? goal, string? entity)
     {
         using var c = Open();

@@ -15,7 +15,7 @@ namespace Pql.Server.Live;
 /// features are the batch engine's), scores each goal with its current model, and records only the touched entities' rows as a
 /// run: the triggers compare them with each entity's previous row and their actions are queued in the same transaction.
 /// </summary>
-public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metrics, ServiceHealth health, ILogger<Rescorer> log) : BackgroundService
+public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metrics, ServiceHealth health, ScoreBoard board, ILogger<Rescorer> log) : BackgroundService
 {
     private const string Service = "rescorer";
     private static readonly Actor s_actor = Actor.System("serve-rescore");
@@ -85,6 +85,7 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
             metrics.EntitiesRescored.Inc(rows.Count);
             metrics.TriggersFired.Inc(plan.Fired.Count);
         }
+        board.Invalidate();
         metrics.Rescorings.Inc();
         var now = Stopwatch.GetTimestamp();
         foreach (var t in touches)

@@ -46,7 +46,7 @@ public sealed class WorkspaceEngine : IDisposable
 
     public IngestSegmentWriter Segments { get; }
 
-    public Channel<Touch> Touched { get; } = Channel.CreateUnbounded<Touch>(new UnboundedChannelOptions { SingleReader = true });
+    public Channel<Touch> Touched { get; } = Channel.CreateUnbounded<Touch>(new UnboundedChannelOptions { SingleReader = false });
 
     /// <summary>The latest load of the workspace (files plus received segments); null until the first load ends.</summary>
     public LoadResult? Load => Volatile.Read(ref _load);

@@ -91,11 +91,10 @@ internal static class BenchServeCommand
         var quietSince = clock.Elapsed;
         while (clock.Elapsed - quietSince < TimeSpan.FromSeconds(2) && clock.Elapsed.TotalSeconds < postSeconds + 300)
         {
-            if (engine.Touched.Reader.Count > 0)
+            if (!engine.Idle)
                 quietSince = clock.Elapsed;
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
-        await Task.Delay(1000, ct).ConfigureAwait(false);
         await sampling.CancelAsync().ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
 
@@ -120,7 +119,9 @@ internal static class BenchServeCommand
         {
             if (!ackByAccount.TryGetValue(entity, out var entityAcks))
                 continue;
-            var previous = scored.TryGetValue(entity, out var times) ? times.LastOrDefault(t => t < created) : 0;
+            // The run that fired wrote the entity's latest row before the action; the events it reflects came after the row before that.
+            var rows = scored.TryGetValue(entity, out var times) ? times.Where(t => t <= created).ToList() : [];
+            var previous = rows.Count >= 2 ? rows[^2] : 0;
             var firstUnscored = entityAcks.Where(a => a > previous && a <= created).DefaultIfEmpty(-1).Min();
             if (firstUnscored > 0)
                 toTrigger.Add(created - firstUnscored);
@@ -129,6 +130,12 @@ internal static class BenchServeCommand
         var o = ctx.Out;
         await o.WriteLineAsync($"pql bench serve: target {rate:N0} events/s for {seconds} s, {accountCount:N0} accounts, {Environment.ProcessorCount} cores (client and server in one process)").ConfigureAwait(false);
         await o.WriteLineAsync($"  sent {sent:N0} in {postSeconds:F1} s ({sent / postSeconds:N0}/s achieved); accepted {accepted:N0}; stored {stored:N0}; accepted == stored: {(accepted == stored ? "yes" : "NO")}").ConfigureAwait(false);
+        var health = (ServiceHealth)app.Services.GetService(typeof(ServiceHealth))!;
+        var metrics = (ServerMetrics)app.Services.GetService(typeof(ServerMetrics))!;
+        foreach (var (service, problem) in health.Failures)
+            await o.WriteLineAsync($"  FAILING {service}: {problem}").ConfigureAwait(false);
+        await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  rescoring passes {metrics.Rescorings.Value:N0}, entity rows written {metrics.EntitiesRescored.Value:N0}, triggers fired {metrics.TriggersFired.Value:N0}")).ConfigureAwait(false);
         await o.WriteLineAsync($"  answer -> rescored row  ({toRow.Count:N0} events): {Percentiles(toRow)}").ConfigureAwait(false);
         await o.WriteLineAsync($"  answer -> outbox row    ({toTrigger.Count:N0} actions): {Percentiles(toTrigger)}").ConfigureAwait(false);
         await o.WriteLineAsync("  time s   cpu %   rss MB").ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal static class KeysCommand
     {
         var workspace = CommonOptions.Workspace();
         var name = new Option<string>("--name") { Description = "The key to revoke.", Required = true };
-        var command = new Command("revoke", "Revoke a key by name.") { workspace, name };
+        var command = new Command("revoke", "Revoke a key by name; requests with it get 401 at once.\nExample: pql keys revoke --workspace ws --name crm-sync") { workspace, name };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             if (!await Keys(parse.GetValue(workspace)!).RevokeKeyAsync(parse.GetValue(name)!, ctx.By, ct).ConfigureAwait(false))
@@ -52,7 +52,7 @@ internal static class KeysCommand
     private static Command ListKeys()
     {
         var workspace = CommonOptions.Workspace();
-        var command = new Command("list", "List keys (name, role, secret prefix, state); never the secrets.") { workspace };
+        var command = new Command("list", "List keys (name, role, secret prefix, state); never the secrets.\nExample: pql keys list --workspace ws") { workspace };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             foreach (var k in await Keys(parse.GetValue(workspace)!).KeysAsync(ct).ConfigureAwait(false))

@@ -32,9 +32,17 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
                     return;
                 await Task.Delay(engine.Options.CoalesceWindow, stoppingToken).ConfigureAwait(false);
                 var touches = new List<Touch>();
-                while (reader.TryRead(out var t))
-                    touches.Add(t);
-                await RescoreAsync(state, touches, stoppingToken).ConfigureAwait(false);
+                engine.Rescoring = true;
+                try
+                {
+                    while (reader.TryRead(out var t))
+                        touches.Add(t);
+                    await RescoreAsync(state, touches, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    engine.Rescoring = false;
+                }
                 health.Recover(Service);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

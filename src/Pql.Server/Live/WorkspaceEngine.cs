@@ -23,6 +23,7 @@ public sealed class WorkspaceEngine : IDisposable
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _stateGate = new(1, 1);
     private LoadResult? _load;
+    private bool _rescoring;
 
     public WorkspaceEngine(ServerOptions options)
     {
@@ -47,6 +48,12 @@ public sealed class WorkspaceEngine : IDisposable
     public IngestSegmentWriter Segments { get; }
 
     public Channel<Touch> Touched { get; } = Channel.CreateUnbounded<Touch>(new UnboundedChannelOptions { SingleReader = false });
+
+    /// <summary>True while the rescorer is in a pass (its touches already taken off <see cref="Touched"/>).</summary>
+    public bool Rescoring { get => Volatile.Read(ref _rescoring); set => Volatile.Write(ref _rescoring, value); }
+
+    /// <summary>Nothing queued and no pass running: every accepted event so far is reflected in the scores.</summary>
+    public bool Idle => !Rescoring && Touched.Reader.Count == 0;
 
     /// <summary>The latest load of the workspace (files plus received segments); null until the first load ends.</summary>
     public LoadResult? Load => Volatile.Read(ref _load);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Pql.Core.Application;
 using Pql.Core.Playbooks;
 using Pql.Core.State;
-using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
 
@@ -24,36 +24,15 @@ internal static class DiffCommand
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            var goalName = config.Goal(parse.GetValue(goal)!).Name;
-            using var store = StateStores.Open(config);
-            var runs = await store.RunsAsync(goalName, ct);
-            var toId = parse.GetValue(to) ?? (runs.Count > 0 ? runs[^1].RunId : null);
-            var fromId = parse.GetValue(from) ?? Previous(runs, toId);
-            if (toId is null || fromId is null)
-                throw new PqlInputException($"goal '{goalName}' has {runs.Count} stored run(s); diff needs two (run 'pql act' again, or pass --from and --to)");
-            var older = Check(await store.LoadRunAsync(fromId, ct), fromId, goalName, "--from");
-            var newer = Check(await store.LoadRunAsync(toId, ct), toId, goalName, "--to");
-            Print(older, newer, ScoreDiff.Compare(older, newer), Math.Max(0, parse.GetValue(top)), ctx.Out);
+            var result = await DiffService.DiffAsync(new DiffRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!)
+            {
+                FromRun = parse.GetValue(from),
+                ToRun = parse.GetValue(to),
+            }, ct);
+            Print(result.From, result.To, result.Changes, Math.Max(0, parse.GetValue(top)), ctx.Out);
             return 0;
         });
         return command;
-    }
-
-    private static string? Previous(IReadOnlyList<RunSummary> runs, string? toId)
-    {
-        for (var i = runs.Count - 1; i > 0; i--)
-        {
-            if (runs[i].RunId == toId)
-                return runs[i - 1].RunId;
-        }
-        return null;
-    }
-
-    private static ScoreRun Check(ScoreRun? stored, string id, string goal, string option)
-    {
-        var run = stored ?? throw new PqlInputException($"{option}: no stored run '{id}'; 'pql outbox' and the trigger log name the run ids");
-        return run.Goal == goal ? run : throw new PqlInputException($"{option}: run '{id}' scored goal '{run.Goal}', not '{goal}'");
     }
 
     private static void Print(ScoreRun from, ScoreRun to, IReadOnlyList<EntityChange> changes, int top, TextWriter o)

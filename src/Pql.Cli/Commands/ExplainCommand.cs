@@ -2,10 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Pql.Core.Application;
 using Pql.Core.Events;
-using Pql.Core.Features;
-using Pql.Core.Labels;
-using Pql.Core.Learning.Artifacts;
-using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
 
@@ -29,41 +25,22 @@ internal static class ExplainCommand
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, progress: ctx.Progress, detail: ctx.Detail);
-            var g = session.Config.Goal(parse.GetValue(goal)!);
-            var record = await CurrentModel.RequireAsync(session.State, g.Name, ct);
-            var model = ModelArtifact.Load(record.ArtifactPath).ToModel();
-            var store = session.Load.Store;
-            var id = parse.GetValue(entity)!;
-            var code = g.Entity == EntityKind.Account ? store.AccountIds.Find(id) : store.UserIds.Find(id);
-            if (code < 0)
-                throw new PqlInputException($"no {g.Entity.ToString().ToLowerInvariant()} '{id}' in the workspace");
-            var t = CommonOptions.ParseAsOf(parse.GetValue(asOf)) ?? store.MaxTime;
-            var eligible = new GoalLabeler(store, g).IsEligible(code, t);
-            var matrix = new FeatureEngine(store, FeatureConfig.Parse(session.Config), session.Config).Build(g.Entity, [code], [t]);
-            var score = model.PredictProbability(matrix)[0];
-            var explanation = model.Explain(matrix, 0);
+            var r = await ExplainService.ExplainAsync(new ExplainRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!, parse.GetValue(entity)!)
+            {
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                IncludeZero = parse.GetValue(all),
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+            }, ct);
             var inv = CultureInfo.InvariantCulture;
             var o = ctx.Out;
-            o.WriteLine(string.Create(inv, $"{g.Entity.ToString().ToLowerInvariant()} {id}, goal {g.Name}, as of {Timestamps.Format(t)}: score {score:F4} ({model.Kind} model {record.Version})"));
-            if (!eligible)
+            o.WriteLine(string.Create(inv, $"{r.Goal.Entity.ToString().ToLowerInvariant()} {r.EntityId}, goal {r.Goal.Name}, as of {Timestamps.Format(r.AsOfMs)}: score {r.Score:F4} ({r.ModelKind} model {r.ModelVersion})"));
+            if (!r.Eligible)
                 o.WriteLine("  note: not eligible at this time (already achieved, created later, or not active for an inactivity goal); pql score leaves it out");
-            o.WriteLine(string.Create(inv, $"  base value {explanation.BaseValue:F6}, raw margin {explanation.Margin:F6}"));
+            o.WriteLine(string.Create(inv, $"  base value {r.BaseValue:F6}, raw margin {r.Margin:F6}"));
             o.WriteLine("  contribution  value         feature");
-            var names = model.FeatureNames;
-            var order = Enumerable.Range(0, names.Count).OrderByDescending(i => Math.Abs(explanation.Contributions[i])).ThenBy(i => names[i], StringComparer.Ordinal);
-            foreach (var i in order)
-            {
-                var c = explanation.Contributions[i];
-                if (c == 0 && !parse.GetValue(all))
-                    continue;
-                var column = matrix.IndexOf(names[i]);
-                var value = column < 0 ? float.NaN : matrix.Columns[column].Values[0];
-                var text = float.IsNaN(value) ? "missing"
-                    : matrix.Columns[column].Kind == FeatureKind.Categorical && (int)value < matrix.Columns[column].Levels.Count ? matrix.Columns[column].Levels[(int)value]
-                    : value.ToString("0.####", inv);
-                o.WriteLine(string.Create(inv, $"  {c,12:+0.000000;-0.000000}  {text,-12}  {names[i]}"));
-            }
+            foreach (var c in r.Contributions)
+                o.WriteLine(string.Create(inv, $"  {c.Contribution,12:+0.000000;-0.000000}  {c.Value,-12}  {c.Feature}"));
             return 0;
         });
         return command;

@@ -1,11 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
-using System.Text;
-using Pql.Core.Features;
-using Pql.Core.Ingest;
-using Pql.Core.Labels;
+using Pql.Core.Application;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -28,59 +23,23 @@ internal static class FeaturesCommand
         {
             workspace, goal, asOf, output, entity, families,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var config = ConfigLoader.Load(parse.GetValue(workspace)!);
-            var featureConfig = FeatureConfig.Parse(config);
-            var selected = FeatureFamilyNames.Parse(parse.GetValue(families)!);
-            var goalDef = parse.GetValue(goal) is { } g ? config.Goal(g) : null;
-            var kind = goalDef?.Entity ?? ParseEntity(parse.GetValue(entity)!);
-            var clock = Stopwatch.StartNew();
-            var load = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Progress = ctx.Progress });
-            var store = load.Store;
-            var loadSeconds = clock.Elapsed.TotalSeconds;
-            if (store.EventCount == 0)
-                throw new PqlInputException($"{config.ConfigPath}: the workspace has no events, so there is nothing to compute features from");
-            var cutoff = CommonOptions.ParseAsOf(parse.GetValue(asOf)) ?? store.MaxTime;
-
-            int[] entities;
-            long[] cutoffs;
-            byte[] labels = [];
-            if (goalDef is not null)
-            {
-                var plan = CutoffPlan.Build(cutoff, goalDef.HorizonMs, config.Training, store.MinTime);
-                if (plan.Length == 0)
-                    throw new PqlInputException($"goal '{goalDef.Name}': no cutoff fits between the first event ({Timestamps(store.MinTime)}) and --as-of {Timestamps(cutoff)} minus the horizon; use a later --as-of or a shorter horizon");
-                (entities, cutoffs, labels) = new GoalLabeler(store, goalDef).Rows(plan);
-            }
-            else
-            {
-                var created = kind == EntityKind.Account ? store.AccountCreatedAt : store.UserCreatedAt;
-                entities = [.. Enumerable.Range(0, created.Length).Where(e => created[e] <= cutoff)];
-                cutoffs = [.. Enumerable.Repeat(cutoff, entities.Length)];
-            }
-
-            clock.Restart();
-            ctx.Progress($"computing features for {entities.Length:N0} rows");
-            var matrix = new FeatureEngine(store, featureConfig, config, selected).Build(kind, entities, cutoffs);
-            var featureSeconds = clock.Elapsed.TotalSeconds;
             var path = parse.GetValue(output)!;
-            Write(path, matrix, store, kind, labels);
+            var r = await FeaturesService.ExportAsync(new FeaturesRequest(parse.GetValue(workspace)!, path)
+            {
+                Goal = parse.GetValue(goal),
+                Entity = ParseEntity(parse.GetValue(entity)!),
+                AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
+                Families = parse.GetValue(families)!,
+                Progress = ctx.Progress,
+            }, ct);
+            var positives = r.PositiveLabels is { } p ? string.Create(CultureInfo.InvariantCulture, $", {p:N0} positive labels") : "";
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {matrix.RowCount:N0} rows x {matrix.ColumnCount} features to {path} (load {loadSeconds:F1} s, features {featureSeconds:F2} s{Positives(labels)})"));
+                $"wrote {r.Rows:N0} rows x {r.Features} features to {path} (load {r.LoadSeconds:F1} s, features {r.FeatureSeconds:F2} s{positives})"));
             return 0;
         });
         return command;
-    }
-
-    private static string Timestamps(long ms) => Pql.Core.Events.Timestamps.Format(ms);
-
-    private static string Positives(byte[] labels)
-    {
-        if (labels.Length == 0)
-            return "";
-        var positives = labels.Count(l => l == 1);
-        return string.Create(CultureInfo.InvariantCulture, $", {positives:N0} positive labels");
     }
 
     private static EntityKind ParseEntity(string text) => text switch
@@ -89,15 +48,4 @@ internal static class FeaturesCommand
         "user" => EntityKind.User,
         _ => throw new PqlInputException($"--entity: '{text}' is not account or user"),
     };
-
-    private static void Write(string path, Pql.Core.Features.FeatureMatrix matrix, Pql.Core.Events.EventStore store, EntityKind kind, byte[] labels)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null)
-            Directory.CreateDirectory(dir);
-        using var file = File.Create(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file;
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-        FeatureCsv.Write(writer, matrix, store, kind, labels);
-    }
 }

@@ -60,10 +60,13 @@ internal static class CliApp
             BenchFeaturesCommand.Create(),
             BenchLearnCommand.Create(),
             BenchIngestCommand.Create(),
+            BenchServeCommand.Create(),
         },
         DiffCommand.Create(),
         OutboxCommand.Create(),
         ActCommand.Create(),
+        ServeCommand.Create(),
+        KeysCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -50,11 +50,15 @@ public static class WorkspaceLoader
         var entities = new EntityFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         var data = config.Data;
 
+        if (IngestSegments.Accounts(config) is { } postedAccounts)
+            entities.LoadAccounts(postedAccounts);
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
         {
             options.Progress?.Invoke("loading accounts");
             entities.LoadAccounts(accounts);
         }
+        if (IngestSegments.Users(config) is { } postedUsers)
+            entities.LoadUsers(postedUsers, data.Accounts?.Origin == TableOrigin.FromUsers);
         if (data.Users is { Origin: TableOrigin.Files } users)
         {
             options.Progress?.Invoke("loading users");
@@ -65,6 +69,11 @@ public static class WorkspaceLoader
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");
             events.Load(source);
+        }
+        if (IngestSegments.Events(config) is { } posted)
+        {
+            options.Progress?.Invoke("loading events received by pql serve");
+            events.Load(posted);
         }
         events.Finish();
         builder.DeriveCreatedFromFirstEvents();

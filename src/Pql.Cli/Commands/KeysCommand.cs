@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Pql.Core.State;
+using Pql.Core.Workspace;
+
+namespace Pql.Cli.Commands;
+
+/// <summary><c>pql keys create|revoke|list</c>: the server's API keys, stored hashed in the workspace's state file.</summary>
+internal static class KeysCommand
+{
+    public static Command Create() => new("keys", "Manage the API keys of pql serve. A key's secret is printed once, when it is created, and stored only as a hash.")
+    {
+        CreateKey(),
+        RevokeKey(),
+        ListKeys(),
+    };
+
+    private static Command CreateKey()
+    {
+        var workspace = CommonOptions.Workspace();
+        var name = new Option<string>("--name") { Description = "Who uses the key; recorded with every change made through it.", Required = true };
+        var role = new Option<string>("--role") { Description = "read (scores), write (also ingest) or admin (also manage).", Required = true };
+        var command = new Command("create", "Create a key and print its secret once.\nExample: pql keys create --workspace ws --name crm-sync --role write")
+        {
+            workspace, name, role,
+        };
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
+        {
+            var r = SqliteApiKeys.ParseRole(parse.GetValue(role)!) ?? throw new PqlInputException($"--role: '{parse.GetValue(role)}' is not read, write or admin");
+            var secret = await Keys(parse.GetValue(workspace)!).CreateKeyAsync(parse.GetValue(name)!, r, ctx.By, ct).ConfigureAwait(false);
+            await ctx.Out.WriteLineAsync(secret).ConfigureAwait(false);
+            await ctx.Err.WriteLineAsync("This secret is shown once; pql keeps only its hash. Send it as: Authorization: Bearer <secret>").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RevokeKey()
+    {
+        var workspace = CommonOptions.Workspace();
+        var name = new Option<string>("--name") { Description = "The key to revoke.", Required = true };
+        var command = new Command("revoke", "Revoke a key by name; requests with it get 401 at once.\nExample: pql keys revoke --workspace ws --name crm-sync") { workspace, name };
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
+        {
+            if (!await Keys(parse.GetValue(workspace)!).RevokeKeyAsync(parse.GetValue(name)!, ctx.By, ct).ConfigureAwait(false))
+                throw new PqlInputException($"--name: no active key named '{parse.GetValue(name)}'");
+            await ctx.Out.WriteLineAsync($"revoked {parse.GetValue(name)}").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListKeys()
+    {
+        var workspace = CommonOptions.Workspace();
+        var command = new Command("list", "List keys (name, role, secret prefix, state); never the secrets.\nExample: pql keys list --workspace ws") { workspace };
+        CliApp.SetHandler(command, async (parse, ctx, ct) =>
+        {
+            foreach (var k in await Keys(parse.GetValue(workspace)!).KeysAsync(ct).ConfigureAwait(false))
+                await ctx.Out.WriteLineAsync($"{k.Name}\t{SqliteApiKeys.RoleText(k.Role)}\t{k.Prefix}...\t{(k.RevokedMs is null ? "active" : "revoked")}").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static SqliteApiKeys Keys(string workspace) => SqliteApiKeys.OpenWorkspace(ConfigLoader.Load(workspace).StateDirectory);
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pql.Core.Application;
+using Pql.Core.State;
+using Pql.Core.Workspace;
+
+namespace Pql.Server.Live;
+
+/// <summary>
+/// Runs the <c>schedules:</c> of pql.yaml inside the server: a full <c>rescore</c> (score every entity and queue the actions its
+/// triggers fire, as <c>pql score</c> does) or a <c>retrain</c> (train and make the new model current, as <c>pql train</c> does),
+/// through the same application services. Periods count from the server's start; <c>drift</c> is not run by the server yet and is
+/// logged once. A failed run is logged and shown in /readyz until the next run of that schedule succeeds.
+/// </summary>
+public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealth health, ScoreBoard board, ILogger<ScheduleService> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(engine.Config.Schedules.Select(s => RunAsync(s, stoppingToken)));
+
+    private async Task RunAsync(ScheduleConfig schedule, CancellationToken ct)
+    {
+        var name = $"schedule {schedule.Task.ToString().ToLowerInvariant()} {schedule.Goal} every {TimeSpan.FromMilliseconds(schedule.EveryMs)}";
+        if (schedule.Task == ScheduledTask.Drift)
+        {
+            LogUnsupported(log, name);
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedule.EveryMs));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RunOnceAsync(schedule, ct).ConfigureAwait(false);
+                    board.Invalidate();
+                    health.Recover(name);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // reported in /readyz and the log; the next period tries again
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    health.Fail(name, ex.Message);
+                    LogFailed(log, name, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>One run of a schedule, for every goal it applies to.</summary>
+    public async Task RunOnceAsync(ScheduleConfig schedule, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var by = Actor.System("schedule");
+        foreach (var goal in engine.Config.Goals.Where(g => schedule.AppliesTo(g.Name)))
+        {
+            if (schedule.Task == ScheduledTask.Retrain)
+                await new TrainService().TrainAsync(new TrainRequest(engine.Config.Directory) { Goal = goal.Name, By = by }, ct).ConfigureAwait(false);
+            else
+                await new ScoreService().ScoreAsync(new ScoreRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Schedule}: drift checks are not run by the server yet")]
+    private static partial void LogUnsupported(ILogger logger, string schedule);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Schedule} failed")]
+    private static partial void LogFailed(ILogger logger, string schedule, Exception exception);
+}

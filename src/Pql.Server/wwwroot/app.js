@@ -1,0 +1,125 @@
+// The rep's web app: plain JavaScript over the read API, no build step. The key stays in sessionStorage (this tab only).
+'use strict';
+const $ = (s) => document.querySelector(s);
+const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const words = (feature) => feature.replace(/^[a-z]+\./, '').replace(/[._]/g, ' ');
+const pct = (x) => (100 * x).toFixed(1) + '%';
+let me = null;
+
+async function api(path) {
+  const key = sessionStorage.getItem('pql-key');
+  const r = await fetch(path, { headers: { Authorization: 'Bearer ' + key } });
+  if (r.status === 401) { sessionStorage.removeItem('pql-key'); showLogin('That key was not accepted.'); throw new Error('401'); }
+  if (!r.ok) throw new Error(path + ': ' + r.status);
+  return r.json();
+}
+
+function showLogin(message) {
+  $('#login').hidden = false; $('#view').innerHTML = ''; $('#login-error').textContent = message || '';
+}
+
+$('#login-form').addEventListener('submit', (e) => {
+  e.preventDefault(); sessionStorage.setItem('pql-key', $('#key').value.trim()); $('#login').hidden = true; route();
+});
+
+async function route() {
+  if (!sessionStorage.getItem('pql-key')) return showLogin();
+  $('#login').hidden = true;
+  if (!me) {
+    me = await api('/v1/me');
+    $('#who').textContent = me.name + ' (' + me.role + ')';
+    const goals = await api('/v1/goals');
+    $('#goals').innerHTML = goals.map((g) => `<a href="#/goal/${esc(g)}">${esc(g)}</a>`).join('');
+    if (location.hash === '' || location.hash === '#/') location.hash = '#/goal/' + goals[0];
+  }
+  const [, kind, id, rest] = location.hash.split('/');
+  if (kind === 'goal') return goalList(decodeURIComponent(id), new URLSearchParams(rest || ''));
+  if (kind === 'account' || kind === 'user') return entityPage(kind, decodeURIComponent(id));
+  if (kind === 'models') return modelsPage();
+}
+
+async function goalList(goal, params) {
+  const page = Number(params.get('page') || 1);
+  const q = new URLSearchParams({ page, pageSize: 50 });
+  for (const k of ['tier', 'segment', 'q', 'movedUp', 'owner']) if (params.get(k)) q.set(k, params.get(k));
+  const data = await api(`/v1/goals/${encodeURIComponent(goal)}/scores?${q}`);
+  const sel = (name, options) => `<select name="${name}"><option value="">any ${name}</option>${options.map((o) =>
+    `<option ${params.get(name) === o ? 'selected' : ''}>${o}</option>`).join('')}</select>`;
+  $('#view').innerHTML = `
+    <h1>${esc(goal)}: ${data.total.toLocaleString()} accounts</h1>
+    <form class="filters" id="filters">
+      <label><input type="checkbox" name="mine" ${params.get('owner') ? 'checked' : ''}> my accounts</label>
+      ${sel('tier', ['high_touch', 'assisted', 'nurture'])}
+      ${sel('segment', ['smb', 'mid_market', 'enterprise'])}
+      <label><input type="checkbox" name="movedUp" ${params.get('movedUp') ? 'checked' : ''}> moved up</label>
+      <input type="search" name="q" placeholder="search id, owner, industry" value="${esc(params.get('q'))}">
+      <button>Apply</button>
+      <button type="button" id="csv">Export CSV</button>
+    </form>
+    <table id="scores"><thead><tr><th>Account</th><th>Score</th><th>Change (1 day)</th><th>Tier</th><th>Top reasons</th><th>Owner</th><th>Segment</th></tr></thead>
+    <tbody>${data.rows.map((r) => `<tr>
+      <td><a href="#/account/${encodeURIComponent(r.entityId)}">${esc(r.entityId)}</a></td>
+      <td class="num">${pct(r.score)}</td>
+      <td class="num ${r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''}">${r.change == null ? '' : (r.change > 0 ? '+' : '') + (100 * r.change).toFixed(1)}</td>
+      <td><span class="tier tier-${esc(r.tier)}">${esc(r.tier)}</span></td>
+      <td>${r.drivers.map((d) => esc(words(d.feature)) + (d.contribution >= 0 ? ' ↑' : ' ↓')).join(', ')}</td>
+      <td>${esc(r.owner)}</td><td>${esc(r.segment)}</td></tr>`).join('')}</tbody></table>
+    <div class="pager"><button id="prev" ${page <= 1 ? 'disabled' : ''}>Previous</button>
+      page ${page} of ${Math.max(1, Math.ceil(data.total / data.pageSize))}
+      <button id="next" ${page * data.pageSize >= data.total ? 'disabled' : ''}>Next</button></div>`;
+  const go = (p) => {
+    const f = new FormData($('#filters')); const n = new URLSearchParams();
+    for (const k of ['tier', 'segment', 'q']) if (f.get(k)) n.set(k, f.get(k));
+    if (f.get('movedUp')) n.set('movedUp', 'true');
+    if (f.get('mine')) n.set('owner', me.name);
+    n.set('page', p); location.hash = `#/goal/${encodeURIComponent(goal)}/${n}`;
+  };
+  $('#filters').addEventListener('submit', (e) => { e.preventDefault(); go(1); });
+  $('#csv').addEventListener('click', async () => { // a download needs the key too: fetch it, then hand the browser a blob
+    const r = await fetch(`/v1/goals/${encodeURIComponent(goal)}/scores?${q}&format=csv`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pql-key') } });
+    const a = document.createElement('a'); a.href = URL.createObjectURL(await r.blob()); a.download = goal + '-scores.csv'; a.click();
+  });
+  $('#prev').addEventListener('click', () => go(page - 1));
+  $('#next').addEventListener('click', () => go(page + 1));
+}
+
+function historyChart(points) {
+  if (points.length === 0) return '<p>No scores yet.</p>';
+  const w = 520, h = 140, n = points.length;
+  const x = (i) => n === 1 ? w / 2 : 20 + (i * (w - 40)) / (n - 1);
+  const y = (s) => h - 15 - s * (h - 30);
+  const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.row.score).toFixed(1)}`).join(' ');
+  return `<svg width="${w}" height="${h}" role="img" aria-label="score history"><path d="${path}" fill="none" stroke="#2b6cb0" stroke-width="2"/>
+    ${points.map((p, i) => `<circle cx="${x(i)}" cy="${y(p.row.score)}" r="3" fill="#2b6cb0"><title>${new Date(p.createdMs).toISOString()} ${pct(p.row.score)}</title></circle>`).join('')}
+    <text x="2" y="12" font-size="10">100%</text><text x="2" y="${h - 4}" font-size="10">0%</text></svg>`;
+}
+
+function waterfall(drivers) {
+  const max = Math.max(1e-9, ...drivers.map((d) => Math.abs(d.contribution)));
+  return `<table class="drivers" id="drivers"><thead><tr><th>Reason</th><th>Value</th><th>Effect on the score</th></tr></thead><tbody>${drivers.map((d) => `<tr>
+    <td>${esc(words(d.feature))}</td><td class="num">${d.value == null ? 'missing' : Number(d.value).toLocaleString()}</td>
+    <td><svg width="260" height="14"><rect x="${d.contribution >= 0 ? 130 : 130 - 128 * Math.abs(d.contribution) / max}" y="2" height="10"
+      width="${128 * Math.abs(d.contribution) / max}" fill="${d.contribution >= 0 ? '#137333' : '#b3261e'}"/><line x1="130" x2="130" y1="0" y2="14" stroke="#999"/></svg>
+      ${(d.contribution >= 0 ? '+' : '') + d.contribution.toFixed(3)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+async function entityPage(kind, id) {
+  const data = await api(`/v1/${kind}s/${encodeURIComponent(id)}`);
+  $('#view').innerHTML = `<h1>${esc(kind)} ${esc(id)}</h1><div class="cards">${data.goals.map((g) => `<div class="card">
+    <h2>${esc(g.goal)} ${g.latest ? `${pct(g.latest.row.score)} <span class="tier tier-${esc(g.latest.row.tier)}">${esc(g.latest.row.tier)}</span>` : ''}</h2>
+    ${g.latest ? `<p>Owner ${esc(g.latest.row.attributes.owner)}, segment ${esc(g.latest.row.attributes.segment)}</p>` : ''}
+    <h3>Score history</h3>${historyChart(g.history)}
+    <h3>Why: drivers</h3>${g.latest ? waterfall(g.latest.row.drivers) : ''}
+    <h3>Triggers</h3><ul>${g.triggers.map((t) => `<li>${new Date(t.createdMs).toISOString().slice(0, 16)} ${esc(t.trigger)}: ${esc(t.reason)}</li>`).join('') || '<li>none</li>'}</ul>
+    <h3>Actions</h3><ul>${g.actions.map((a) => `<li>${esc(a.connector)} ${esc(a.action)}: ${esc(a.status)}${a.lastError ? ' (' + esc(a.lastError) + ')' : ''}</li>`).join('') || '<li>none</li>'}</ul>
+  </div>`).join('')}</div>`;
+}
+
+async function modelsPage() {
+  const models = await api('/v1/models');
+  $('#view').innerHTML = `<h1>Models</h1><div class="cards">${models.map((m) => `<div class="card"><h2>${esc(m.goal)}: ${esc(m.kind)} ${esc(m.version)}</h2>
+    <pre>${esc(m.card || JSON.stringify(m.metrics, null, 2))}</pre></div>`).join('')}</div>`;
+}
+
+window.addEventListener('hashchange', () => route().catch((e) => console.error(e)));
+route().catch((e) => console.error(e));

@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+
+namespace Pql.Server.Tests;
+
+/// <summary>A test that needs Debian's chromium (apt-get install -y chromium); skipped, with the reason, when it is absent.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public const string Executable = "/usr/bin/chromium";
+
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(Executable))
+            Skip = $"{Executable} is absent: install Debian's chromium (apt-get install -y chromium) to run the browser tests";
+    }
+}
+
+/// <summary>The rep's web app in headless chromium, one test per journey; screenshots go to docs/screenshots/.</summary>
+public sealed class WebAppTests
+{
+    private static readonly string[] s_chromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    [ChromiumFact]
+    public async Task A_rep_signs_in_sees_the_account_list_filters_it_by_tier_and_opens_an_account_with_its_drivers()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.Executable,
+            Headless = true,
+            Args = s_chromiumArgs,
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(server.Address.ToString());
+        await page.FillAsync("#key", server.ReadKey);
+        await page.ClickAsync("#login-form button");
+
+        var rows = page.Locator("#scores tbody tr");
+        await rows.First.WaitForAsync();
+        Assert.True(await rows.CountAsync() >= 10);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("account-list.png"), FullPage = false });
+
+        await page.SelectOptionAsync("select[name=tier]", "high_touch");
+        await page.ClickAsync("#filters button");
+        await page.WaitForURLAsync("**tier=high_touch**");
+        await page.Locator("#scores tbody tr").First.WaitForAsync();
+        var tiers = await page.Locator("#scores tbody tr td:nth-child(4)").AllInnerTextsAsync();
+        Assert.NotEmpty(tiers);
+        Assert.All(tiers, t => Assert.Equal("high_touch", t.Trim()));
+
+        await page.Locator("#scores tbody tr td a").First.ClickAsync();
+        var drivers = page.Locator("#drivers tbody tr");
+        await drivers.First.WaitForAsync();
+        Assert.True(await drivers.CountAsync() >= 1);
+        Assert.NotEmpty((await drivers.First.InnerTextAsync()).Trim());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("entity-page.png"), FullPage = true });
+    }
+
+    private static string Screenshot(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pql.slnx")))
+            dir = dir.Parent;
+        var folder = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+}

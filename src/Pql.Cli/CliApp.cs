@@ -62,6 +62,7 @@ internal static class CliApp
         DiffCommand.Create(),
         OutboxCommand.Create(),
         ActCommand.Create(),
+        AuditCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -70,3 +70,5 @@ public sealed class SqliteTriggerLogContract : TriggerLogContract<SqliteStores>;
 public sealed class SqliteAuditLogContract : AuditLogContract<SqliteStores>;
 
 public sealed class SqliteOutboxContract : OutboxContract<SqliteStores>;
+
+public sealed class SqliteAuditChainContract : AuditChainContract<SqliteStores>;

@@ -120,6 +120,18 @@ internal static class SqliteMigrations
             "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
         ],
+        [
+            // Versions that failed the promotion guardrail wait here for a second person.
+            """
+            CREATE TABLE pending_promotions (
+                goal TEXT NOT NULL,
+                version TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                requested_ms INTEGER NOT NULL,
+                PRIMARY KEY (goal, version))
+            """,
+        ],
     ];
 
     public static int LatestVersion => s_steps.Length;

@@ -72,3 +72,5 @@ public sealed class SqliteAuditLogContract : AuditLogContract<SqliteStores>;
 public sealed class SqliteOutboxContract : OutboxContract<SqliteStores>;
 
 public sealed class SqliteAuditChainContract : AuditChainContract<SqliteStores>;
+
+public sealed class SqlitePromotionApprovalsContract : PromotionApprovalsContract<SqliteStores>;

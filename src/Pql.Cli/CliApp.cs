@@ -63,6 +63,7 @@ internal static class CliApp
         OutboxCommand.Create(),
         ActCommand.Create(),
         AuditCommand.Create(),
+        ModelsCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

@@ -35,20 +35,6 @@ internal sealed class TestWorkspace : IDisposable
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 
-    /// <summary>Walks up from the test binary to the folder holding the shared datasets (../shared/data).</summary>
-    public static string SharedData(string dataset)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", dataset);
-            if (Directory.Exists(candidate))
-                return candidate;
-            dir = dir.Parent;
-        }
-        throw new DirectoryNotFoundException($"../shared/data/{dataset} not found above {AppContext.BaseDirectory}");
-    }
-
     /// <summary>The repository's examples/ folder.</summary>
     public static string Example(string name)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Pql.Core.Application;
 using Pql.Core.Demo;
-using Pql.Core.State;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;

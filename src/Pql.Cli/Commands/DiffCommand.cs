@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Pql.Core.Application;
 using Pql.Core.Playbooks;
-using Pql.Core.State;
+using Pql.Core.Scoring;
 
 namespace Pql.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Pql.Core.Application;
 using Pql.Core.Events;
 using Pql.Core.Ingest;
+using Pql.Core.Labels;
 
 namespace Pql.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class ValidateCommand
                 ctx.Err.WriteLine($"{result.Errors.Count} error(s) in pql.yaml");
                 return 2;
             }
-            Print(ctx.Out, result.Quality!);
+            Print(ctx.Out, result.Quality!, result.Leakage);
             foreach (var warning in result.Warnings)
                 ctx.Out.WriteLine($"warning: {warning}");
             return 0;
@@ -39,7 +40,7 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static void Print(TextWriter o, DataQualityReport r)
+    private static void Print(TextWriter o, DataQualityReport r, IReadOnlyList<LeakageWarning> leakage)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine("Files");
@@ -66,7 +67,7 @@ internal static class ValidateCommand
         o.WriteLine(string.Create(inv, $"Events per name ({r.EventsPerName.Count} names)"));
         foreach (var (p, n) in r.EventsPerName.Take(30))
             o.WriteLine(string.Create(inv, $"  {n,12:N0}  {p}"));
-        foreach (var w in r.Leakage)
+        foreach (var w in leakage)
             o.WriteLine(string.Create(inv, $"warning: attribute '{w.Attribute}' separates goal '{w.Goal}' achievers suspiciously well (AUC {w.Auc:F2}); if it is a snapshot taken after the outcome, list it under data.exclude_attributes"));
     }
 }

@@ -1,6 +1,6 @@
 using Pql.Core.Playbooks;
 using Pql.Core.Playbooks.Connectors;
-using Pql.Core.State;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Application;

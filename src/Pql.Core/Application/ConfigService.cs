@@ -1,5 +1,6 @@
 using Pql.Core.Features;
 using Pql.Core.Playbooks;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 using YamlDotNet.RepresentationModel;
 

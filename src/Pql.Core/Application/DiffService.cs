@@ -1,4 +1,5 @@
 using Pql.Core.Playbooks;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 

@@ -13,7 +13,7 @@ public sealed record ValidateRequest(string Workspace) : UseCaseRequest(Workspac
 /// Every config error (the data is not loaded while there are any), or the data-quality report of the loaded workspace with the
 /// warnings that matter before training.
 /// </summary>
-public sealed record ValidateResult(IReadOnlyList<ConfigException> Errors, DataQualityReport? Quality, IReadOnlyList<string> Warnings)
+public sealed record ValidateResult(IReadOnlyList<ConfigException> Errors, DataQualityReport? Quality, IReadOnlyList<LeakageWarning> Leakage, IReadOnlyList<string> Warnings)
 {
     public bool IsValid => Errors.Count == 0;
 }
@@ -29,7 +29,7 @@ public static class ValidateService
         ArgumentNullException.ThrowIfNull(request);
         var check = ConfigService.Check(request.Workspace);
         if (check.Config is not { } config)
-            return Task.FromResult(new ValidateResult(check.Errors, null, []));
+            return Task.FromResult(new ValidateResult(check.Errors, null, [], []));
         var workspace = config.Workspace;
         var load = WorkspaceLoader.Load(workspace, new LoadOptions { Progress = request.Progress });
         cancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +38,7 @@ public static class ValidateService
         warnings.AddRange(GoalWarnings(workspace, load.Store));
         if (EventsBeforeCreation(load.Store) is { } early)
             warnings.Add(early);
-        return Task.FromResult(new ValidateResult([], DataQuality.Analyze(workspace, load), warnings));
+        return Task.FromResult(new ValidateResult([], DataQuality.Analyze(workspace, load), LeakageCheck.Find(workspace, load.Store), warnings));
     }
 
     private static IEnumerable<string> GoalWarnings(WorkspaceConfig config, EventStore store)

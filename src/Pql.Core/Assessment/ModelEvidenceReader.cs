@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pql.Core.Events;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 

@@ -1,4 +1,5 @@
 using Pql.Core.Playbooks.Connectors;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.Core.Playbooks;

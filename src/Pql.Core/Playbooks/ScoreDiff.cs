@@ -1,4 +1,4 @@
-using Pql.Core.State;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.Playbooks;
 

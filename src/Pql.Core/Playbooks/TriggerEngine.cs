@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.Core.Playbooks;

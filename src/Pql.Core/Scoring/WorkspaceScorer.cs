@@ -4,8 +4,6 @@ using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
 using Pql.Core.Learning.Artifacts;
-using Pql.Core.Playbooks;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Scoring;

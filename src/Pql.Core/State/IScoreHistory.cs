@@ -1,3 +1,5 @@
+using Pql.Core.Scoring;
+
 namespace Pql.Core.State;
 
 /// <summary>Score history: every scoring run of every goal with its entity rows.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.State;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.State;
 

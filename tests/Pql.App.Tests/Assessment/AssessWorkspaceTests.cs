@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pql.Cli;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.App.Tests.Assessment;

@@ -1,5 +1,6 @@
 using Pql.Core.Assessment;
 using Pql.Core.Events;
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Tests.State;
 using Pql.Core.Workspace;

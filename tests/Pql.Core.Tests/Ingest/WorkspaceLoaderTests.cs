@@ -202,7 +202,7 @@ public sealed class WorkspaceLoaderTests : IDisposable
         Assert.Contains("subscription_id: has no row in subs.csv", report.RejectsByReason.Keys);
     }
 
-    [Fact]
+    [SharedDataFact("sparkify-dend-logs")]
     public void Load_sparkify_example_accounts_for_all_8056_events()
     {
         var config = ConfigLoader.Load(TestWorkspace.Example("sparkify-dend-logs"));
@@ -217,7 +217,7 @@ public sealed class WorkspaceLoaderTests : IDisposable
         Assert.Equal(97, store.AccountCount);
     }
 
-    [Fact]
+    [SharedDataFact("ravenstack-saas")]
     public void Load_ravenstack_example_resolves_usage_through_subscriptions()
     {
         var config = ConfigLoader.Load(TestWorkspace.Example("ravenstack-saas"));

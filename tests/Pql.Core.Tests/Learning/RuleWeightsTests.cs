@@ -1,4 +1,4 @@
-using Pql.Core.Learning;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Tests.Learning;

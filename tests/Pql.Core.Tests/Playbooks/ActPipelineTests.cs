@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Pql.Core.Playbooks;
+using Pql.Core.Scoring;
 using Pql.Core.State;
-using Pql.Core.Tests.State;
 using Pql.Core.Tests.Playbooks.Fakes;
+using Pql.Core.Tests.State;
 
 namespace Pql.Core.Tests.Playbooks;
 

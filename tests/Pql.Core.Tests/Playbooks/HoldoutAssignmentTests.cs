@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Pql.Core.Playbooks;
-using Pql.Core.State;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.Tests.Playbooks;
 

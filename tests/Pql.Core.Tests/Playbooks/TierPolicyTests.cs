@@ -1,4 +1,4 @@
-using Pql.Core.Playbooks;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Tests.Playbooks;

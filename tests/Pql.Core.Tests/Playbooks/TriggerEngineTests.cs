@@ -1,5 +1,5 @@
 using Pql.Core.Playbooks;
-using Pql.Core.State;
+using Pql.Core.Scoring;
 
 namespace Pql.Core.Tests.Playbooks;
 

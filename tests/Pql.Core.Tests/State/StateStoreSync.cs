@@ -1,3 +1,4 @@
+using Pql.Core.Scoring;
 using Pql.Core.State;
 
 namespace Pql.Core.Tests.State;

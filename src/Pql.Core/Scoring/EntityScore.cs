@@ -1,4 +1,4 @@
-namespace Pql.Core.State;
+namespace Pql.Core.Scoring;
 
 /// <summary>An entity's score in one run, its tier, the drivers that explain it and the attributes routing reads (owner, segment, ...).</summary>
 public sealed record EntityScore(

@@ -2,7 +2,7 @@ using System.Globalization;
 using Pql.Core.Workspace;
 using YamlDotNet.RepresentationModel;
 
-namespace Pql.Core.Learning;
+namespace Pql.Core.Scoring;
 
 /// <summary>
 /// The <c>rules:</c> section of pql.yaml: per goal, operator weights on named features, e.g.

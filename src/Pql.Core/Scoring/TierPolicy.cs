@@ -1,9 +1,8 @@
 using System.Globalization;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 using YamlDotNet.RepresentationModel;
 
-namespace Pql.Core.Playbooks;
+namespace Pql.Core.Scoring;
 
 /// <summary>
 /// Turns scores into tiers, from the <c>tiers</c> section of <c>pql.yaml</c>: per goal or <c>default</c>, by score thresholds

@@ -1,4 +1,4 @@
-namespace Pql.Core.State;
+namespace Pql.Core.Scoring;
 
 /// <summary>One scoring run of a goal: which model scored which entities as of when. Stored for history, diffs and triggers.</summary>
 public sealed record ScoreRun(

@@ -67,6 +67,8 @@ internal static class CliApp
         ActCommand.Create(),
         ServeCommand.Create(),
         KeysCommand.Create(),
+        AuditCommand.Create(),
+        ModelsCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

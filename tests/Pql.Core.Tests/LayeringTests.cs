@@ -11,7 +11,7 @@ public sealed partial class LayeringTests
 {
     /// <summary>The stages in pipeline order (docs/ARCHITECTURE.md draws the same picture).</summary>
     private static readonly string[] s_order =
-        ["Workspace", "Events", "Ingest", "Labels", "Features", "Learning", "Scoring", "State", "Playbooks", "Assessment", "Demo", "Application"];
+        ["Workspace", "Events", "Ingest", "Labels", "Features", "Learning", "Scoring", "State", "Playbooks", "Governance", "Assessment", "Demo", "Application"];
 
     [GeneratedRegex(@"\bPql\.Core\.([A-Za-z]+)\b")]
     private static partial Regex Reference();

@@ -21,7 +21,7 @@ public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookC
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(previous);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var fired = TriggerEngine.Evaluate(run, previous, config.Triggers, now);
+        var fired = HoldoutAssignment.Mark(TriggerEngine.Evaluate(run, previous, config.Triggers, now), config);
         var actions = ActionPlanner.Plan(fired, config, now);
         return new ActPlan(run, fired, actions);
     }

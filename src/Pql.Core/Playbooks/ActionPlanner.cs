@@ -9,6 +9,7 @@ namespace Pql.Core.Playbooks;
 /// <summary>
 /// Turns fired triggers into outbox actions: one per playbook step, with the message rendered, the owner and channel
 /// routed, and a deterministic action id (the idempotency key) so planning the same run twice yields the same keys.
+/// Entities a playbook holds out (<see cref="HoldoutAssignment"/>) get no action.
 /// </summary>
 public static class ActionPlanner
 {
@@ -19,6 +20,8 @@ public static class ActionPlanner
         var actions = new List<OutboxAction>();
         foreach (var f in fired)
         {
+            if (HoldoutAssignment.IsHeldOut(f, config))
+                continue;   // the control group: logged as fired, no action
             var steps = config.Playbooks[f.Rule.Playbook];
             for (var i = 0; i < steps.Count; i++)
             {

@@ -109,6 +109,29 @@ internal static class PostgresMigrations
                 detail TEXT NOT NULL)
             """,
         ],
+        [
+            // The audit trail becomes a hash chain (AuditHash). Ids are issued from the one-row head under its row lock, not from
+            // the identity sequence, so they have no gaps (a sequence skips numbers on rollback, which verify would call deletions).
+            "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE audit ALTER COLUMN id DROP IDENTITY",
+            """
+            CREATE TABLE audit_head (
+                one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+                last_id BIGINT NOT NULL,
+                last_hash TEXT NOT NULL)
+            """,
+            "INSERT INTO audit_head (one, last_id, last_hash) SELECT TRUE, coalesce(max(id), 0), '' FROM audit",
+            """
+            CREATE TABLE pending_promotions (
+                goal TEXT NOT NULL,
+                version TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                requested_ms BIGINT NOT NULL,
+                PRIMARY KEY (goal, version))
+            """,
+        ],
     ];
 
     public static int LatestVersion => s_steps.Length;

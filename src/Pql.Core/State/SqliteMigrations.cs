@@ -115,14 +115,32 @@ internal static class SqliteMigrations
             WHERE rn = 1
             """,
         ],
+        [
+            // The audit trail becomes a hash chain (AuditHash); rows written before version 3 are chained when the store opens.
+            "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+        ],
+        [
+            // Versions that failed the promotion guardrail wait here for a second person.
+            """
+            CREATE TABLE pending_promotions (
+                goal TEXT NOT NULL,
+                version TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                requested_ms INTEGER NOT NULL,
+                PRIMARY KEY (goal, version))
+            """,
+        ],
     ];
 
     public static int LatestVersion => s_steps.Length;
 
-    public static void Apply(SqliteConnection connection) => Apply(connection, s_steps.Length);
+    /// <summary>Upgrades to the latest version; returns the version the file had before.</summary>
+    public static int Apply(SqliteConnection connection) => Apply(connection, s_steps.Length);
 
     /// <summary>Upgrades to <paramref name="upTo"/> (tests replay an old schema with it).</summary>
-    internal static void Apply(SqliteConnection connection, int upTo)
+    internal static int Apply(SqliteConnection connection, int upTo)
     {
         using var tx = connection.BeginTransaction();
         var version = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
@@ -135,6 +153,7 @@ internal static class SqliteMigrations
             Execute(connection, tx, $"PRAGMA user_version = {v + 1}");
         }
         tx.Commit();
+        return version;
     }
 
     private static object? Scalar(SqliteConnection c, SqliteTransaction tx, string sql)

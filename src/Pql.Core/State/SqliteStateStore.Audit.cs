@@ -4,11 +4,12 @@ namespace Pql.Core.State;
 
 public sealed partial class SqliteStateStore
 {
-    public Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public async Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        InsertAudit(null, entry);
-        return Task.CompletedTask;
+        using var tx = BeginWrite();
+        InsertAudit(tx, entry);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit = 100, CancellationToken cancellationToken = default)
@@ -22,17 +23,67 @@ public sealed partial class SqliteStateStore
         return Task.FromResult<IReadOnlyList<AuditEntry>>(list);
     }
 
+    public Task<AuditTrail> AuditTrailAsync(CancellationToken cancellationToken = default)
+    {
+        using var tx = _connection.BeginTransaction(deferred: true);   // one snapshot for the rows and the sequence
+        var entries = new List<ChainedAuditEntry>();
+        using (var cmd = Command(tx, "SELECT id, at_ms, actor, action, detail, prev_hash, hash FROM audit ORDER BY id"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+                entries.Add(new ChainedAuditEntry(r.GetInt64(0), new AuditEntry(r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)), r.GetString(5), r.GetString(6)));
+        }
+        using var seq = Command(tx, "SELECT seq FROM sqlite_sequence WHERE name = 'audit'");
+        var lastIssued = seq.ExecuteScalar() is long n ? n : 0;
+        return Task.FromResult(new AuditTrail(entries, lastIssued));
+    }
+
     /// <summary>The audit line of a change, written in the change's own transaction.</summary>
-    private void InsertAudit(SqliteTransaction? tx, Actor actor, string action, string detail) =>
+    private void InsertAudit(SqliteTransaction tx, Actor actor, string action, string detail) =>
         InsertAudit(tx, new AuditEntry(NowMs, actor.ToString(), action, detail));
 
-    private void InsertAudit(SqliteTransaction? tx, AuditEntry entry)
+    /// <summary>Appends an entry chained to the last one; the caller's write transaction holds SQLite's write lock, so the last hash is current.</summary>
+    private void InsertAudit(SqliteTransaction tx, AuditEntry entry)
     {
-        using var cmd = Command(tx, "INSERT INTO audit (at_ms, actor, action, detail) VALUES ($t, $a, $x, $d)");
+        var previous = LastAuditHash(tx);
+        using var cmd = Command(tx, "INSERT INTO audit (at_ms, actor, action, detail, prev_hash, hash) VALUES ($t, $a, $x, $d, $p, $h)");
         cmd.Parameters.AddWithValue("$t", entry.AtMs);
         cmd.Parameters.AddWithValue("$a", entry.Actor);
         cmd.Parameters.AddWithValue("$x", entry.Action);
         cmd.Parameters.AddWithValue("$d", entry.Detail);
+        cmd.Parameters.AddWithValue("$p", previous);
+        cmd.Parameters.AddWithValue("$h", AuditHash.Compute(previous, entry));
         cmd.ExecuteNonQuery();
+    }
+
+    private string LastAuditHash(SqliteTransaction tx)
+    {
+        using var cmd = Command(tx, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+        return cmd.ExecuteScalar() is string hash && hash.Length > 0 ? hash : AuditHash.Genesis;
+    }
+
+    /// <summary>Chains the rows written before schema version 3, in id order, once: when the file is upgraded (never later, so blanking a hash cannot re-chain).</summary>
+    private void ChainUnchainedAudit()
+    {
+        using var tx = BeginWrite();
+        var rows = new List<(long Id, AuditEntry Entry)>();
+        using (var cmd = Command(tx, "SELECT id, at_ms, actor, action, detail FROM audit WHERE hash = '' ORDER BY id"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+                rows.Add((r.GetInt64(0), new AuditEntry(r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4))));
+        }
+        var previous = AuditHash.Genesis;
+        foreach (var (id, entry) in rows)
+        {
+            var hash = AuditHash.Compute(previous, entry);
+            using var update = Command(tx, "UPDATE audit SET prev_hash = $p, hash = $h WHERE id = $id");
+            update.Parameters.AddWithValue("$p", previous);
+            update.Parameters.AddWithValue("$h", hash);
+            update.Parameters.AddWithValue("$id", id);
+            update.ExecuteNonQuery();
+            previous = hash;
+        }
+        tx.Commit();
     }
 }

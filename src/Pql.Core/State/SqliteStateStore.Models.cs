@@ -53,13 +53,7 @@ public sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(actor);
         using var tx = BeginWrite();
-        using (var check = Command(tx, "SELECT COUNT(*) FROM models WHERE goal = $g AND version = $v"))
-        {
-            check.Parameters.AddWithValue("$g", goal);
-            check.Parameters.AddWithValue("$v", version);
-            if ((long)check.ExecuteScalar()! == 0)
-                throw new InvalidOperationException($"goal '{goal}' has no registered model version '{version}'");
-        }
+        RequireModel(tx, goal, version);
         SetCurrent(tx, goal, version, actor);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

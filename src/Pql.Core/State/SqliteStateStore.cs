@@ -32,7 +32,8 @@ public sealed partial class SqliteStateStore : IStateStore
         Execute("PRAGMA synchronous = NORMAL");   // WAL + NORMAL survives a killed process; only an OS crash may lose the last commits
         Execute("PRAGMA busy_timeout = 120000");
         Execute("PRAGMA foreign_keys = ON");
-        SqliteMigrations.Apply(_connection);
+        if (SqliteMigrations.Apply(_connection) < 3)
+            ChainUnchainedAudit();
     }
 
     /// <summary>The state file of a workspace: <c>&lt;stateDirectory&gt;/state.db</c>.</summary>

@@ -42,3 +42,9 @@ public sealed class PostgresAuditLogContract : AuditLogContract<PostgresStores>;
 
 [RequiresServer(PostgresStores.Variable, "PostgreSQL")]
 public sealed class PostgresOutboxContract : OutboxContract<PostgresStores>;
+
+[RequiresServer(PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresAuditChainContract : AuditChainContract<PostgresStores>;
+
+[RequiresServer(PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresPromotionApprovalsContract : PromotionApprovalsContract<PostgresStores>;

@@ -71,3 +71,7 @@ public sealed class SqliteTriggerLogContract : TriggerLogContract<SqliteStores>;
 public sealed class SqliteAuditLogContract : AuditLogContract<SqliteStores>;
 
 public sealed class SqliteOutboxContract : OutboxContract<SqliteStores>;
+
+public sealed class SqliteAuditChainContract : AuditChainContract<SqliteStores>;
+
+public sealed class SqlitePromotionApprovalsContract : PromotionApprovalsContract<SqliteStores>;

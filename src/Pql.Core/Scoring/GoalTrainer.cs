@@ -229,7 +229,8 @@ public static class GoalTrainer
         };
     }
 
-    private static byte[] Pick(byte[] labels, List<int> rows)
+    /// <summary>The labels of <paramref name="rows"/>, in their order.</summary>
+    internal static byte[] Pick(byte[] labels, IReadOnlyList<int> rows)
     {
         var y = new byte[rows.Count];
         for (var i = 0; i < y.Length; i++)
@@ -237,7 +238,8 @@ public static class GoalTrainer
         return y;
     }
 
-    private static int Count(byte[] y)
+    /// <summary>How many labels are 1.</summary>
+    internal static int Count(byte[] y)
     {
         var n = 0;
         foreach (var v in y)

@@ -39,8 +39,8 @@ public static class SnapshotGoalTrainer
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, rows.Entities, cutoffs);
         var train = matrix.SelectRows(trainRows);
         var valid = matrix.SelectRows(validRows);
-        var trainY = Pick(rows.Labels, trainRows);
-        var validY = Pick(rows.Labels, validRows);
+        var trainY = GoalTrainer.Pick(rows.Labels, trainRows);
+        var validY = GoalTrainer.Pick(rows.Labels, validRows);
         var warnings = LeakageWarnings(train, trainY);
         foreach (var w in warnings)
             options.Progress?.Invoke($"{goal.Name}: warning: {w}");
@@ -60,7 +60,7 @@ public static class SnapshotGoalTrainer
         var dataHash = GoalTrainer.DataHash(train, trainY);
         var version = string.Create(CultureInfo.InvariantCulture, $"{created:yyyyMMdd'T'HHmmss'Z'}-{dataHash[..8]}");
         var artifact = ModelArtifact.Create(result, valid);
-        var (trainPos, validPos) = (Sum(trainY), Sum(validY));
+        var (trainPos, validPos) = (GoalTrainer.Count(trainY), GoalTrainer.Count(validY));
         var meta = artifact.Metadata;
         meta["goal"] = goal.Name;
         meta["goal_kind"] = goal.Kind;
@@ -213,21 +213,5 @@ public static class SnapshotGoalTrainer
             var (h, n) = hits[float.IsNaN(codes[i]) ? -1f : codes[i]];
             score[i] = h / n;
         }
-    }
-
-    private static byte[] Pick(byte[] labels, int[] rows)
-    {
-        var y = new byte[rows.Length];
-        for (var i = 0; i < y.Length; i++)
-            y[i] = labels[rows[i]];
-        return y;
-    }
-
-    private static int Sum(byte[] y)
-    {
-        var n = 0;
-        foreach (var v in y)
-            n += v;
-        return n;
     }
 }

@@ -57,6 +57,7 @@ public static class PqlServer
         builder.Services.AddHostedService<DispatcherService>();
         builder.Services.AddHostedService<ScheduleService>();
 
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new FiniteDoubleConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)

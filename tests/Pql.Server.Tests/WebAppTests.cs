@@ -54,6 +54,7 @@ public sealed class WebAppTests
         await drivers.First.WaitForAsync();
         Assert.True(await drivers.CountAsync() >= 1);
         Assert.NotEmpty((await drivers.First.InnerTextAsync()).Trim());
+        Assert.Contains(" points)", await drivers.First.Locator("td").First.InnerTextAsync(), StringComparison.Ordinal); // the driver's sentence, for the rep
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("entity-page.png"), FullPage = true });
     }
 

@@ -7,7 +7,8 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Ingest;
 
 /// <summary>
-/// Load once: the loaded store is kept in the workspace state folder, keyed by the input files' identity (path, size,
+/// Load once: the loaded store is kept in the workspace state folder, keyed by the input files' identity (the configured files
+/// and the ingest segments pql serve appends to; path, size,
 /// modification time, XxHash3 of the first and last 64 KB), everything in pql.yaml the loader reads (the data section,
 /// the products map, the property keys kept) and the engine build. A later load with the same key maps it back instead
 /// of parsing; any change, or a damaged file, rebuilds it.
@@ -31,6 +32,8 @@ internal static class LoadSnapshot
         hash.Append(Encoding.UTF8.GetBytes(text.ToString()));
         foreach (var path in InputFiles(config.Data))
             AppendIdentity(hash, path);
+        foreach (var path in PostedFiles(config)) // rows posted to pql serve are inputs too: a snapshot without them is stale
+            AppendIdentity(hash, path);
         return hash.GetCurrentHash();
     }
 
@@ -44,6 +47,17 @@ internal static class LoadSnapshot
                 yield return p;
             if (table.AccountVia is { } via)
                 yield return via.Path;
+        }
+    }
+
+    private static IEnumerable<string> PostedFiles(WorkspaceConfig config)
+    {
+        foreach (var source in new[] { IngestSegments.Accounts(config), IngestSegments.Users(config), IngestSegments.Events(config) })
+        {
+            if (source is null)
+                continue;
+            foreach (var p in source.Paths)
+                yield return p;
         }
     }
 

@@ -62,7 +62,7 @@ async function goalList(goal, params) {
       <td class="num">${pct(r.score)}</td>
       <td class="num ${r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''}">${r.change == null ? '' : (r.change > 0 ? '+' : '') + (100 * r.change).toFixed(1)}</td>
       <td><span class="tier tier-${esc(r.tier)}">${esc(r.tier)}</span></td>
-      <td>${r.drivers.map((d) => esc(words(d.feature)) + (d.contribution >= 0 ? ' ↑' : ' ↓')).join(', ')}</td>
+      <td>${r.drivers.map((d) => `<span title="${esc(d.text || '')}">${esc(words(d.feature)) + (d.contribution >= 0 ? ' ↑' : ' ↓')}</span>`).join(', ')}</td>
       <td>${esc(r.owner)}</td><td>${esc(r.segment)}</td></tr>`).join('')}</tbody></table>
     <div class="pager"><button id="prev" ${page <= 1 ? 'disabled' : ''}>Previous</button>
       page ${page} of ${Math.max(1, Math.ceil(data.total / data.pageSize))}
@@ -97,7 +97,7 @@ function historyChart(points) {
 function waterfall(drivers) {
   const max = Math.max(1e-9, ...drivers.map((d) => Math.abs(d.contribution)));
   return `<table class="drivers" id="drivers"><thead><tr><th>Reason</th><th>Value</th><th>Effect on the score</th></tr></thead><tbody>${drivers.map((d) => `<tr>
-    <td>${esc(words(d.feature))}</td><td class="num">${d.value == null ? 'missing' : Number(d.value).toLocaleString()}</td>
+    <td>${esc(d.text || words(d.feature))}</td><td class="num">${d.valueName != null ? esc(d.valueName) : d.value == null ? 'missing' : Number(d.value).toLocaleString()}</td>
     <td><svg width="260" height="14"><rect x="${d.contribution >= 0 ? 130 : 130 - 128 * Math.abs(d.contribution) / max}" y="2" height="10"
       width="${128 * Math.abs(d.contribution) / max}" fill="${d.contribution >= 0 ? '#137333' : '#b3261e'}"/><line x1="130" x2="130" y1="0" y2="14" stroke="#999"/></svg>
       ${(d.contribution >= 0 ? '+' : '') + d.contribution.toFixed(3)}</td></tr>`).join('')}</tbody></table>`;

@@ -83,6 +83,22 @@ public sealed class LoadSnapshotTests : IDisposable
         Assert.True(Load(yaml).Report.FromSnapshot); // and the rebuilt snapshot serves the next load
     }
 
+    [Fact]
+    public void Events_appended_to_an_ingest_segment_rebuild_the_snapshot()
+    {
+        Write();
+        using var segments = new IngestSegmentWriter(_ws.Config(Yaml));
+        segments.AppendEvents(["""{"timestamp":"2026-03-01T00:00:00Z","event":"login","account_id":"beta"}"""]);
+        var before = Load();
+        segments.AppendEvents(["""{"timestamp":"2026-03-02T00:00:00Z","event":"login","account_id":"acme"}"""]);
+
+        var after = Load();
+
+        Assert.Equal(3, before.Store.EventCount);
+        Assert.False(after.Report.FromSnapshot); // pql serve's posted rows are inputs: a snapshot without them is stale
+        Assert.Equal(4, after.Store.EventCount);
+    }
+
     [Theory]
     [InlineData("flipped", "the snapshot's checksum does not match (damaged)")]
     [InlineData("truncated", "the snapshot is cut short")]

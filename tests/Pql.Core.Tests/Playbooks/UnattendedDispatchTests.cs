@@ -182,6 +182,90 @@ public sealed class UnattendedDispatchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hubspot_oauth_token_is_got_by_refresh_grant_and_refreshed_once_when_it_expires_mid_run()
+    {
+        using var hs = new HubSpotFake("no-static-token") { OAuth = new FakeRefreshGrant("hs-client", "hs-secret", "hs-refresh") };
+        var connector = new HubSpotConnector(Some.Connector("hubspot", ("base_url", hs.BaseUrl), ("client_id", "hs-client"),
+            ("client_secret", "${HS_SECRET}"), ("refresh_token", "${HS_REFRESH}")), Some.Context(Some.Secrets(("HS_SECRET", "hs-secret"), ("HS_REFRESH", "hs-refresh")), _clock));
+        Enqueue("hubspot", "update_properties", [("hs0", new Dictionary<string, string> { ["hubspot_id"] = "500" })]);
+        var first = await Dispatcher(connector).RunAsync();
+        hs.OAuth.Expire();
+        Enqueue("hubspot", "update_properties", [("hs1", new Dictionary<string, string> { ["hubspot_id"] = "501" })]);
+
+        var second = await Dispatcher(connector).RunAsync();
+
+        Assert.Equal((1, 1), (first.Delivered, first.Attempts));
+        Assert.Equal((1, 1), (second.Delivered, second.Attempts));   // the refresh is inside the attempt
+        Assert.Equal(2, hs.OAuth.Issued);
+        Assert.Equal(2, connector.TokensFetched);
+        Assert.All(hs.OAuth.Forms, f =>
+        {
+            Assert.Equal("refresh_token", f["grant_type"]);
+            Assert.Equal("hs-refresh", f["refresh_token"]);
+            Assert.Equal(("hs-client", "hs-secret"), (f["client_id"], f["client_secret"]));
+        });
+        var api = hs.Server.Received.Where(r => r.Path.StartsWith("/crm/", StringComparison.Ordinal)).Select(r => r.Header("Authorization")).ToList();
+        Assert.Equal(["Bearer access-1", "Bearer access-1", "Bearer access-2"], api);   // the expired token is sent once, then the new one
+        Assert.True(hs.Properties.ContainsKey("500") && hs.Properties.ContainsKey("501"));
+        Assert.Empty(hs.OAuth.Problems);
+        Assert.Empty(hs.Problems);
+    }
+
+    [Fact]
+    public async Task An_outreach_oauth_token_is_got_by_refresh_grant_and_refreshed_once_with_the_rotated_refresh_token()
+    {
+        using var or = new OutreachFake("no-static-token") { OAuth = new FakeRefreshGrant("or-client", "or-secret", "or-refresh", "https://pql.test/callback", rotate: true) };
+        var connector = new OutreachConnector(Some.Connector("outreach", ("base_url", or.BaseUrl + "/api/v2"), ("token_url", or.BaseUrl + "/oauth/token"),
+            ("client_id", "or-client"), ("client_secret", "${OR_SECRET}"), ("refresh_token", "${OR_REFRESH}"), ("redirect_uri", "https://pql.test/callback"),
+            ("sequence_id", "123"), ("mailbox_id", "789")), Some.Context(Some.Secrets(("OR_SECRET", "or-secret"), ("OR_REFRESH", "or-refresh")), _clock));
+        Enqueue("outreach", "add_to_sequence", Enumerable.Range(0, 2).Select(i => ($"or{i}", new Dictionary<string, string> { ["outreach_prospect_id"] = $"{456 + i}" })));
+        var first = await Dispatcher(connector).RunAsync();
+        or.OAuth.Expire();
+        Enqueue("outreach", "add_to_sequence", Enumerable.Range(2, 2).Select(i => ($"or{i}", new Dictionary<string, string> { ["outreach_prospect_id"] = $"{456 + i}" })));
+
+        var second = await Dispatcher(connector).RunAsync();
+
+        Assert.Equal((2, 2), (first.Delivered, first.Attempts));
+        Assert.Equal((2, 2), (second.Delivered, second.Attempts));
+        Assert.Equal(2, or.OAuth.Issued);
+        Assert.Equal(2, connector.TokensFetched);
+        Assert.Equal(["or-refresh", "refresh-1"], or.OAuth.Forms.Select(f => f["refresh_token"]));   // Outreach rotates refresh tokens
+        Assert.All(or.OAuth.Forms, f =>
+        {
+            Assert.Equal("refresh_token", f["grant_type"]);
+            Assert.Equal(("or-client", "or-secret", "https://pql.test/callback"), (f["client_id"], f["client_secret"], f["redirect_uri"]));
+        });
+        var api = or.Server.Received.Where(r => r.Path.StartsWith("/api/", StringComparison.Ordinal)).Select(r => r.Header("Authorization")).ToList();
+        Assert.Equal(["Bearer access-1", "Bearer access-1", "Bearer access-1", "Bearer access-2", "Bearer access-2"], api);
+        Assert.Equal(4, or.States.Count);
+        Assert.Empty(or.OAuth.Problems);
+        Assert.Empty(or.Problems);
+    }
+
+    [Fact]
+    public async Task An_outreach_hourly_429_defers_to_the_x_ratelimit_reset_time_without_spending_attempts()
+    {
+        var reset = Some.Start.AddMinutes(45);   // not the top of the hour, so only the header can name it
+        using var or = new OutreachFake("or-token") { HourlyLimitResetsAt = reset };
+        var connector = new OutreachConnector(Some.Connector("outreach", ("base_url", or.BaseUrl + "/api/v2"), ("token", "or-token"),
+            ("sequence_id", "123"), ("mailbox_id", "789")), Some.Context(Some.Secrets(), _clock));
+        Enqueue("outreach", "add_to_sequence", Enumerable.Range(0, 3).Select(i => ($"or{i}", new Dictionary<string, string> { ["outreach_prospect_id"] = $"{456 + i}" })));
+
+        var report = await Dispatcher(connector).RunAsync();
+
+        Assert.Equal(3, report.Deferred);
+        Assert.Equal(0, report.Attempts);
+        Assert.Empty(or.States);
+        Assert.All(_store.Outbox(OutboxStatus.Pending), a =>
+        {
+            Assert.Equal(0, a.Attempts);
+            Assert.Equal(reset.ToUnixTimeMilliseconds(), a.NextAttemptMs);
+            Assert.Contains("429", a.LastError);
+        });
+        Assert.Equal(3, _store.Outbox(OutboxStatus.Pending).Count);
+    }
+
+    [Fact]
     public async Task A_300_lead_marketo_batch_with_2_bad_records_delivers_298_and_fails_2_with_their_reasons()
     {
         using var mk = new MarketoFake("mk-client", "mk-secret");

@@ -22,7 +22,9 @@ internal sealed record FakeRequest(string Method, string Path, string Query, IRe
     }
 }
 
-internal sealed record FakeResponse(int Status, string Body = "", string ContentType = "application/json", string? RetryAfter = null);
+/// <summary>An answer; <paramref name="Headers"/> are extra response headers (a vendor's rate-limit reset, for instance).</summary>
+internal sealed record FakeResponse(int Status, string Body = "", string ContentType = "application/json", string? RetryAfter = null,
+    IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>A fault the fake serves instead of the API's answer, once per queued entry.</summary>
 internal enum Fault
@@ -193,6 +195,8 @@ internal sealed class FakeHttpServer : IDisposable
         head.Append(System.Globalization.CultureInfo.InvariantCulture, $"Content-Type: {response.ContentType}\r\nContent-Length: {body.Length}\r\n");
         if (response.RetryAfter is not null)
             head.Append(System.Globalization.CultureInfo.InvariantCulture, $"Retry-After: {response.RetryAfter}\r\n");
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            head.Append(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         head.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString())).ConfigureAwait(false);
         await stream.WriteAsync(body).ConfigureAwait(false);

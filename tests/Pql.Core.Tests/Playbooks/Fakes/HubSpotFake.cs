@@ -14,6 +14,9 @@ internal sealed class HubSpotFake(string token) : FakeApi
     public ConcurrentDictionary<string, byte> UnknownIds { get; } = new();
     public bool DailyLimitReached { get; set; }
 
+    /// <summary>When set, <c>POST /oauth/v1/token</c> issues the tokens the API accepts instead of the static one.</summary>
+    public FakeRefreshGrant? OAuth { get; set; }
+
     public ConcurrentDictionary<string, JsonObject> Properties { get; } = new();
     public ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> Lists { get; } = new();
 
@@ -22,7 +25,9 @@ internal sealed class HubSpotFake(string token) : FakeApi
 
     protected override FakeResponse Handle(FakeRequest r)
     {
-        if (r.Header("Authorization") != $"Bearer {token}")
+        if (OAuth is not null && r.Path == "/oauth/v1/token")
+            return OAuth.Answer(r);
+        if (r.Header("Authorization") != $"Bearer {(OAuth is null ? token : OAuth.Current)}")
             return Unauthorized();
         if (DailyLimitReached)
             return new FakeResponse(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c1","policyName":"DAILY","groupName":"daily"}""");

@@ -8,13 +8,29 @@ internal sealed class OutreachFake(string token) : FakeApi
 {
     public ConcurrentDictionary<(long Prospect, long Sequence), long> States { get; } = new();
 
+    /// <summary>When set, <c>POST /oauth/token</c> issues the tokens the API accepts instead of the static one.</summary>
+    public FakeRefreshGrant? OAuth { get; set; }
+
+    /// <summary>When set, API calls answer 429 with <c>X-RateLimit-Reset</c> at this time (Unix seconds), the hourly limit used up.</summary>
+    public DateTimeOffset? HourlyLimitResetsAt { get; set; }
+
     protected override FakeResponse Unauthorized() =>
         new(401, """{"errors":[{"id":"unauthorized","title":"Unauthorized","detail":"Invalid access token"}]}""");
 
     protected override FakeResponse Handle(FakeRequest r)
     {
-        if (r.Header("Authorization") != $"Bearer {token}")
+        if (OAuth is not null && r.Path == "/oauth/token")
+            return OAuth.Answer(r);
+        if (r.Header("Authorization") != $"Bearer {(OAuth is null ? token : OAuth.Current)}")
             return Unauthorized();
+        if (HourlyLimitResetsAt is { } reset)
+            return new FakeResponse(429, """{"errors":[{"id":"rateLimitExceeded","title":"Rate Limit Exceeded","detail":"You have exceeded your permitted rate limit of 10000; please try again at a later time."}]}""",
+                "application/vnd.api+json", Headers: new Dictionary<string, string>
+                {
+                    ["X-RateLimit-Limit"] = "10000",
+                    ["X-RateLimit-Remaining"] = "0",
+                    ["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                });
         if (r.Method == "GET" && r.Path == "/api/v2/sequenceStates")
         {
             var p = long.TryParse(r.QueryValue("filter[prospect][id]"), out var pv) ? pv : -1;

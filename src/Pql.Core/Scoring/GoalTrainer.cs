@@ -67,6 +67,22 @@ public static class GoalTrainer
             meta["activity_only_pr_auc"] = baseline.ActivityPrAuc.ToString("0.####", CultureInfo.InvariantCulture);
         }
 
+        var (artifactPath, cardPath, metrics) = SaveArtifact(config, goal, version, artifact, result);
+        return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
+            valid.RowCount, validPos, fit.FeatureCount, baseline)
+        {
+            MetricsJson = metrics,
+            CreatedMs = created.ToUnixTimeMilliseconds(),
+        };
+    }
+
+    /// <summary>
+    /// Writes the artifact and its model card under <c>.pql/models/GOAL/VERSION</c> and returns their paths with every candidate's
+    /// metrics as the JSON the model registry stores. Shared by the time-cutoff and snapshot-table trainers.
+    /// </summary>
+    internal static (string ArtifactPath, string CardPath, string MetricsJson) SaveArtifact(WorkspaceConfig config, GoalDefinition goal, string version,
+        ModelArtifact artifact, TrainingResult result)
+    {
         var folder = Path.Combine(config.StateDirectory, "models", goal.Name);
         Directory.CreateDirectory(folder);
         var artifactPath = Path.Combine(folder, version + ".json");
@@ -74,12 +90,7 @@ public static class GoalTrainer
         artifact.Save(artifactPath);
         File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
         var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
-        return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, cutoffs, train.RowCount, trainPos,
-            valid.RowCount, validPos, fit.FeatureCount, baseline)
-        {
-            MetricsJson = metrics,
-            CreatedMs = created.ToUnixTimeMilliseconds(),
-        };
+        return (artifactPath, cardPath, metrics);
     }
 
     /// <summary>

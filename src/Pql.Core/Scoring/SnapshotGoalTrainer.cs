@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
@@ -80,13 +79,7 @@ public static class SnapshotGoalTrainer
         if (warnings.Count > 0)
             meta["leakage_warnings"] = string.Join("\n", warnings);
 
-        var folder = Path.Combine(config.StateDirectory, "models", goal.Name);
-        Directory.CreateDirectory(folder);
-        var artifactPath = Path.Combine(folder, version + ".json");
-        var cardPath = Path.Combine(folder, version + ".md");
-        artifact.Save(artifactPath);
-        File.WriteAllText(cardPath, ModelCard.RenderMarkdown(artifact));
-        var metrics = JsonSerializer.Serialize(result.Candidates.ToDictionary(c => c.Kind, c => new { c.Metrics.RocAuc, c.Metrics.PrAuc, c.Metrics.LogLoss, c.Metrics.Brier, c.Metrics.LiftTopDecile }));
+        var (artifactPath, cardPath, metrics) = GoalTrainer.SaveArtifact(config, goal, version, artifact, result);
         return new GoalTrainingReport(goal.Name, version, artifactPath, cardPath, result, [], train.RowCount, trainPos,
             valid.RowCount, validPos, matrix.ColumnCount, null, split, warnings)
         {

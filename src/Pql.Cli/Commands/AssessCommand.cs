@@ -1,9 +1,6 @@
 using System.CommandLine;
 using Pql.Cli.Terminal;
-using Pql.Core.Assessment;
-using Pql.Core.Events;
-using Pql.Core.Ingest;
-using Pql.Core.State;
+using Pql.Core.Application;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -25,7 +22,7 @@ internal static class AssessCommand
         };
         var segment = new Option<string?>("--segment", "-s")
         {
-            Description = "Segment to compare with: " + Segments.KeyList + ". Overrides the answers file; asked when interactive.",
+            Description = "Segment to compare with: " + AssessService.SegmentKeys + ". Overrides the answers file; asked when interactive.",
         };
         var workspace = new Option<string?>("--workspace", "-w")
         {
@@ -47,9 +44,6 @@ internal static class AssessCommand
         };
         CliApp.SetHandler(command, (parse, ctx) =>
         {
-            var reportFormat = AssessmentRenderer.ParseFormat(parse.GetValue(format));
-            var segmentText = parse.GetValue(segment);
-            var chosenSegment = string.IsNullOrWhiteSpace(segmentText) ? null : Segments.Parse(segmentText, "--segment");
             var answersPath = parse.GetValue(answers);
             ITerminal? terminal = null;
             if (answersPath is null)
@@ -57,53 +51,27 @@ internal static class AssessCommand
                 terminal = openTerminal() ?? throw new PqlInputException(
                     "stdin is not a terminal, so questions cannot be asked: pass --answers FILE.yaml (or .json) to assess from a script");
             }
-
-            // Measure the workspace first, so a bad workspace fails before anyone answers five questions.
-            var evidence = parse.GetValue(workspace) is { } dir ? Measure(dir, ctx) : null;
-            var filled = answersPath is not null
-                ? AnswersFile.Load(answersPath, segmentText)
-                : AssessmentPrompt.Run(terminal!, chosenSegment);
-            var report = AssessmentScorer.Score(filled, evidence);
-            var text = AssessmentRenderer.Render(report, reportFormat);
-
+            var result = AssessService.Assess(new AssessRequest
+            {
+                AnswersFile = answersPath,
+                Segment = parse.GetValue(segment),
+                Format = parse.GetValue(format),
+                Workspace = parse.GetValue(workspace),
+                Ask = terminal is null ? null : chosen => AssessmentPrompt.Run(terminal, chosen),
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+            });
             if (parse.GetValue(output) is { } outPath)
             {
-                File.WriteAllText(outPath, text);
-                ctx.Out.WriteLine(FormattableString.Invariant(
-                    $"score {ReportText.Score(report.Score)} ({report.Band.Title.ToLowerInvariant()}), {report.RedFlags.Length} red flag(s); report written to {outPath}"));
+                File.WriteAllText(outPath, result.Text);
+                ctx.Out.WriteLine($"{result.Summary}; report written to {outPath}");
             }
             else
             {
-                ctx.Out.Write(text);
+                ctx.Out.Write(result.Text);
             }
             return 0;
         });
         return command;
     }
-
-    private static AssessmentEvidence Measure(string dir, CliContext ctx)
-    {
-        var config = ConfigLoader.Load(dir);
-        var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = ctx.Progress, WriteRejects = false });
-        ctx.Detail(load.Report.Summary());
-        return EvidenceCollector.Collect(load.Store, config, ReadModels(config, load.Store),
-            latencyMedianMs: load.Report.LatencyMedianMs, latencyP95Ms: load.Report.LatencyP95Ms);
-    }
-
-    /// <summary>
-    /// Model facts from the workspace's embedded state file. No file means no model was ever trained here; a
-    /// <c>state</c> section (state kept elsewhere) leaves the facts unknown rather than guessing.
-    /// </summary>
-    private static ModelEvidence? ReadModels(WorkspaceConfig config, EventStore store)
-    {
-        if (config.State.Kind != StateKind.Sqlite)
-            return null;
-        var path = Path.Combine(config.StateDirectory, StateFileName);
-        if (!File.Exists(path))
-            return new ModelEvidence(null, HasModel: false, TracksConversion: false);
-        using var state = SqliteStateStore.OpenWorkspace(config.StateDirectory);
-        return ModelEvidenceReader.ReadAsync(state, store, config).GetAwaiter().GetResult();
-    }
-
-    private const string StateFileName = "state.db";
 }

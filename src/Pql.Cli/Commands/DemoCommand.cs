@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Pql.Core.Application;
-using Pql.Core.Demo;
-using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Cli.Commands;
@@ -14,9 +11,9 @@ internal static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out", "-o") { Description = "Folder to write the demo workspace to.", DefaultValueFactory = _ => "demo-workspace" };
-        var accounts = new Option<int>("--accounts") { Description = "Accounts in the generated world.", DefaultValueFactory = _ => new WorldOptions().Accounts };
-        var days = new Option<int>("--days") { Description = "Days of history.", DefaultValueFactory = _ => new WorldOptions().Days };
-        var seed = new Option<long>("--seed") { Description = "Seed of the generated world.", DefaultValueFactory = _ => new WorldOptions().Seed };
+        var accounts = new Option<int>("--accounts") { Description = "Accounts in the generated world.", DefaultValueFactory = _ => DemoRequest.Defaults.Accounts };
+        var days = new Option<int>("--days") { Description = "Days of history.", DefaultValueFactory = _ => DemoRequest.Defaults.Days };
+        var seed = new Option<long>("--seed") { Description = "Seed of the generated world.", DefaultValueFactory = _ => DemoRequest.Defaults.Seed };
         var command = new Command("demo",
             "Generate a seeded multi-product SaaS world (products, integrations, invites, billing, dirty rows), then train " +
             "and score every goal in it and print a summary: rows loaded and rejected, held-out accuracy per goal, what the " +
@@ -27,60 +24,41 @@ internal static class DemoCommand
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var clock = Stopwatch.StartNew();
             var dir = parse.GetValue(output)!;
-            DemoTarget.Prepare(dir, clearState: true);
-            var world = WorldGenerator.Generate(new WorldOptions
+            var demo = await DemoService.RunAsync(new DemoRequest(dir)
             {
                 Accounts = parse.GetValue(accounts),
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
-                OutputDirectory = dir,
-            }, cancellationToken: ct);
-            ctx.Progress(string.Create(CultureInfo.InvariantCulture, $"generated {world.Accounts:N0} accounts, {world.EventRows:N0} event rows in {dir}"));
-            using var session = WorkspaceSession.Open(dir, progress: ctx.Progress, detail: ctx.Detail);
+                By = ctx.By,
+                Progress = ctx.Progress,
+                Detail = ctx.Detail,
+            }, ct);
             var o = ctx.Out;
             var inv = CultureInfo.InvariantCulture;
-            o.WriteLine(string.Create(inv, $"pql demo: a generated workspace in {Path.GetFullPath(dir)}"));
-            o.WriteLine(string.Create(inv, $"  {world.Accounts:N0} accounts, {world.Users:N0} users; {session.Load.Report.Summary()}"));
+            o.WriteLine(string.Create(inv, $"pql demo: a generated workspace in {demo.Directory}"));
+            o.WriteLine(string.Create(inv, $"  {demo.World.Accounts:N0} accounts, {demo.World.Users:N0} users; {demo.LoadSummary}"));
             o.WriteLine();
             o.WriteLine("goal        entity   kept model  held-out ROC AUC  PR AUC  lift@10%  vs activity only (ROC AUC)  tiers");
-            var runs = new List<(GoalDefinition Goal, ScoreRun Run)>();
-            foreach (var goal in session.Config.Goals)
+            foreach (var g in demo.Goals)
             {
-                var training = await new TrainService().TrainAsync(session, new TrainRequest(dir)
-                {
-                    Goal = goal.Name,
-                    CompareWithActivityOnly = true,
-                    By = ctx.By,
-                    Progress = ctx.Progress,
-                }, ct);
-                var trained = training.Failed.Count == 0 ? training.Trained[0] : throw new PqlInputException(training.Failed[0].Problem);
-                var run = (await new ScoreService().ScoreAsync(session, new ScoreRequest(dir, goal.Name)
-                {
-                    OutputCsv = Path.Combine(dir, "scores", goal.Name + ".csv"),
-                    By = ctx.By,
-                    Progress = ctx.Progress,
-                }, ct)).Run;
-                runs.Add((goal, run));
-                var best = trained.Result.Candidates.First(c => ReferenceEquals(c.Model, trained.Result.Best)).Metrics;
-                var b = trained.Baseline!;
-                var tiers = string.Join(" ", run.Rows.GroupBy(r => r.Tier).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Count()}"));
+                var b = g.Baseline;
+                var tiers = string.Join(" ", g.Tiers.Select(t => $"{t.Key}={t.Value}"));
                 o.WriteLine(string.Create(inv,
-                    $"{goal.Name,-11} {goal.Entity.ToString().ToLowerInvariant(),-8} {trained.Result.Best.Kind,-10} {best.RocAuc,17:F3} {best.PrAuc,7:F3} {best.LiftTopDecile,9:F2}  gbdt {b.FullRocAuc:F3} vs {b.ActivityRocAuc:F3} ({b.FullRocAuc - b.ActivityRocAuc:+0.000;-0.000})  {tiers}"));
+                    $"{g.Goal.Name,-11} {g.Goal.Entity.ToString().ToLowerInvariant(),-8} {g.KeptModel,-10} {g.RocAuc,17:F3} {g.PrAuc,7:F3} {g.LiftTopDecile,9:F2}  gbdt {b.FullRocAuc:F3} vs {b.ActivityRocAuc:F3} ({b.FullRocAuc - b.ActivityRocAuc:+0.000;-0.000})  {tiers}"));
             }
-            foreach (var (goal, run) in runs.Where(r => r.Goal.Entity == EntityKind.Account))
+            foreach (var g in demo.Goals.Where(g => g.Goal.Entity == EntityKind.Account))
             {
                 o.WriteLine();
-                o.WriteLine($"Top accounts for {goal.Name} (score, tier, drivers):");
-                foreach (var row in run.Rows.Take(5))
+                o.WriteLine($"Top accounts for {g.Goal.Name} (score, tier, drivers):");
+                foreach (var row in g.Top)
                 {
                     var drivers = string.Join(", ", row.Drivers.Select(d => string.Create(inv, $"{d.Feature}={Value(d.Value)} ({d.Contribution:+0.00;-0.00})")));
                     o.WriteLine(string.Create(inv, $"  {row.EntityId,-8} {row.Score:F2}  {row.Tier,-10} {drivers}"));
                 }
             }
             o.WriteLine();
-            o.WriteLine(string.Create(inv, $"Scores in {Path.Combine(dir, "scores")}/, models and cards in {Path.Combine(dir, ".pql", "models")}/; done in {clock.Elapsed.TotalSeconds:F1} s."));
+            o.WriteLine(string.Create(inv, $"Scores in {demo.ScoresDirectory}/, models and cards in {demo.ModelsDirectory}/; done in {demo.Elapsed.TotalSeconds:F1} s."));
             o.WriteLine($"Next: pql validate --workspace {dir} | pql explain --workspace {dir} --goal conversion --entity <id> | pql diff --workspace {dir} --goal conversion");
             return 0;
         });

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Pql.Core.Demo;
-using Pql.Core.Workspace;
+using Pql.Core.Application;
 
 namespace Pql.Cli.Commands;
 
@@ -11,7 +9,7 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var defaults = new WorldOptions();
+        var defaults = GenerateRequest.Defaults;
         var accounts = new Option<int>("--accounts") { Description = "Number of accounts.", DefaultValueFactory = _ => defaults.Accounts };
         var days = new Option<int>("--days") { Description = "Days of history, ending at --end.", DefaultValueFactory = _ => defaults.Days };
         var seed = new Option<long>("--seed") { Description = "Seed; the same options always write the same bytes.", DefaultValueFactory = _ => defaults.Seed };
@@ -28,55 +26,27 @@ internal static class GenerateCommand
         {
             accounts, days, seed, end, dirty, output, threads,
         };
-        CliApp.SetHandler(command, (parse, ctx) =>
+        CliApp.SetHandler(command, (parse, ctx, ct) =>
         {
-            var options = new WorldOptions
+            var (world, elapsed) = GenerateService.Generate(new GenerateRequest(parse.GetValue(output)!)
             {
                 Accounts = parse.GetValue(accounts),
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
-                End = ParseEnd(parse.GetValue(end)) ?? defaults.End,
+                End = parse.GetValue(end),
                 DirtyShare = parse.GetValue(dirty),
-                OutputDirectory = parse.GetValue(output)!,
-                MaxDegreeOfParallelism = parse.GetValue(threads),
-            };
-            DemoTarget.Prepare(options.OutputDirectory, clearState: true);
-            var clock = Stopwatch.StartNew();
-            var world = WorldGenerator.Generate(options, new ProgressLines(ctx));
-            clock.Stop();
+                Threads = parse.GetValue(threads),
+                Progress = ctx.Progress,
+            }, ct);
             var inv = CultureInfo.InvariantCulture;
             ctx.Out.WriteLine(string.Format(inv,
                 "wrote {0}: {1:N0} accounts, {2:N0} users, {3:N0} event rows ({4:N0} dirty), events.csv.gz {5:N1} MB in {6:N1} s",
                 world.Directory, world.Accounts, world.Users, world.EventRows, world.DirtyRows,
-                world.EventsBytes / 1048576.0, clock.Elapsed.TotalSeconds));
+                world.EventsBytes / 1048576.0, elapsed.TotalSeconds));
             ctx.Detail(string.Format(inv, "outcomes: {0:N0} conversions, {1:N0} expansions, {2:N0} churned accounts",
                 world.Conversions, world.Expansions, world.ChurnedAccounts));
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static DateOnly? ParseEnd(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new PqlInputException($"--end: '{text}' is not a date; use YYYY-MM-DD (e.g. 2026-11-01)");
-    }
-
-    /// <summary>Prints a progress line per tenth of the accounts (the generator reports from its own thread, in order).</summary>
-    private sealed class ProgressLines(CliContext ctx) : IProgress<double>
-    {
-        private int _lastTenth;
-
-        public void Report(double value)
-        {
-            var tenth = (int)(value * 10);
-            if (tenth <= _lastTenth)
-                return;
-            _lastTenth = tenth;
-            ctx.Progress($"generated {tenth * 10}% of accounts");
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Pql.Core.State;
-using Pql.Core.Workspace;
+using Pql.Core.Application;
 
 namespace Pql.Cli.Commands;
 
@@ -25,8 +24,7 @@ internal static class KeysCommand
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var r = SqliteApiKeys.ParseRole(parse.GetValue(role)!) ?? throw new PqlInputException($"--role: '{parse.GetValue(role)}' is not read, write or admin");
-            var secret = await Keys(parse.GetValue(workspace)!).CreateKeyAsync(parse.GetValue(name)!, r, ctx.By, ct).ConfigureAwait(false);
+            var secret = await KeysService.CreateAsync(parse.GetValue(workspace)!, parse.GetValue(name)!, parse.GetValue(role)!, ctx.By, ct).ConfigureAwait(false);
             await ctx.Out.WriteLineAsync(secret).ConfigureAwait(false);
             await ctx.Err.WriteLineAsync("This secret is shown once; pql keeps only its hash. Send it as: Authorization: Bearer <secret>").ConfigureAwait(false);
             return 0;
@@ -41,8 +39,7 @@ internal static class KeysCommand
         var command = new Command("revoke", "Revoke a key by name; requests with it get 401 at once.\nExample: pql keys revoke --workspace ws --name crm-sync") { workspace, name };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            if (!await Keys(parse.GetValue(workspace)!).RevokeKeyAsync(parse.GetValue(name)!, ctx.By, ct).ConfigureAwait(false))
-                throw new PqlInputException($"--name: no active key named '{parse.GetValue(name)}'");
+            await KeysService.RevokeAsync(parse.GetValue(workspace)!, parse.GetValue(name)!, ctx.By, ct).ConfigureAwait(false);
             await ctx.Out.WriteLineAsync($"revoked {parse.GetValue(name)}").ConfigureAwait(false);
             return 0;
         });
@@ -55,12 +52,10 @@ internal static class KeysCommand
         var command = new Command("list", "List keys (name, role, secret prefix, state); never the secrets.\nExample: pql keys list --workspace ws") { workspace };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            foreach (var k in await Keys(parse.GetValue(workspace)!).KeysAsync(ct).ConfigureAwait(false))
-                await ctx.Out.WriteLineAsync($"{k.Name}\t{SqliteApiKeys.RoleText(k.Role)}\t{k.Prefix}...\t{(k.RevokedMs is null ? "active" : "revoked")}").ConfigureAwait(false);
+            foreach (var k in await KeysService.ListAsync(parse.GetValue(workspace)!, ct).ConfigureAwait(false))
+                await ctx.Out.WriteLineAsync($"{k.Name}\t{k.Role}\t{k.Prefix}...\t{(k.Revoked ? "revoked" : "active")}").ConfigureAwait(false);
             return 0;
         });
         return command;
     }
-
-    private static SqliteApiKeys Keys(string workspace) => SqliteApiKeys.OpenWorkspace(ConfigLoader.Load(workspace).StateDirectory);
 }

@@ -39,7 +39,8 @@ public static class ConfigService
     {
         var errors = new List<ConfigException>();
         var config = ConfigLoader.Load(workspace, errors);
-        var features = Checked(errors, () => FeatureConfig.Parse(config), FeatureConfig.Default);
+        var features = SectionChecks.Features(errors, config);
+        SectionChecks.Rules(errors, config);
         var tiers = new Dictionary<string, TierPolicy>(StringComparer.Ordinal);
         foreach (var goal in config.Goals.Select(g => g.Name).DefaultIfEmpty("default"))
             tiers[goal] = Checked(errors, () => TierPolicy.Parse(config, goal), TierPolicy.Default);

@@ -3,6 +3,7 @@ using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Application;
@@ -34,15 +35,44 @@ public static class ValidateService
         var load = WorkspaceLoader.Load(workspace, new LoadOptions
         {
             // The same property keys as train and score, so the load snapshot one command keeps serves the others.
-            PropertyKeys = FeatureConfig.Parse(workspace).PropertyKeysNeeded,
+            PropertyKeys = config.Features.PropertyKeysNeeded,
             Progress = request.Progress,
         });
         cancellationToken.ThrowIfCancellationRequested();
+        // Rule weights name features, which exist only for the loaded data's events and products.
+        var ruleErrors = new List<ConfigException>();
+        SectionChecks.Rules(ruleErrors, workspace, FeatureNames(config, load));
+        if (ruleErrors.Count > 0)
+            return Task.FromResult(new ValidateResult(ruleErrors, null, [], []));
         var warnings = new List<string>();
         warnings.AddRange(GoalWarnings(workspace, load.Store));
         if (EventsBeforeCreation(load.Store) is { } early)
             warnings.Add(early);
-        return Task.FromResult(new ValidateResult([], DataQuality.Analyze(workspace, load), LeakageCheck.Find(workspace, load.Store), warnings));
+        return Task.FromResult(new ValidateResult([], DataQuality.Analyze(workspace, load), Leakage(config, load), warnings));
+    }
+
+    /// <summary>Attributes that leak event goals' outcomes, and (the trainer's own check, on its training rows) features that leak label_column goals'.</summary>
+    private static List<LeakageWarning> Leakage(PqlConfig config, LoadResult load)
+    {
+        var found = new List<LeakageWarning>(LeakageCheck.Find(config.Workspace, load.Store));
+        foreach (var goal in config.Workspace.Goals.Where(g => g.Condition is LabelColumnCondition))
+            found.AddRange(SnapshotGoalTrainer.FindLeakage(config.Workspace, load, goal, config.Features));
+        return found;
+    }
+
+    /// <summary>The feature names of each entity kind (the columns training would build), computed once per kind.</summary>
+    private static Func<GoalDefinition, IReadOnlyCollection<string>> FeatureNames(PqlConfig config, LoadResult load)
+    {
+        var byEntity = new Dictionary<EntityKind, IReadOnlyCollection<string>>();
+        return goal =>
+        {
+            if (!byEntity.TryGetValue(goal.Entity, out var names))
+            {
+                var empty = new FeatureEngine(load.Store, config.Features, config.Workspace).Build(goal.Entity, [], []);
+                byEntity[goal.Entity] = names = new HashSet<string>(empty.Columns.Select(c => c.Name), StringComparer.Ordinal);
+            }
+            return names;
+        };
     }
 
     private static IEnumerable<string> GoalWarnings(WorkspaceConfig config, EventStore store)

@@ -40,7 +40,7 @@ public static class SnapshotGoalTrainer
         var valid = matrix.SelectRows(validRows);
         var trainY = GoalTrainer.Pick(rows.Labels, trainRows);
         var validY = GoalTrainer.Pick(rows.Labels, validRows);
-        var warnings = LeakageWarnings(train, trainY);
+        var warnings = LeakageWarnings(goal, train, trainY).Select(Describe).ToList();
         foreach (var w in warnings)
             options.Progress?.Invoke($"{goal.Name}: warning: {w}");
 
@@ -169,10 +169,31 @@ public static class SnapshotGoalTrainer
             $"seeded stratified random split (seed {seed}, {ValidationShare:P0} of achievers and of non-achievers validate): the table has no time, so validation rows come from the same period as training and the metrics say nothing about drift"));
     }
 
-    /// <summary>Features that on their own rank the training outcome almost perfectly (AUC at least 0.9 or at most 0.1).</summary>
-    private static List<string> LeakageWarnings(FeatureMatrix train, byte[] labels)
+    /// <summary>
+    /// The leakage check training runs, on the same training rows, without training: what <c>pql validate</c> reports for a
+    /// label_column goal. None when the goal has too few achievers or non-achievers to train (training reports that).
+    /// </summary>
+    public static IReadOnlyList<LeakageWarning> FindLeakage(WorkspaceConfig config, LoadResult load, GoalDefinition goal, FeatureConfig features)
     {
-        var warnings = new List<string>();
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(goal);
+        var store = load.Store;
+        var rows = SnapshotLabels.Read(store, goal);
+        if (rows.Positives < 2 || rows.Positives > rows.Labels.Length - 2)
+            return [];
+        var trainRows = rows.Dates is { } dates ? TimeSplit(dates).Train : StratifiedSplit(rows.Labels, config.Training.Seed).Train;
+        var matrix = new FeatureEngine(store, features, config).Build(goal.Entity, rows.Entities, Cutoffs(store, rows, null));
+        return LeakageWarnings(goal, matrix.SelectRows(trainRows), GoalTrainer.Pick(rows.Labels, trainRows));
+    }
+
+    private static string Describe(LeakageWarning w) => string.Create(CultureInfo.InvariantCulture,
+        $"'{w.Attribute}' alone separates the outcome suspiciously well (AUC {w.Auc:F2}); if it is recorded after the outcome, list its column under data.exclude_attributes");
+
+    /// <summary>Features that on their own rank the training outcome almost perfectly (AUC at least 0.9 or at most 0.1).</summary>
+    private static List<LeakageWarning> LeakageWarnings(GoalDefinition goal, FeatureMatrix train, byte[] labels)
+    {
+        var warnings = new List<LeakageWarning>();
         var score = new double[train.RowCount];
         foreach (var column in train.Columns)
         {
@@ -185,8 +206,7 @@ public static class SnapshotGoalTrainer
             }
             var auc = LeakageCheck.Auc(score, labels);
             if (Math.Abs(auc - 0.5) >= LeakageCheck.LeakageAucDistance)
-                warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"'{column.Name}' alone separates the outcome suspiciously well (AUC {auc:F2}); if it is recorded after the outcome, list its column under data.exclude_attributes"));
+                warnings.Add(new LeakageWarning(goal.Name, column.Name, auc));
         }
         return warnings;
     }

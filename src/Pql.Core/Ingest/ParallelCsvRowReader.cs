@@ -14,7 +14,8 @@ namespace Pql.Core.Ingest;
 /// </summary>
 internal sealed class ParallelCsvRowReader : RowReader
 {
-    private const int BlockBytes = 1 << 20;
+    private const int DefaultBlockBytes = 1 << 20;
+    private readonly int _blockBytes;
     private readonly Stream _stream;
     private readonly string _fileName;
     private readonly TableSource? _source;
@@ -37,8 +38,10 @@ internal sealed class ParallelCsvRowReader : RowReader
 
     public override IReadOnlyList<string> Header { get; }
 
-    public ParallelCsvRowReader(Stream stream, string fileName, TableSource? source = null)
+    /// <summary>Reads and checks the header (as <see cref="CsvRowReader"/> does); <paramref name="blockBytes"/> is the block size to aim for (tests cut tiny blocks to put boundaries everywhere).</summary>
+    public ParallelCsvRowReader(Stream stream, string fileName, TableSource? source = null, int blockBytes = DefaultBlockBytes)
     {
+        _blockBytes = blockBytes;
         _stream = stream;
         _fileName = fileName;
         _source = source;
@@ -126,7 +129,7 @@ internal sealed class ParallelCsvRowReader : RowReader
     /// </summary>
     private bool NextBlock(out byte[] bytes, out int count, out int newlines, out long firstLine)
     {
-        var size = Math.Max(BlockBytes, _tailCount * 2);
+        var size = Math.Max(_blockBytes, _tailCount * 2);
         while (true)
         {
             bytes = ArrayPool<byte>.Shared.Rent(size);
@@ -152,7 +155,7 @@ internal sealed class ParallelCsvRowReader : RowReader
                 }
                 var rest = filled - count;
                 if (_tail.Length < rest)
-                    _tail = new byte[Math.Max(rest, BlockBytes)];
+                    _tail = new byte[Math.Max(rest, _blockBytes)];
                 bytes.AsSpan(count, rest).CopyTo(_tail);
                 _tailCount = rest;
                 newlines = bytes.AsSpan(0, count).Count((byte)'\n');

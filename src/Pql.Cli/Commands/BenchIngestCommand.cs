@@ -16,13 +16,14 @@ internal static class BenchIngestCommand
     {
         var events = new Option<long>("--events") { Description = "Events in the generated world (default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
         var workspace = new Option<string?>("--workspace", "-w") { Description = "Benchmark this workspace instead of a generated one." };
+        var sequential = new Option<bool>("--sequential") { Description = "Also time the cold load parsing on one thread (LoadOptions.ParallelParse = false)." };
         var command = new Command("ingest",
             "Time the cold load (parse every file, no snapshot) of a world written by pql generate (kept in the temp folder\n" +
             "and reused) beside zcat of the same event files, then the load snapshot's write and reopen, and peak memory.\n" +
             "Targets (issue 12): cold load <= 1.3x zcat, reopen < 1 s and peak <= 1.2 GB for 10M events.\n" +
             "Example: pql bench ingest --events 10000000")
         {
-            events, workspace,
+            events, workspace, sequential,
         };
         CliApp.SetHandler(command, (parse, ctx) =>
         {
@@ -37,20 +38,20 @@ internal static class BenchIngestCommand
                 generated = !File.Exists(Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pql-bench-world-{accounts}"), ConfigLoader.FileName));
                 dir = BenchFeaturesCommand.EnsureWorld(accounts, ctx);
             }
-            Run(ConfigLoader.Load(dir), generated, ctx);
+            Run(ConfigLoader.Load(dir), generated, parse.GetValue(sequential), ctx);
             return 0;
         });
         return command;
     }
 
-    private static void Run(WorkspaceConfig config, bool generatedHere, CliContext ctx)
+    private static void Run(WorkspaceConfig config, bool generatedHere, bool sequential, CliContext ctx)
     {
         var files = config.Data.Events.SelectMany(e => e.Paths).ToList();
         var bytes = files.Sum(f => new FileInfo(f).Length);
         ctx.Out.WriteLine(Inv($"event files: {files.Count} ({bytes / 1e6:F0} MB on disk)"));
 
-        var zcat = Decompress(files);
-        ctx.Out.WriteLine(Inv($"zcat (to /dev/null)      {zcat,7:F2} s"));
+        var (zcat, zcatCpu) = Decompress(files);
+        ctx.Out.WriteLine(Inv($"zcat (to /dev/null)      {zcat,7:F2} s  CPU {zcatCpu:F2} s"));
         var gz = files.Where(f => f.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)).ToList();
         if (gz.Count > 0)
         {
@@ -61,17 +62,20 @@ internal static class BenchIngestCommand
         }
 
         GC.Collect();
-        var clock = Stopwatch.StartNew();
-        var cold = WorkspaceLoader.Load(config, new LoadOptions { Snapshot = false, WriteRejects = false, Progress = ctx.Progress });
-        var coldSeconds = clock.Elapsed.TotalSeconds;
+        var (cold, coldSeconds, coldCpu) = ColdLoad(config, parallel: true, ctx);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-        ctx.Out.WriteLine(Inv($"pql cold load            {coldSeconds,7:F2} s  = {coldSeconds / zcat:F2}x zcat (target <= 1.3x); {cold.Store.EventCount:N0} events, {cold.Report.Summary()}"));
+        ctx.Out.WriteLine(Inv($"pql cold load            {coldSeconds,7:F2} s  = {coldSeconds / zcat:F2}x zcat (target <= 1.3x), CPU {coldCpu:F2} s; {cold.Store.EventCount:N0} events, {cold.Report.Summary()}"));
         ctx.Out.WriteLine(Inv($"peak memory (cold load)  {peak / 1e9,7:F2} GB (target <= 1.2 GB){(generatedHere ? "; includes generating the world in this process: run again for the load alone" : "")}"));
         ctx.Out.WriteLine(Inv($"resident event columns   {cold.Store.BytesPerEvent(),7:F1} B/event (target <= 32)"));
 
+        if (sequential)
+        {
+            var (one, oneSeconds, oneCpu) = ColdLoad(config, parallel: false, ctx);
+            ctx.Out.WriteLine(Inv($"pql cold load, 1 parser  {oneSeconds,7:F2} s  = {oneSeconds / zcat:F2}x zcat, CPU {oneCpu:F2} s; {one.Report.Summary()}"));
+        }
+        var clock = Stopwatch.StartNew();
         var snapshot = LoadSnapshot.PathOf(config);
         var keys = cold.Store.Properties.Keys.ToArray();
-        clock.Restart();
         var options = new LoadOptions();
         if (File.Exists(snapshot))
             File.Delete(snapshot);
@@ -89,6 +93,16 @@ internal static class BenchIngestCommand
         ctx.Out.WriteLine(Inv($"snapshot reopen          {reopenSeconds,7:F2} s  (target < 1 s); {reopened.Store.EventCount:N0} events"));
     }
 
+    /// <summary>A cold load (no snapshot, no rejects file) with its wall and CPU seconds (all threads of this process).</summary>
+    private static (LoadResult Result, double Seconds, double Cpu) ColdLoad(WorkspaceConfig config, bool parallel, CliContext ctx)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var result = WorkspaceLoader.Load(config, new LoadOptions { Snapshot = false, WriteRejects = false, ParallelParse = parallel, Progress = ctx.Progress });
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (result, seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+    }
+
     /// <summary>Seconds one inflater takes to decompress the files on this thread, output discarded.</summary>
     private static double Inflate(List<string> files, Func<Stream, string, Stream> open)
     {
@@ -104,20 +118,38 @@ internal static class BenchIngestCommand
         return clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Seconds zcat (cat for plain files) takes to decompress the files to /dev/null.</summary>
-    private static double Decompress(List<string> files)
+    /// <summary>Wall and CPU seconds zcat (cat for plain files) takes to decompress the files to /dev/null (CPU from the shell's <c>times</c>).</summary>
+    private static (double Seconds, double Cpu) Decompress(List<string> files)
     {
         var clock = Stopwatch.StartNew();
+        var cpu = 0.0;
         foreach (var file in files)
         {
             var tool = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "zcat" : "cat";
-            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"{tool} \"$0\" > /dev/null", file]) { UseShellExecute = false })
+            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"{tool} \"$0\" > /dev/null; times", file]) { UseShellExecute = false, RedirectStandardOutput = true })
                 ?? throw new InvalidOperationException($"could not start {tool}");
+            var times = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"{tool} {file} exited with {process.ExitCode}");
+            cpu += ChildCpuSeconds(times);
         }
-        return clock.Elapsed.TotalSeconds;
+        return (clock.Elapsed.TotalSeconds, cpu);
+    }
+
+    /// <summary>User + system seconds of the children from the output of sh's <c>times</c> (second line: "0m2.58s 0m0.07s").</summary>
+    private static double ChildCpuSeconds(string times)
+    {
+        var lines = times.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var total = 0.0;
+        foreach (var part in lines.Length >= 2 ? lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [])
+        {
+            var m = part.IndexOf('m', StringComparison.Ordinal);
+            if (m > 0 && double.TryParse(part.AsSpan(0, m), NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes)
+                && double.TryParse(part.AsSpan(m + 1).TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                total += 60 * minutes + seconds;
+        }
+        return total;
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

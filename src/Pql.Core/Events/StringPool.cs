@@ -42,6 +42,15 @@ public sealed class StringPool
     /// <summary>The code of a value, or -1 when it was never seen.</summary>
     public int Find(ReadOnlySpan<char> value) => _lookup.TryGetValue(value, out var code) ? code : -1;
 
+    /// <summary>A copy to read from other threads while this pool keeps growing (codes are the same: they only append).</summary>
+    public StringPool Copy()
+    {
+        var copy = new StringPool();
+        foreach (var value in _values)
+            copy.GetOrAdd(value);
+        return copy;
+    }
+
     /// <summary>Approximate bytes held by the strings and the hash table.</summary>
     public long ApproximateBytes()
     {

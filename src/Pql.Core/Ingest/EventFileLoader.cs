@@ -9,11 +9,14 @@ namespace Pql.Core.Ingest;
 /// properties the engine needs. Every row ends loaded, duplicate or rejected with a reason.
 /// </summary>
 internal sealed class EventFileLoader(
-    EventStoreBuilder builder, WorkspaceConfig config, LoadReport report, RejectLog rejects, string[] propertyKeys)
+    EventStoreBuilder builder, WorkspaceConfig config, LoadReport report, RejectLog rejects, string[] propertyKeys) : IDisposable
 {
     private const string Absent = "\u0000";
     private const int SlotTime = 0, SlotEvent = 1, SlotUser = 2, SlotAccount = 3, SlotProduct = 4, SlotEventId = 5,
         SlotProperties = 6, SlotReceived = 7, SlotLookup = 8, SlotUserCreated = 9, FirstExtraSlot = 10;
+
+    /// <summary>How many rows ahead the event-id slot is prefetched: enough to hide a memory access behind the rows between.</summary>
+    private const int PrefetchRows = 8;
 
     private EventIdSet _eventIds = new();
     private int[] _productOfEvent = [];
@@ -36,7 +39,7 @@ internal sealed class EventFileLoader(
 
     public void Finish()
     {
-        _eventIds = new EventIdSet(); // hundreds of MB on large loads: free them before the store is sorted
+        _eventIds.Dispose(); // hundreds of MB on large loads: free them before the store is sorted
         report.ImplicitUsers = _implicitUsers;
         if (_latencies.Count > 0)
         {
@@ -81,6 +84,7 @@ internal sealed class EventFileLoader(
         var format = source.Format ?? TableParser.FormatOf(path);
         using RowReader reader = format switch
         {
+            FileFormat.Csv when ParallelParse => OpenParallelCsv(path, source, slots, propertyKeys, Preparer(source), Cancellation),
             FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys, Cancellation),
             FileFormat.Parquet => OpenParquet(path, slots, propertyKeys),
             _ => OpenNdjson(path, slots, propertyKeys, Cancellation),
@@ -119,12 +123,15 @@ internal sealed class EventFileLoader(
                 stats.Filtered++;
                 continue;
             }
-            var tsText = reader.Get(SlotTime);
-            if (!TimestampParser.TryParse(tsText, source.TimestampFormat, out var time))
+            var isPrepared = reader.TryGetPrepared(out var prepared);
+            if (isPrepared && reader.TryPeekPrepared(PrefetchRows, out var ahead) && ahead.HasEventId)
+                _eventIds.Prefetch(ahead.EventIdHash);
+            if (isPrepared ? !prepared.TimeParsed : !TimestampParser.TryParse(reader.Get(SlotTime), source.TimestampFormat, out prepared.Time))
             {
-                rejects.Add(stats, reader.Line, slots[SlotTime], TimestampParser.Expectation(source.TimestampFormat), tsText);
+                rejects.Add(stats, reader.Line, slots[SlotTime], TimestampParser.Expectation(source.TimestampFormat), reader.Get(SlotTime));
                 continue;
             }
+            var time = prepared.Time;
             var eventCode = constantEvent;
             if (eventCode < 0)
             {
@@ -141,10 +148,11 @@ internal sealed class EventFileLoader(
                 rejects.Add(stats, reader.Line, slots[SlotProperties], propError, reader.Get(SlotProperties));
                 continue;
             }
-            if (!ResolveEntity(reader, slots, stats, lookup, usersFromEvents, userTsFormat, userAttrStart, userAttrs, time, out var account, out var user))
+            if (!isPrepared)
+                (prepared.User, prepared.Account) = (-1, -1);
+            if (!ResolveEntity(reader, slots, stats, lookup, usersFromEvents, userTsFormat, userAttrStart, userAttrs, time, prepared, out var account, out var user))
                 continue;
-            var eventId = reader.Get(SlotEventId).Trim();
-            if (!eventId.IsEmpty && !_eventIds.Add(eventId))
+            if (isPrepared ? prepared.HasEventId && !_eventIds.AddHash(prepared.EventIdHash) : !IsNewEventId(reader.Get(SlotEventId).Trim()))
             {
                 stats.Duplicates++;
                 continue;
@@ -177,18 +185,50 @@ internal sealed class EventFileLoader(
 
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Frees the event-id set (native memory) when a load fails before <see cref="Finish"/>.</summary>
+    public void Dispose() => _eventIds.Dispose();
+
+    /// <summary>Parse CSV files in parallel blocks (<see cref="LoadOptions.ParallelParse"/>).</summary>
+    public bool ParallelParse { get; init; }
+
+    private bool IsNewEventId(ReadOnlySpan<char> eventId) => eventId.IsEmpty || _eventIds.Add(eventId);
+
+    /// <summary>
+    /// The per-row work that needs no load state, done on the parsing threads: the timestamp, the event id's hash, and the
+    /// user and account codes as they were before this file (copies: the builder's pools grow on this thread meanwhile).
+    /// </summary>
+    private RowPreparer Preparer(TableSource source)
+    {
+        var users = builder.UserIds.Copy();
+        var accounts = builder.AccountIds.Copy();
+        var format = source.TimestampFormat;
+        return (RowReader row, ref PreparedRow prepared) =>
+        {
+            prepared.TimeParsed = TimestampParser.TryParse(row.Get(SlotTime), format, out prepared.Time);
+            var eventId = row.Get(SlotEventId).Trim();
+            prepared.HasEventId = !eventId.IsEmpty;
+            prepared.EventIdHash = prepared.HasEventId ? EventIdSet.Hash(eventId) : default;
+            var user = row.Get(SlotUser).Trim();
+            prepared.User = user.IsEmpty ? -1 : users.Find(user);
+            var account = row.Get(SlotAccount).Trim();
+            prepared.Account = account.IsEmpty ? -1 : accounts.Find(account);
+        };
+    }
+
     public CancellationToken Cancellation { get; init; }
 
     private bool ResolveEntity(RowReader reader, List<string> slots, FileLoadStats stats, AccountLookupTable? lookup,
         TableSource? usersFromEvents, TimestampFormat userTsFormat, int userAttrStart, IReadOnlyList<string> userAttrs,
-        long time, out int account, out int user)
+        long time, PreparedRow prepared, out int account, out int user)
     {
         account = -1;
         user = -1;
         var userId = reader.Get(SlotUser).Trim();
         var accountId = reader.Get(SlotAccount).Trim();
+        var preparedAccount = prepared.Account;
         if (lookup is not null && accountId.IsEmpty)
         {
+            preparedAccount = -1; // the prepared code was of the (empty) account column
             var key = reader.Get(SlotLookup).Trim();
             if (!lookup.TryGet(key, out var resolved))
             {
@@ -199,7 +239,7 @@ internal sealed class EventFileLoader(
         }
         if (!accountId.IsEmpty)
         {
-            account = builder.FindAccount(accountId);
+            account = preparedAccount >= 0 ? preparedAccount : builder.FindAccount(accountId);
             if (account < 0 && !(usersFromEvents is not null && config.Data.Accounts?.Origin == TableOrigin.FromUsers))
             {
                 rejects.Add(stats, reader.Line, slots[SlotAccount], "is not a known account", accountId);
@@ -215,7 +255,7 @@ internal sealed class EventFileLoader(
             }
             return true;
         }
-        user = builder.FindUser(userId);
+        user = prepared.User >= 0 ? prepared.User : builder.FindUser(userId);
         if (user >= 0)
         {
             if (account < 0)
@@ -284,6 +324,22 @@ internal sealed class EventFileLoader(
         {
             var csv = new CsvRowReader(stream, Path.GetFileName(path), source, Math.Max(16, keys.Length));
             csv.Bind(slots, SlotProperties, keys);
+            return csv;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static ParallelCsvRowReader OpenParallelCsv(string path, TableSource source, List<string> slots, string[] keys, RowPreparer preparer, CancellationToken cancellationToken)
+    {
+        var stream = DataFile.Open(path, cancellationToken);
+        try
+        {
+            var csv = new ParallelCsvRowReader(stream, Path.GetFileName(path), source);
+            csv.Bind(slots, SlotProperties, keys, preparer);
             return csv;
         }
         catch

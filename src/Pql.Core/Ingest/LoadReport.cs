@@ -62,6 +62,11 @@ public sealed record LoadOptions
     public bool WriteRejects { get; init; } = true;
     /// <summary>Open the load snapshot when the inputs are unchanged, and keep one after parsing. Default true.</summary>
     public bool Snapshot { get; init; } = true;
+    /// <summary>
+    /// Parse CSV event files in blocks on all cores (<see cref="ParallelCsvRowReader"/>); false reads them on one thread.
+    /// Both give the same store, report and rejects. Default true.
+    /// </summary>
+    public bool ParallelParse { get; init; } = true;
     /// <summary>Stops the load (and its read-ahead threads) with an <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

@@ -33,6 +33,20 @@ internal abstract class RowReader : IDisposable
     /// <summary>When the row's properties are not a valid JSON object: why.</summary>
     public abstract string? PropertiesError { get; }
 
+    /// <summary>The row's <see cref="PreparedRow"/> when a parsing thread computed it (see <see cref="ParallelCsvRowReader"/>).</summary>
+    public virtual bool TryGetPrepared(out PreparedRow prepared)
+    {
+        prepared = default;
+        return false;
+    }
+
+    /// <summary>The <see cref="PreparedRow"/> of the row <paramref name="ahead"/> rows on, when it is already prepared (for prefetching).</summary>
+    public virtual bool TryPeekPrepared(int ahead, out PreparedRow prepared)
+    {
+        prepared = default;
+        return false;
+    }
+
     public void Dispose()
     {
         Dispose(true);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
@@ -26,6 +28,29 @@ internal static class TextDecoding
         TextEncoding.Windows1252 => new StreamReader(stream, s_windows1252.Value, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16),
         _ => new EscapingUtf8Reader(stream),
     };
+
+    /// <summary>
+    /// Decodes a whole block (ending at a line end or the end of the file, so no UTF-8 sequence is cut) into
+    /// <paramref name="chars"/> (at least one char per byte), exactly as <see cref="Open"/>'s reader would; returns the chars written.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> bytes, TextEncoding encoding, Span<char> chars)
+    {
+        if (encoding == TextEncoding.Latin1)
+            return Encoding.Latin1.GetChars(bytes, chars);
+        if (encoding == TextEncoding.Windows1252)
+            return s_windows1252.Value.GetChars(bytes, chars);
+        var written = 0;
+        while (true)
+        {
+            var status = Utf8.ToUtf16(bytes, chars[written..], out var read, out var n, replaceInvalidSequences: false, isFinalBlock: true);
+            written += n;
+            bytes = bytes[read..];
+            if (status != OperationStatus.InvalidData)
+                return written;
+            chars[written++] = (char)(FirstEscape - 0x80 + bytes[0]);
+            bytes = bytes[1..];
+        }
+    }
 
     /// <summary>Whether the text holds an escaped invalid byte (a lone surrogate in the escape range).</summary>
     public static int IndexOfEscape(ReadOnlySpan<char> text)

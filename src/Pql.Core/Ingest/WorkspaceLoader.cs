@@ -64,7 +64,7 @@ public static class WorkspaceLoader
             options.Progress?.Invoke("loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken };
+        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse };
         foreach (var source in data.Events)
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");

@@ -33,6 +33,7 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
                 try
                 {
                     await RunOnceAsync(schedule, ct).ConfigureAwait(false);
+                    engine.RequestFullLoad(); // the periodic full load: the live store is read again from the workspace
                     board.Invalidate();
                     health.Recover(name);
                 }

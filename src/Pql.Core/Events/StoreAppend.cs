@@ -5,7 +5,7 @@ namespace Pql.Core.Events;
 /// the same rows read in the same order (events sorted by account, then time, then load order, so within an account the earlier
 /// store's events come first on equal times). The later store must share the earlier one's account and user codes (it is built by
 /// a builder seeded with them, see <c>Ingest/AppendedEvents</c>); its event names, products and property values are recoded into
-/// the earlier store's dictionaries, which grow in place. Entity columns are shared, not copied. Costs one pass over the events
+/// the earlier store's dictionaries (copied when they lack a value, never changed). Entity columns are shared, not copied. Costs one pass over the events
 /// and no parsing.
 /// </summary>
 public static class StoreAppend
@@ -16,8 +16,8 @@ public static class StoreAppend
         ArgumentNullException.ThrowIfNull(later);
         if (later.AccountCount != earlier.AccountCount || later.UserCount != earlier.UserCount)
             throw new ArgumentException("the later store must have the earlier store's accounts and users", nameof(later));
-        var nameCode = Recode(later.EventNames, earlier.EventNames);
-        var productCode = Recode(later.Products, earlier.Products);
+        var (nameCode, eventNames) = Recode(later.EventNames, earlier.EventNames);
+        var (productCode, products) = Recode(later.Products, earlier.Products);
         var n = earlier.EventCount + later.EventCount;
         var accounts = earlier.AccountCount;
         var offsets = new int[accounts + 1];
@@ -67,8 +67,8 @@ public static class StoreAppend
             UserAccount = earlier.UserAccount,
             UserCreatedAt = earlier.UserCreatedAt,
             UserAttributes = earlier.UserAttributes,
-            EventNames = earlier.EventNames,
-            Products = earlier.Products,
+            EventNames = eventNames,
+            Products = products,
             EventAccount = account,
             EventUser = user,
             EventTime = time,
@@ -86,8 +86,7 @@ public static class StoreAppend
         {
             var a = earlier.Properties.GetValueOrDefault(key);
             var b = later.Properties.GetValueOrDefault(key);
-            var values = a?.Values ?? new StringPool();
-            var code = b is null ? [] : Recode(b.Values, values);
+            var (code, values) = b is null ? ([], a!.Values) : Recode(b.Values, a?.Values ?? new StringPool());
             var na = a?.EventIndex.Length ?? 0;
             var nb = b?.EventIndex.Length ?? 0;
             var index = new int[na + nb];
@@ -108,12 +107,33 @@ public static class StoreAppend
         return result;
     }
 
-    /// <summary>The code in <paramref name="into"/> of each value of <paramref name="from"/>, adding the values it lacks.</summary>
-    private static int[] Recode(StringPool from, StringPool into)
+    /// <summary>
+    /// The code of each value of <paramref name="from"/> in <paramref name="into"/>, or in a copy of it extended with the values it
+    /// lacks: the earlier store's dictionaries are never changed, so readers of that store are safe while this runs.
+    /// </summary>
+    private static (int[] Codes, StringPool Pool) Recode(StringPool from, StringPool into)
     {
+        var pool = into;
         var codes = new int[from.Count];
         for (var c = 0; c < codes.Length; c++)
-            codes[c] = into.GetOrAdd(from[c]);
-        return codes;
+        {
+            var code = pool.Find(from[c]);
+            if (code < 0)
+            {
+                if (ReferenceEquals(pool, into))
+                    pool = Copy(into);
+                code = pool.GetOrAdd(from[c]);
+            }
+            codes[c] = code;
+        }
+        return (codes, pool);
+    }
+
+    private static StringPool Copy(StringPool pool)
+    {
+        var copy = new StringPool();
+        foreach (var v in pool.Values)
+            copy.GetOrAdd(v);
+        return copy;
     }
 }

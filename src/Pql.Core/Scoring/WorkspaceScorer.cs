@@ -30,6 +30,12 @@ public sealed record ScoreOptions
     /// </summary>
     public IReadOnlySet<string>? Entities { get; init; }
 
+    /// <summary>
+    /// When set, rows are first made without drivers and only the entity ids this returns for them are explained (TreeSHAP is the
+    /// costly part of scoring): pql serve explains the entities whose triggers fire. Unset, every row gets its drivers.
+    /// </summary>
+    public Func<IReadOnlyList<EntityScore>, IReadOnlySet<string>>? ExplainOnly { get; init; }
+
     public Action<string>? Progress { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -62,7 +68,6 @@ public static class WorkspaceScorer
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
         var scores = model.PredictProbability(matrix);
-        var drivers = Drivers(model, matrix, options.TopDrivers, model.Threads);
 
         var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
         for (var i = 0; i < entities.Length; i++)
@@ -75,7 +80,19 @@ public static class WorkspaceScorer
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
-            rows[k] = new EntityScore(ids[entities[i]], scores[i], tiers[i], drivers[i], attributes[i]);
+            rows[k] = new EntityScore(ids[entities[i]], scores[i], tiers[i], [], attributes[i]);
+        }
+        var explain = order;
+        if (options.ExplainOnly is { } pick)
+        {
+            var chosen = pick(rows);
+            explain = [.. order.Where(i => chosen.Contains(ids[entities[i]]))];
+        }
+        var drivers = Drivers(model, matrix, options.TopDrivers, model.Threads, explain);
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (drivers[order[k]] is { } d)
+                rows[k] = rows[k] with { Drivers = d };
         }
         var created = options.Time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{goal.Name}-{created:yyyyMMdd'T'HHmmssfff'Z'}");
@@ -116,15 +133,24 @@ public static class WorkspaceScorer
     /// </summary>
     public static IReadOnlyList<Driver>[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return Drivers(model, matrix, top, threads, [.. Enumerable.Range(0, matrix.RowCount)])!;
+    }
+
+    /// <summary>Drivers of the given rows only; the other entries stay null.</summary>
+    public static IReadOnlyList<Driver>?[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads, int[] rows)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(rows);
         var names = model.FeatureNames;
         var column = new int[names.Count];
         for (var f = 0; f < names.Count; f++)
             column[f] = matrix.IndexOf(names[f]);
-        var result = new IReadOnlyList<Driver>[matrix.RowCount];
-        Parallel.For(0, matrix.RowCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, row =>
+        var result = new IReadOnlyList<Driver>?[matrix.RowCount];
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, r =>
         {
+            var row = rows[r];
             var explanation = model.Explain(matrix, row);
             var contributions = explanation.Contributions;
             var best = new List<Driver>(top);

@@ -67,7 +67,9 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
         ArgumentNullException.ThrowIfNull(touches);
         if (touches.Count == 0)
             return;
+        var sw = Stopwatch.StartNew();
         var load = engine.Refresh();
+        Console.Error.WriteLine($"PROFILE refresh {sw.ElapsedMilliseconds} ms events {load.Store.EventCount}");
         var accounts = new HashSet<string>(StringComparer.Ordinal);
         var users = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in touches)
@@ -83,14 +85,23 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
                 continue;
             metrics.ModelVersion.WithLabels(goal.Name, model.Version, model.Kind).Set(1);
             var touched = goal.Entity == EntityKind.Account ? accounts : users;
-            var run = WorkspaceScorer.Score(engine.Config, load, goal, new ScoreOptions { ModelPath = model.ArtifactPath, Threads = 1, Entities = touched });
+            var pipeline = new ActPipeline(state, state, playbooks, TimeProvider.System);
+            var previous = await state.LatestScoresAsync(goal.Name, cancellationToken).ConfigureAwait(false);
+            var run = WorkspaceScorer.Score(engine.Config, load, goal, new ScoreOptions
+            {
+                ModelPath = model.ArtifactPath,
+                Threads = 1,
+                Entities = touched,
+                ExplainOnly = rows => Firing(pipeline, goal.Name, rows, previous),
+            });
             var rows = run.Rows;
+            Console.Error.WriteLine($"PROFILE {goal.Name} scored {rows.Count} at {sw.ElapsedMilliseconds} ms");
             if (rows.Count == 0)
                 continue;
-            var plan = await new ActPipeline(state, state, playbooks, TimeProvider.System)
-                .RecordAsync(run with { RunId = run.RunId + "-live-" + Guid.NewGuid().ToString("N")[..6], Rows = rows }, dryRun: false, s_actor, cancellationToken)
+            var plan = await pipeline.RecordAsync(run with { RunId = run.RunId + "-live-" + Guid.NewGuid().ToString("N")[..6], Rows = rows }, dryRun: false, s_actor, cancellationToken)
                 .ConfigureAwait(false);
             metrics.EntitiesRescored.Inc(rows.Count);
+            Console.Error.WriteLine($"PROFILE {goal.Name} recorded at {sw.ElapsedMilliseconds} ms");
             metrics.TriggersFired.Inc(plan.Fired.Count);
         }
         board.Invalidate();
@@ -98,6 +109,16 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
         var now = Stopwatch.GetTimestamp();
         foreach (var t in touches)
             metrics.RescoreLatency.Observe(Stopwatch.GetElapsedTime(t.AcceptedTicks, now).TotalSeconds);
+    }
+
+    /// <summary>
+    /// The entities whose triggers fire on these rows (drivers are computed for them only; the entity API explains the others when
+    /// asked). Planned against the latest rows read just before; the recording plans again under the goal's lock.
+    /// </summary>
+    private static HashSet<string> Firing(ActPipeline pipeline, string goal, IReadOnlyList<EntityScore> rows, IReadOnlyDictionary<string, EntityScore> previous)
+    {
+        var probe = new ScoreRun("probe", goal, "", "", 0, 0, rows);
+        return [.. pipeline.Plan(probe, previous).Fired.Select(f => f.Row.EntityId)];
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "rescoring failed; the touched entities of this pass are rescored with the next events or schedule")]

@@ -67,9 +67,7 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
         ArgumentNullException.ThrowIfNull(touches);
         if (touches.Count == 0)
             return;
-        var sw = Stopwatch.StartNew();
         var load = engine.Refresh();
-        Console.Error.WriteLine($"PROFILE refresh {sw.ElapsedMilliseconds} ms events {load.Store.EventCount}");
         var accounts = new HashSet<string>(StringComparer.Ordinal);
         var users = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in touches)
@@ -81,10 +79,12 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
         var playbooks = PlaybookConfig.Parse(engine.Config);
         foreach (var goal in engine.Config.Goals)
         {
+            var touched = goal.Entity == EntityKind.Account ? accounts : users;
+            if (touched.Count == 0)
+                continue;
             if (await state.CurrentModelAsync(goal.Name, cancellationToken).ConfigureAwait(false) is not { } model || !File.Exists(model.ArtifactPath))
                 continue;
             metrics.ModelVersion.WithLabels(goal.Name, model.Version, model.Kind).Set(1);
-            var touched = goal.Entity == EntityKind.Account ? accounts : users;
             var pipeline = new ActPipeline(state, state, playbooks, TimeProvider.System);
             var previous = await state.LatestScoresAsync(goal.Name, cancellationToken).ConfigureAwait(false);
             var run = WorkspaceScorer.Score(engine.Config, load, goal, new ScoreOptions
@@ -95,13 +95,11 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
                 ExplainOnly = rows => Firing(pipeline, goal.Name, rows, previous),
             });
             var rows = run.Rows;
-            Console.Error.WriteLine($"PROFILE {goal.Name} scored {rows.Count} at {sw.ElapsedMilliseconds} ms");
             if (rows.Count == 0)
                 continue;
             var plan = await pipeline.RecordAsync(run with { RunId = run.RunId + "-live-" + Guid.NewGuid().ToString("N")[..6], Rows = rows }, dryRun: false, s_actor, cancellationToken)
                 .ConfigureAwait(false);
             metrics.EntitiesRescored.Inc(rows.Count);
-            Console.Error.WriteLine($"PROFILE {goal.Name} recorded at {sw.ElapsedMilliseconds} ms");
             metrics.TriggersFired.Inc(plan.Fired.Count);
         }
         board.Invalidate();

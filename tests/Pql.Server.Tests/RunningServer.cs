@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Pql.Core.State;
 using Pql.Core.Workspace;
 
@@ -40,6 +41,9 @@ public sealed class RunningServer : IAsyncDisposable
         await app.StartAsync();
         return new RunningServer(app, workspace, new Uri(app.Urls.First()), read, write, admin);
     }
+
+    /// <summary>A service of the running server (its engine, health, score board).</summary>
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     public HttpClient Client(string? key = null)
     {

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Pql.Server.Tests;
@@ -41,6 +43,15 @@ public sealed class WebAppTests
         Assert.True(await rows.CountAsync() >= 10);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("account-list.png"), FullPage = false });
 
+        // The filter options are the values in the data, not a fixed list.
+        using var reader = server.Client(server.ReadKey);
+        var facets = await reader.GetFromJsonAsync<JsonElement>("/v1/goals/conversion/facets");
+        var options = await page.Locator("select[name=tier] option").AllInnerTextsAsync();
+        Assert.Equal(facets.GetProperty("tiers").EnumerateArray().Select(t => t.GetString()), options.Skip(1));
+        var segments = await page.Locator("select[name=segment] option").AllInnerTextsAsync();
+        Assert.Equal(facets.GetProperty("segments").EnumerateArray().Select(t => t.GetString()), segments.Skip(1));
+        Assert.NotEmpty(segments.Skip(1));
+
         await page.SelectOptionAsync("select[name=tier]", "high_touch");
         await page.ClickAsync("#filters button");
         await page.WaitForURLAsync("**tier=high_touch**");
@@ -56,6 +67,13 @@ public sealed class WebAppTests
         Assert.NotEmpty((await drivers.First.InnerTextAsync()).Trim());
         Assert.Contains(" points)", await drivers.First.Locator("td").First.InnerTextAsync(), StringComparison.Ordinal); // the driver's sentence, for the rep
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("entity-page.png"), FullPage = true });
+
+        // The model page draws each goal's calibration and lift from its validation deciles.
+        await page.ClickAsync("header >> text=Models");
+        await page.Locator("svg.calibration circle").First.WaitForAsync();
+        Assert.True(await page.Locator("svg.calibration").First.Locator("circle").CountAsync() >= 5);
+        Assert.True(await page.Locator("svg.lift").First.Locator("rect").CountAsync() >= 5);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("model-page.png"), FullPage = true });
     }
 
     private static string Screenshot(string name)

@@ -60,7 +60,7 @@ internal static class BenchServeCommand
 
         var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using var sampling = new CancellationTokenSource();
-        var samples = new List<(double T, double Cpu, double RssMb)>();
+        var samples = new List<(double T, double Cpu, double RssMb, string Load)>();
         var sampler = Sample(samples, sampling.Token);
         var perTick = Math.Max(1, rate / 10);
         var acks = new List<(long AckMs, int First, int Count)>();
@@ -138,9 +138,9 @@ internal static class BenchServeCommand
             $"  rescoring passes {metrics.Rescorings.Value:N0}, entity rows written {metrics.EntitiesRescored.Value:N0}, triggers fired {metrics.TriggersFired.Value:N0}")).ConfigureAwait(false);
         await o.WriteLineAsync($"  answer -> rescored row  ({toRow.Count:N0} events): {Percentiles(toRow)}").ConfigureAwait(false);
         await o.WriteLineAsync($"  answer -> outbox row    ({toTrigger.Count:N0} actions): {Percentiles(toTrigger)}").ConfigureAwait(false);
-        await o.WriteLineAsync("  time s   cpu %   rss MB").ConfigureAwait(false);
-        foreach (var (t, cpu, rss) in samples.Where((_, i) => i % Math.Max(1, samples.Count / 15) == 0))
-            await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {t,6:F0} {cpu,7:F0} {rss,8:F0}")).ConfigureAwait(false);
+        await o.WriteLineAsync("  time s   cpu %   rss MB   machine load (1, 5, 15 min; other processes included)").ConfigureAwait(false);
+        foreach (var (t, cpu, rss, load) in samples.Where((_, i) => i % Math.Max(1, samples.Count / 15) == 0))
+            await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {t,6:F0} {cpu,7:F0} {rss,8:F0}   {load}")).ConfigureAwait(false);
     }
 
     private static long CountStored(WorkspaceConfig config)
@@ -181,7 +181,20 @@ internal static class BenchServeCommand
         return string.Create(CultureInfo.InvariantCulture, $"p50 {P(0.50):F0} ms, p95 {P(0.95):F0} ms, p99 {P(0.99):F0} ms, max {ms[^1]:F0} ms");
     }
 
-    private static async Task Sample(List<(double, double, double)> samples, CancellationToken ct)
+    /// <summary>The machine's load averages from /proc/loadavg (the bench shares its cores with whatever else runs).</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static async Task Sample(List<(double, double, double, string)> samples, CancellationToken ct)
     {
         using var me = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
@@ -195,7 +208,7 @@ internal static class BenchServeCommand
                 me.Refresh();
                 var cpu = me.TotalProcessorTime;
                 var t = clock.Elapsed;
-                samples.Add((t.TotalSeconds, 100 * (cpu - lastCpu).TotalSeconds / (t - lastT).TotalSeconds, me.WorkingSet64 / 1048576.0));
+                samples.Add((t.TotalSeconds, 100 * (cpu - lastCpu).TotalSeconds / (t - lastT).TotalSeconds, me.WorkingSet64 / 1048576.0, LoadAverage()));
                 (lastCpu, lastT) = (cpu, t);
             }
         }

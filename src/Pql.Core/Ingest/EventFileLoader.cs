@@ -37,6 +37,18 @@ internal sealed class EventFileLoader(
         }
     }
 
+    /// <summary>
+    /// Loads NDJSON rows held in memory (events <c>pql serve</c> accepted since its last load) exactly as a file of the source's
+    /// shape would load; <paramref name="name"/> stands for the file in rejects.
+    /// </summary>
+    public void LoadNdjson(Stream rows, string name, TableSource source)
+    {
+        var stats = new FileLoadStats(name, "events");
+        report.Files.Add(stats);
+        var usersFromEvents = config.Data.Users?.Origin == TableOrigin.FromEvents ? config.Data.Users : null;
+        DataFile.Read(name, () => LoadFile(name, source, stats, null, usersFromEvents, rows));
+    }
+
     public void Finish()
     {
         _eventIds.Dispose(); // hundreds of MB on large loads: free them before the store is sorted
@@ -49,7 +61,7 @@ internal sealed class EventFileLoader(
         }
     }
 
-    private void LoadFile(string path, TableSource source, FileLoadStats stats, AccountLookupTable? lookup, TableSource? usersFromEvents)
+    private void LoadFile(string path, TableSource source, FileLoadStats stats, AccountLookupTable? lookup, TableSource? usersFromEvents, Stream? rows = null)
     {
         var slots = new List<string>
         {
@@ -87,7 +99,7 @@ internal sealed class EventFileLoader(
             FileFormat.Csv when ParallelParse => OpenParallelCsv(path, source, slots, propertyKeys, Preparer(source), Cancellation),
             FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys, Cancellation),
             FileFormat.Parquet => OpenParquet(path, slots, propertyKeys),
-            _ => OpenNdjson(path, slots, propertyKeys, Cancellation),
+            _ => OpenNdjson(rows ?? DataFile.Open(path, Cancellation), slots, propertyKeys),
         };
         if (reader.Header is not null)
         {
@@ -364,9 +376,9 @@ internal sealed class EventFileLoader(
         }
     }
 
-    private static NdjsonRowReader OpenNdjson(string path, List<string> slots, string[] keys, CancellationToken cancellationToken)
+    private static NdjsonRowReader OpenNdjson(Stream stream, List<string> slots, string[] keys)
     {
-        var json = new NdjsonRowReader(DataFile.Open(path, cancellationToken));
+        var json = new NdjsonRowReader(stream);
         json.Bind(slots, keys);
         return json;
     }

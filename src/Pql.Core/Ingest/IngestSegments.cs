@@ -33,6 +33,9 @@ public static class IngestSegments
     /// <summary>The user upserts, newest first (null when there are none).</summary>
     public static TableSource? Users(WorkspaceConfig config) => Source(config, "users", newestFirst: true);
 
+    /// <summary>The shape of the event segments (contract columns, NDJSON), for loading posted rows held in memory.</summary>
+    internal static TableSource PostedEvents() => Shape("events", []);
+
     private static TableSource? Source(WorkspaceConfig config, string table, bool newestFirst)
     {
         var folder = Folder(config);
@@ -44,15 +47,17 @@ public static class IngestSegments
             return null;
         if (newestFirst)
             paths.Reverse();
-        return new TableSource
-        {
-            Name = table,
-            Origin = TableOrigin.Files,
-            Pattern = Path.Combine(".pql", FolderName, table + "-*.ndjson"),
-            Paths = paths,
-            Format = FileFormat.Ndjson,
-        };
+        return Shape(table, paths);
     }
+
+    private static TableSource Shape(string table, List<string> paths) => new()
+    {
+        Name = table,
+        Origin = TableOrigin.Files,
+        Pattern = Path.Combine(".pql", FolderName, table + "-*.ndjson"),
+        Paths = paths,
+        Format = FileFormat.Ndjson,
+    };
 }
 
 /// <summary>

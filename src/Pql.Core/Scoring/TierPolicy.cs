@@ -28,6 +28,9 @@ public sealed class TierPolicy
     /// <summary>high_touch &gt;= 0.6, assisted &gt;= 0.3, else nurture.</summary>
     public static TierPolicy Default { get; } = new(new TierBands(false, [("high_touch", 0.6), ("assisted", 0.3)]), null, []);
 
+    /// <summary>True when tiers are top percentiles: a row's tier depends on every other row's score.</summary>
+    public bool RanksWithinRows => _base.Percentiles;
+
     /// <summary>Tier names, highest first, ending with <see cref="FloorTier"/>.</summary>
     public IReadOnlyList<string> TierNames => [.. _base.Bands.Select(b => b.Name), FloorTier];
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
@@ -22,6 +23,18 @@ public sealed record ScoreOptions
 
     /// <summary>The model artifact to score with: the goal's current model from the registry (Application/ScoreService) or one given.</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>
+    /// Only these entity ids (those of them eligible) get rows: pql serve rescoring what new events touched. Percentile tiers still
+    /// rank within every eligible entity, so with them the others are scored too and left out of the run.
+    /// </summary>
+    public IReadOnlySet<string>? Entities { get; init; }
+
+    /// <summary>
+    /// When set, rows are first made without drivers and only the entity ids this returns for them are explained (TreeSHAP is the
+    /// costly part of scoring): pql serve explains the entities whose triggers fire. Unset, every row gets its drivers.
+    /// </summary>
+    public Func<IReadOnlyList<EntityScore>, IReadOnlySet<string>>? ExplainOnly { get; init; }
 
     public Action<string>? Progress { get; init; }
 
@@ -48,24 +61,38 @@ public static class WorkspaceScorer
         var snapshot = goal.Condition is LabelColumnCondition;
         var asOf = options.AsOfMs ?? (snapshot ? SnapshotGoalTrainer.SnapshotTime(store) : store.MaxTime);
         var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
+        var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
+        var policy = TierPolicy.Parse(config, goal.Name);
+        if (options.Entities is { } only && !policy.RanksWithinRows)
+            (entities, cutoffs) = Only(entities, cutoffs, ids, only);
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
         var scores = model.PredictProbability(matrix);
-        var drivers = Drivers(model, matrix, options.TopDrivers, model.Threads);
 
-        var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
         for (var i = 0; i < entities.Length; i++)
             attributes[i] = EntityAttributes.Of(store, goal.Entity, entities[i]);
-        var tiers = TierPolicy.Parse(config, goal.Name).Assign(scores, attributes);
+        var tiers = policy.Assign(scores, attributes);
 
-        var order = Enumerable.Range(0, entities.Length)
+        var order = Enumerable.Range(0, entities.Length).Where(i => options.Entities?.Contains(ids[entities[i]]) ?? true)
             .OrderByDescending(i => scores[i]).ThenBy(i => ids[entities[i]], StringComparer.Ordinal).ToArray();
         var rows = new EntityScore[order.Length];
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
-            rows[k] = new EntityScore(ids[entities[i]], scores[i], tiers[i], drivers[i], attributes[i]);
+            rows[k] = new EntityScore(ids[entities[i]], scores[i], tiers[i], [], attributes[i]);
+        }
+        var explain = order;
+        if (options.ExplainOnly is { } pick)
+        {
+            var chosen = pick(rows);
+            explain = [.. order.Where(i => chosen.Contains(ids[entities[i]]))];
+        }
+        var drivers = Drivers(model, matrix, options.TopDrivers, model.Threads, explain);
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (drivers[order[k]] is { } d)
+                rows[k] = rows[k] with { Drivers = d };
         }
         var created = options.Time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{goal.Name}-{created:yyyyMMdd'T'HHmmssfff'Z'}");
@@ -78,6 +105,17 @@ public static class WorkspaceScorer
         var cutoffs = new long[entities.Length];
         Array.Fill(cutoffs, asOf);
         return (entities, cutoffs);
+    }
+
+    private static (int[] Entities, long[] Cutoffs) Only(int[] entities, long[] cutoffs, StringPool ids, IReadOnlySet<string> only)
+    {
+        var keep = new List<int>(Math.Min(entities.Length, only.Count));
+        for (var i = 0; i < entities.Length; i++)
+        {
+            if (only.Contains(ids[entities[i]]))
+                keep.Add(i);
+        }
+        return ([.. keep.Select(i => entities[i])], [.. keep.Select(i => cutoffs[i])]);
     }
 
     private static (string Path, string Version) ResolveModel(GoalDefinition goal, ScoreOptions options)
@@ -95,15 +133,24 @@ public static class WorkspaceScorer
     /// </summary>
     public static IReadOnlyList<Driver>[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return Drivers(model, matrix, top, threads, [.. Enumerable.Range(0, matrix.RowCount)])!;
+    }
+
+    /// <summary>Drivers of the given rows only; the other entries stay null.</summary>
+    public static IReadOnlyList<Driver>?[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads, int[] rows)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(rows);
         var names = model.FeatureNames;
         var column = new int[names.Count];
         for (var f = 0; f < names.Count; f++)
             column[f] = matrix.IndexOf(names[f]);
-        var result = new IReadOnlyList<Driver>[matrix.RowCount];
-        Parallel.For(0, matrix.RowCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, row =>
+        var result = new IReadOnlyList<Driver>?[matrix.RowCount];
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, r =>
         {
+            var row = rows[r];
             var explanation = model.Explain(matrix, row);
             var contributions = explanation.Contributions;
             var best = new List<Driver>(top);

@@ -40,7 +40,8 @@ public static class EntitiesApi
             var points = await history.EntityScoresAsync(goal.Name, id, 200, ct).ConfigureAwait(false);
             var firings = await history.EntityFiringsAsync(goal.Name, id, 100, ct).ConfigureAwait(false);
             var actions = await history.EntityActionsAsync(goal.Name, id, 100, ct).ConfigureAwait(false);
-            goals.Add(new GoalView(goal.Name, points.Count > 0 ? points[^1] : null, points, firings, actions));
+            var latest = points.Count > 0 ? await OnDemandDrivers.WithDriversAsync(engine, goal, points[^1], ct).ConfigureAwait(false) : null;
+            goals.Add(new GoalView(goal.Name, latest, points, firings, actions));
         }
         if (!known && goals.All(g => g.Latest is null))
             return TypedResults.NotFound(new ProblemDetailsLite($"Unknown {kind}", $"no {kind} '{id}' in the workspace"));

@@ -3,13 +3,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Pql.Core.Learning.Artifacts;
+using Pql.Core.Learning.Evaluation;
 using Pql.Core.State;
 using Pql.Server.Live;
 using Pql.Server.Security;
 
 namespace Pql.Server.Apis;
 
-public sealed record ModelView(string Goal, string Version, string Kind, long CreatedMs, JsonElement Metrics, string? Card);
+/// <summary>A goal's current model; <see cref="Calibration"/> holds the chosen model's validation deciles (lowest scores first), for the calibration and lift charts.</summary>
+public sealed record ModelView(string Goal, string Version, string Kind, long CreatedMs, JsonElement Metrics, string? Card,
+    double? BaseRate = null, IReadOnlyList<CalibrationBin>? Calibration = null);
 
 public sealed record MeView(string Name, string Role);
 
@@ -37,13 +41,19 @@ public static class GovernanceApi
             if (model is null)
                 continue;
             using var metrics = JsonDocument.Parse(string.IsNullOrWhiteSpace(model.MetricsJson) ? "{}" : model.MetricsJson);
-            list.Add(new ModelView(goal.Name, model.Version, model.Kind, model.CreatedMs, metrics.RootElement.Clone(), Card(model.ArtifactPath)));
+            var chosen = File.Exists(model.ArtifactPath) ? Validation(ModelArtifact.Load(model.ArtifactPath)) : null;
+            list.Add(new ModelView(goal.Name, model.Version, model.Kind, model.CreatedMs, metrics.RootElement.Clone(), Card(model.ArtifactPath),
+                chosen?.BaseRate, chosen?.Calibration));
         }
         return TypedResults.Ok(list);
     }
 
     public static Ok<MeView> Me(System.Security.Claims.ClaimsPrincipal user) =>
         TypedResults.Ok(new MeView(user.Identity?.Name ?? "", user.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? ""));
+
+    /// <summary>The chosen model's validation metrics, as the training run stored them in the artifact.</summary>
+    private static ModelMetrics? Validation(ModelArtifact artifact) =>
+        artifact.Candidates.FirstOrDefault(c => c.Kind == artifact.Kind)?.Metrics;
 
     /// <summary>The model card written beside the artifact (<c>*.card.md</c>), when there is one.</summary>
     private static string? Card(string artifactPath)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Pql.Core.Scoring;
 using Pql.Server.Live;
 using Pql.Server.Security;
 
@@ -11,6 +12,9 @@ namespace Pql.Server.Apis;
 
 /// <summary>A page of a goal's score list.</summary>
 public sealed record ScorePage(string Goal, int Total, int Page, int PageSize, IReadOnlyList<BoardRow> Rows);
+
+/// <summary>The values a goal's score list can be filtered by: tiers highest first, segments and owners in name order.</summary>
+public sealed record ScoreFacets(IReadOnlyList<string> Tiers, IReadOnlyList<string> Segments, IReadOnlyList<string> Owners);
 
 /// <summary>The filters and paging of <c>GET /v1/goals/{goal}/scores</c>.</summary>
 public sealed record ScoreQuery(string? Tier, string? Segment, string? Owner, double? Min, double? Max, string? Q, bool MovedUp, string? Sort, int Page, int PageSize);
@@ -22,6 +26,8 @@ public static class ScoresApi
     {
         var api = app.MapGroup("/v1/goals").RequireAuthorization(Policies.Read).WithTags("Scores");
         api.MapGet("/", Goals).WithName("Goals").WithSummary("The goals of the workspace.");
+        api.MapGet("/{goal}/facets", Facets).WithName("Facets")
+            .WithSummary("The tiers, segments and owners present in a goal's latest scores (the web app's filter options).");
         api.MapGet("/{goal}/scores", Scores).WithName("Scores")
             .WithSummary("Latest scores of a goal: filter by tier, segment, owner, score range, text; sort by score or change; page; format=csv exports every match.");
         return app;
@@ -45,6 +51,20 @@ public static class ScoresApi
         var slice = matches.Skip((page - 1) * pageSize).Take(pageSize).ToList();
         return TypedResults.Ok(new ScorePage(goal, matches.Count, page, pageSize, slice));
     }
+
+    public static async Task<Results<Ok<ScoreFacets>, NotFound<ProblemDetailsLite>>> Facets(string goal, WorkspaceEngine engine, ScoreBoard board, CancellationToken ct)
+    {
+        if (engine.Config.Goals.All(g => g.Name != goal))
+            return TypedResults.NotFound(new ProblemDetailsLite("Unknown goal", $"no goal named '{goal}' in pql.yaml"));
+        var rows = await board.RowsAsync(goal, ct).ConfigureAwait(false);
+        var policy = TierPolicy.Parse(engine.Config, goal).TierNames;
+        var tiers = rows.Select(r => r.Tier).Distinct(StringComparer.Ordinal)
+            .OrderBy(t => policy.Contains(t) ? policy.ToList().IndexOf(t) : policy.Count).ThenBy(t => t, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new ScoreFacets(tiers, Distinct(rows, r => r.Segment), Distinct(rows, r => r.Owner)));
+    }
+
+    private static List<string> Distinct(BoardRow[] rows, Func<BoardRow, string?> value) =>
+        [.. rows.Select(value).OfType<string>().Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     public static List<BoardRow> Filter(BoardRow[] rows, ScoreQuery query)
     {

@@ -43,7 +43,7 @@ public sealed class IngestService(WorkspaceEngine engine, ServerMetrics metrics)
         }
         try
         {
-            engine.Segments.AppendEvents(lines);
+            engine.AppendEvents(lines);
         }
         catch
         {
@@ -85,6 +85,7 @@ public sealed class IngestService(WorkspaceEngine engine, ServerMetrics metrics)
             accepted[id] = (r.GetRawText().ReplaceLineEndings(" "), IngestBatch.Text(r, "account_id")?.Trim()); // last row of an id in a batch wins
         }
         engine.Segments.WriteEntities(table, [.. accepted.Values.Select(v => v.Line)]);
+        engine.RequestFullLoad(); // entities change outside the events: the next rescoring pass reads the workspace
         if (table == "accounts")
             engine.AddAccounts(accepted.Keys);
         else

@@ -33,6 +33,7 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
                 try
                 {
                     await RunOnceAsync(schedule, ct).ConfigureAwait(false);
+                    engine.RequestFullLoad(); // the periodic full load: the live store is read again from the workspace
                     board.Invalidate();
                     health.Recover(name);
                 }
@@ -63,7 +64,12 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
         foreach (var goal in engine.Config.Goals.Where(g => schedule.AppliesTo(g.Name)))
         {
             if (schedule.Task == ScheduledTask.Retrain)
-                await new TrainService().TrainAsync(new TrainRequest(engine.Config.Directory) { Goal = goal.Name, By = by }, ct).ConfigureAwait(false);
+            {
+                // pql train's own path (TrainService): registration, promotion and its governance are the application layer's.
+                var result = await new TrainService().TrainAsync(new TrainRequest(engine.Config.Directory) { Goal = goal.Name, By = by }, ct).ConfigureAwait(false);
+                if (result.Failed.Count > 0)
+                    throw new InvalidOperationException($"goal '{goal.Name}' was not retrained: {result.Failed[0].Problem}");
+            }
             else
                 await new ScoreService().ScoreAsync(new ScoreRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);
         }

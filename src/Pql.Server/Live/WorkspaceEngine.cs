@@ -11,7 +11,8 @@ namespace Pql.Server.Live;
 public readonly record struct Touch(string AccountId, string? UserId, long AcceptedTicks);
 
 /// <summary>
-/// The server's view of its workspace: the config, the loaded data (rebuilt from the workspace on start and after new events),
+/// The server's view of its workspace: the config, the loaded data (loaded on start, extended in memory with accepted events,
+/// loaded again in full after entity upserts and schedules),
 /// the ids it knows, the durable ingest segments and the queue of touched entities the rescorer drains.
 /// </summary>
 public sealed class WorkspaceEngine : IDisposable
@@ -22,6 +23,9 @@ public sealed class WorkspaceEngine : IDisposable
     private readonly Dictionary<string, string> _userAccount = new(StringComparer.Ordinal);
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _stateGate = new(1, 1);
+    private readonly Lock _ingest = new();
+    private List<string> _pending = [];
+    private bool _fullLoadDue;
     private LoadResult? _load;
     private bool _rescoring;
 
@@ -58,10 +62,55 @@ public sealed class WorkspaceEngine : IDisposable
     /// <summary>The latest load of the workspace (files plus received segments); null until the first load ends.</summary>
     public LoadResult? Load => Volatile.Read(ref _load);
 
+    /// <summary>
+    /// Stores accepted event rows: appended durably to the ingest segments and kept for the next <see cref="Refresh"/>, under one
+    /// lock with <see cref="Reload"/> so every row is either in a load or waiting for the next.
+    /// </summary>
+    public void AppendEvents(IReadOnlyList<string> lines)
+    {
+        lock (_ingest)
+        {
+            Segments.AppendEvents(lines);
+            _pending.AddRange(lines);
+        }
+    }
+
+    /// <summary>Makes the next <see cref="Refresh"/> load the workspace in full (entities were posted, a schedule ran).</summary>
+    public void RequestFullLoad() => Volatile.Write(ref _fullLoadDue, true);
+
+    /// <summary>
+    /// Brings the loaded data up to date with the events accepted since: appended to the store in memory (no file is read), or a
+    /// full <see cref="Reload"/> when one is due or the new rows change an entity.
+    /// </summary>
+    public LoadResult Refresh()
+    {
+        List<string> lines;
+        bool full;
+        lock (_ingest)
+        {
+            lines = _pending;
+            _pending = [];
+            full = _fullLoadDue || _load is null;
+            _fullLoadDue = false;
+        }
+        if (!full && AppendedEvents.Append(Config, _load!, lines, FeatureConfig.Parse(Config).PropertyKeysNeeded) is { } appended)
+        {
+            Volatile.Write(ref _load, appended);
+            return appended;
+        }
+        return Reload();
+    }
+
     /// <summary>Loads the workspace's data (configured files and ingest segments) and learns its ids.</summary>
     public LoadResult Reload()
     {
-        var load = WorkspaceLoader.Load(Config, new LoadOptions { PropertyKeys = FeatureConfig.Parse(Config).PropertyKeysNeeded });
+        LoadResult load;
+        lock (_ingest)
+        {
+            // Ingest waits for the load, so no accepted row is both read from the segments and still pending.
+            load = WorkspaceLoader.Load(Config, new LoadOptions { PropertyKeys = FeatureConfig.Parse(Config).PropertyKeysNeeded });
+            _pending.Clear();
+        }
         lock (_ids)
         {
             var store = load.Store;

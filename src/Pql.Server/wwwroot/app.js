@@ -42,15 +42,15 @@ async function goalList(goal, params) {
   const page = Number(params.get('page') || 1);
   const q = new URLSearchParams({ page, pageSize: 50 });
   for (const k of ['tier', 'segment', 'q', 'movedUp', 'owner']) if (params.get(k)) q.set(k, params.get(k));
-  const data = await api(`/v1/goals/${encodeURIComponent(goal)}/scores?${q}`);
+  const [data, facets] = await Promise.all([api(`/v1/goals/${encodeURIComponent(goal)}/scores?${q}`), api(`/v1/goals/${encodeURIComponent(goal)}/facets`)]);
   const sel = (name, options) => `<select name="${name}"><option value="">any ${name}</option>${options.map((o) =>
-    `<option ${params.get(name) === o ? 'selected' : ''}>${o}</option>`).join('')}</select>`;
+    `<option ${params.get(name) === o ? 'selected' : ''}>${esc(o)}</option>`).join('')}</select>`;
   $('#view').innerHTML = `
     <h1>${esc(goal)}: ${data.total.toLocaleString()} accounts</h1>
     <form class="filters" id="filters">
       <label><input type="checkbox" name="mine" ${params.get('owner') ? 'checked' : ''}> my accounts</label>
-      ${sel('tier', ['high_touch', 'assisted', 'nurture'])}
-      ${sel('segment', ['smb', 'mid_market', 'enterprise'])}
+      ${sel('tier', facets.tiers)}
+      ${facets.segments.length ? sel('segment', facets.segments) : ''}
       <label><input type="checkbox" name="movedUp" ${params.get('movedUp') ? 'checked' : ''}> moved up</label>
       <input type="search" name="q" placeholder="search id, owner, industry" value="${esc(params.get('q'))}">
       <button>Apply</button>
@@ -115,10 +115,39 @@ async function entityPage(kind, id) {
   </div>`).join('')}</div>`;
 }
 
+// Calibration: each validation decile's mean predicted probability against the share that reached the goal; on the diagonal
+// a score of 30% means 3 in 10 do.
+function calibrationChart(bins) {
+  const w = 300, h = 220, m = 30, top = Math.max(0.05, ...bins.map((b) => Math.max(b.meanPredicted, b.observedRate)));
+  const x = (v) => m + (v / top) * (w - m - 10), y = (v) => h - m - (v / top) * (h - m - 10);
+  return `<svg class="calibration" width="${w}" height="${h}" role="img" aria-label="calibration">
+    <line x1="${x(0)}" y1="${y(0)}" x2="${x(top)}" y2="${y(top)}" stroke="#bbb" stroke-dasharray="4 3"/>
+    <line x1="${m}" y1="${y(0)}" x2="${w - 10}" y2="${y(0)}" stroke="#999"/><line x1="${m}" y1="${y(0)}" x2="${m}" y2="10" stroke="#999"/>
+    <path d="${bins.map((b, i) => `${i ? 'L' : 'M'}${x(b.meanPredicted).toFixed(1)},${y(b.observedRate).toFixed(1)}`).join(' ')}" fill="none" stroke="#2b6cb0" stroke-width="2"/>
+    ${bins.map((b) => `<circle cx="${x(b.meanPredicted)}" cy="${y(b.observedRate)}" r="3.5" fill="#2b6cb0"><title>predicted ${pct(b.meanPredicted)}, observed ${pct(b.observedRate)} (${b.rows} rows)</title></circle>`).join('')}
+    <text x="${w / 2}" y="${h - 6}" font-size="10" text-anchor="middle">predicted (0 to ${pct(top)})</text>
+    <text x="10" y="${h / 2}" font-size="10" transform="rotate(-90 10 ${h / 2})" text-anchor="middle">observed</text></svg>`;
+}
+
+// Lift: how many times the base rate each decile reaches the goal, highest scores first; the line at 1 is random targeting.
+function liftChart(bins, baseRate) {
+  const deciles = [...bins].reverse().map((b) => (baseRate > 0 ? b.observedRate / baseRate : 0));
+  const w = 300, h = 220, m = 30, top = Math.max(1.5, ...deciles), bw = (w - m - 10) / deciles.length;
+  const y = (v) => h - m - (v / top) * (h - m - 10);
+  return `<svg class="lift" width="${w}" height="${h}" role="img" aria-label="lift by decile">
+    ${deciles.map((l, i) => `<rect x="${m + i * bw + 2}" y="${y(l)}" width="${bw - 4}" height="${y(0) - y(l)}" fill="#137333"><title>decile ${i + 1}: lift ${l.toFixed(2)}</title></rect>`).join('')}
+    <line x1="${m}" y1="${y(1)}" x2="${w - 10}" y2="${y(1)}" stroke="#b3261e" stroke-dasharray="4 3"/>
+    <line x1="${m}" y1="${y(0)}" x2="${w - 10}" y2="${y(0)}" stroke="#999"/>
+    <text x="${m - 4}" y="${y(1) + 3}" font-size="10" text-anchor="end">1</text><text x="${m - 4}" y="${y(top) + 8}" font-size="10" text-anchor="end">${top.toFixed(1)}</text>
+    <text x="${w / 2}" y="${h - 6}" font-size="10" text-anchor="middle">deciles, highest scores first</text></svg>`;
+}
+
 async function modelsPage() {
   const models = await api('/v1/models');
-  $('#view').innerHTML = `<h1>Models</h1><div class="cards">${models.map((m) => `<div class="card"><h2>${esc(m.goal)}: ${esc(m.kind)} ${esc(m.version)}</h2>
-    <pre>${esc(m.card || JSON.stringify(m.metrics, null, 2))}</pre></div>`).join('')}</div>`;
+  $('#view').innerHTML = `<h1>Models</h1><div class="cards">${models.map((m) => `<div class="card model"><h2>${esc(m.goal)}: ${esc(m.kind)} ${esc(m.version)}</h2>
+    ${m.calibration && m.calibration.length ? `<div class="charts"><figure><figcaption>Calibration (validation)</figcaption>${calibrationChart(m.calibration)}</figure>
+      <figure><figcaption>Lift by decile (base rate ${pct(m.baseRate)})</figcaption>${liftChart(m.calibration, m.baseRate)}</figure></div>` : '<p>No validation deciles in this model.</p>'}
+    <details><summary>Model card</summary><pre>${esc(m.card || JSON.stringify(m.metrics, null, 2))}</pre></details></div>`).join('')}</div>`;
 }
 
 window.addEventListener('hashchange', () => route().catch((e) => console.error(e)));

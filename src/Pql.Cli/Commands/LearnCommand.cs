@@ -19,7 +19,7 @@ internal static class LearnCommand
         var test = new Option<string>("--test") { Description = "Test CSV with the same columns.", Required = true };
         var label = new Option<string>("--label") { Description = "Label column (0/1, true/false, yes/no).", Required = true };
         var id = new Option<string?>("--id") { Description = "Id column, passed through to the predictions (not a feature)." };
-        var model = new Option<string>("--model") { Description = "gbdt (default) or logistic.", DefaultValueFactory = _ => "gbdt" };
+        var model = new Option<string>("--model") { Description = "gbdt (default), logistic, or lightgbm (the benchmark's LightGBM peer, through its C API).", DefaultValueFactory = _ => "gbdt" };
         var trees = new Option<int>("--trees") { Description = "Number of trees (default 200).", DefaultValueFactory = _ => 200 };
         var depth = new Option<int>("--depth") { Description = "Maximum tree depth (default 6).", DefaultValueFactory = _ => 6 };
         var eta = new Option<double>("--learning-rate") { Description = "Learning rate (default 0.1).", DefaultValueFactory = _ => 0.1 };
@@ -36,8 +36,8 @@ internal static class LearnCommand
         CliApp.SetHandler(command, (parse, ctx) =>
         {
             var kind = parse.GetValue(model)!;
-            if (kind is not ("gbdt" or "logistic"))
-                throw new PqlInputException($"--model: '{kind}' is not gbdt or logistic");
+            if (kind is not ("gbdt" or "logistic" or "lightgbm"))
+                throw new PqlInputException($"--model: '{kind}' is not gbdt, logistic or lightgbm");
             var options = new GbdtOptions
             {
                 Trees = parse.GetValue(trees),
@@ -105,6 +105,12 @@ internal static class LearnRunner
         var read = sw.Elapsed.TotalSeconds;
         progress($"read {train.Features.RowCount} train and {test.Features.RowCount} test rows in {read:F1}s");
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        if (kind == "lightgbm")
+        {
+            var peer = Bench.LightGbmLearner.Run(train.Features, train.Labels, test.Features, options.Trees, options.MaxDepth, options.LearningRate, threads);
+            return new LearnResult(kind, train.Features.RowCount, test.Features.RowCount, train.Features.ColumnCount, options.Trees, read,
+                peer.TrainSeconds, peer.PredictSeconds, peer.TrainCpuSeconds, 0, ModelMetrics.Compute(peer.Scores, test.Labels), test.Ids, peer.Scores);
+        }
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         sw.Restart();

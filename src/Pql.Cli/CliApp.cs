@@ -50,6 +50,7 @@ internal static class CliApp
         ScoreCommand.Create(),
         ExplainCommand.Create(),
         ValidateCommand.Create(),
+        ExportCommand.Create(),
         LearnCommand.Create(),
         AssessCommand.Create(),
         GenerateCommand.Create(),

@@ -15,13 +15,14 @@ internal static class ScoreCommand
         var output = new Option<string>("--out", "-o") { Description = "The CSV to write (entity_id,score,tier,top_drivers).", Required = true };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores)." };
         var model = new Option<string?>("--model") { Description = "Score with this model artifact instead of the goal's latest." };
+        var with = new Option<string?>("--with-attributes") { Description = "Comma-separated entity attributes appended after the contract's four columns, e.g. name,owner,segment." };
         var command = new Command("score",
             "Score every entity eligible for a goal at as-of with the goal's latest model and write one row per entity: " +
             "entity_id, score (calibrated probability), tier, top_drivers (JSON). The run is stored in the workspace's " +
             "score history; triggers are evaluated and their actions queued in the outbox (pql act also delivers them).\n" +
-            "Example: pql score --workspace examples/ravenstack-saas --goal churn --out churn.csv")
+            "Example: pql score --workspace examples/ravenstack-saas --goal churn --out churn.csv --with-attributes name,owner")
         {
-            workspace, goal, asOf, output, threads, model,
+            workspace, goal, asOf, output, threads, model, with,
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
@@ -32,6 +33,7 @@ internal static class ScoreCommand
                 Threads = parse.GetValue(threads),
                 ModelPath = parse.GetValue(model),
                 OutputCsv = path,
+                WithAttributes = parse.GetValue(with)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 By = ctx.By,
                 Progress = ctx.Progress,
                 Detail = ctx.Detail,

@@ -15,6 +15,8 @@ public sealed record ScoreRequest(string Workspace, string Goal) : UseCaseReques
     public string? ModelPath { get; init; }
     /// <summary>Where to write the contract's CSV (entity_id,score,tier,top_drivers); none when null.</summary>
     public string? OutputCsv { get; init; }
+    /// <summary>Entity attributes appended to the CSV after the contract's four columns, in this order.</summary>
+    public IReadOnlyList<string> WithAttributes { get; init; } = [];
 }
 
 public sealed record ScoreResult(GoalDefinition Goal, ScoreRun Run, ActPlan Plan);
@@ -43,11 +45,12 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
         ArgumentNullException.ThrowIfNull(request);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
+        ScoreCsv.CheckAttributes(request.WithAttributes, EntityAttributes.Names(session.Load.Store, goal.Entity), goal.Entity.ToString().ToLowerInvariant());
         var run = await ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, request.ModelPath, request.Progress, _time, cancellationToken).ConfigureAwait(false);
         var plan = await new ActPipeline(session.State, session.State, playbooks, _time).RecordAsync(run, dryRun: false, request.By, cancellationToken).ConfigureAwait(false);
         Log.RunRecorded(_logger, run.RunId, goal.Name, request.By.ToString(), plan.Fired.Count, plan.Actions.Count);
         if (request.OutputCsv is { } path)
-            ScoreCsv.Write(run, path);
+            ScoreCsv.Write(run, path, request.WithAttributes);
         return new ScoreResult(goal, run, plan);
     }
 

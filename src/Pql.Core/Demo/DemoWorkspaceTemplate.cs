@@ -73,6 +73,7 @@ internal static class DemoWorkspaceTemplate
 
         tiers:
           default: { high_touch: 0.6, assisted: 0.3 }       # anything lower is nurture
+          churn: { at_risk: 0.6, watch: 0.3, floor: healthy }  # a risk goal's top tier needs saving, not selling
           conversion:
             percentiles: { high_touch: 5, assisted: 20 }    # top 5% / next to top 20% / rest nurture
             segments:
@@ -115,7 +116,7 @@ internal static class DemoWorkspaceTemplate
             playbook: sales_handoff
           - name: churn_risk
             goal: churn
-            when: { tier_entered: high_touch }
+            when: { tier_entered: at_risk }
             playbook: save_account
 
         playbooks:

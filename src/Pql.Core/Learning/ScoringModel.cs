@@ -27,6 +27,12 @@ public abstract class ScoringModel
     /// <summary>Platt scaling of the raw score, or null for the uncalibrated probability.</summary>
     public PlattCalibration? Calibration { get; internal set; }
 
+    /// <summary>
+    /// Inputs that state one fact (<see cref="CorrelatedFeatures"/>), each group led by the name drivers show; empty for an
+    /// artifact saved before groups were kept.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> DriverGroups { get; internal set; } = [];
+
     /// <summary>Threads used by batch prediction (default: all processors). Results do not depend on it.</summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
 

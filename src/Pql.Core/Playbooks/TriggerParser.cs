@@ -1,3 +1,4 @@
+using Pql.Core.Scoring;
 using Pql.Core.Workspace;
 using YamlDotNet.RepresentationModel;
 
@@ -77,9 +78,30 @@ public static class TriggerParser
             var goal = r.Scalar(map, "goal", $"{key}.goal");
             if (goal is not null && config.Goals.Count > 0 && config.Goals.All(g => g.Name != goal))
                 throw r.Error(map, $"{key}.goal", $"unknown goal '{goal}'");
+            if (tier is not null && KnownTiers(config, goal) is { } known && !known.Contains(tier))
+                throw r.Error(when, $"{key}.when", $"tier '{tier}' is not a tier of {(goal is null ? "any goal" : $"goal '{goal}'")} ({string.Join(", ", known.Order(StringComparer.Ordinal))})");
             var playbook = r.RequireScalar(map, "playbook", $"{key}.playbook");
             rules.Add(new TriggerRule(name, goal, kind, tier, threshold, direction, filter, playbook));
         }
         return rules;
+    }
+
+    /// <summary>
+    /// The tier names a trigger may name: its goal's, or any goal's when it names none; null when the tiers section is itself
+    /// invalid (that error is reported once, by the tiers check) or no goal is declared.
+    /// </summary>
+    private static HashSet<string>? KnownTiers(WorkspaceConfig config, string? goal)
+    {
+        var goals = goal is not null ? [goal] : config.Goals.Select(g => g.Name).ToList();
+        if (goals.Count == 0)
+            return null;
+        try
+        {
+            return goals.SelectMany(g => TierPolicy.Parse(config, g).TierNames).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (ConfigException)
+        {
+            return null;
+        }
     }
 }

@@ -1,28 +1,14 @@
 using System.Globalization;
 using Pql.Core.Features;
-using Pql.Core.Learning;
 
 namespace Pql.Core.Scoring;
 
 /// <summary>
 /// Drivers in a rep's words: a category by its name instead of its code, the contribution in probability points
-/// (how much lower the score would be without it), and one sentence built from the feature's own description.
+/// (<see cref="ProbabilityPoints"/>), and one sentence built from the feature's own description.
 /// </summary>
 public static class DriverText
 {
-    /// <summary>
-    /// Probability points of one contribution: the calibrated score minus the score the row would get with its raw score
-    /// moved back by the contribution. Bounded by the score, so a large log-odds term on a 0.89 score reads as at most 89 points.
-    /// </summary>
-    public static double Points(ScoringModel model, double raw, double contribution)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return Probability(model, raw) - Probability(model, raw - contribution);
-    }
-
-    private static double Probability(ScoringModel model, double raw) =>
-        model.Calibration is { } c ? c.Apply(raw) : model.RawToProbability(raw);
-
     /// <summary>The level name of a categorical value, or null for numeric columns and missing codes.</summary>
     public static string? LevelName(FeatureColumn column, float value)
     {

@@ -26,6 +26,15 @@ public static class EntityAttributes
         return map;
     }
 
+    /// <summary>The keys <see cref="Of"/> can give an entity of <paramref name="kind"/>, in the tables' column order.</summary>
+    public static IReadOnlyList<string> Names(EventStore store, EntityKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (kind == EntityKind.Account)
+            return [.. store.AccountAttributes.Select(c => c.Name)];
+        return [.. store.UserAttributes.Select(c => c.Name), "account_id", .. store.AccountAttributes.Select(c => "account." + c.Name)];
+    }
+
     private static void Add(Dictionary<string, string> map, IReadOnlyList<AttributeColumn> columns, int row, string prefix)
     {
         foreach (var c in columns)

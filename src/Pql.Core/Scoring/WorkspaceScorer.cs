@@ -128,8 +128,8 @@ public static class WorkspaceScorer
     }
 
     /// <summary>
-    /// Top drivers per row by absolute contribution, each in probability points (<see cref="DriverText.Points"/>), with
-    /// the feature's value at the cutoff, a category's name and a sentence.
+    /// Top drivers per row by absolute probability points (<see cref="ProbabilityPoints"/>: they add up to score − base score),
+    /// correlated inputs merged under their group's leader, with the leader's value at the cutoff, a category's name and a sentence.
     /// </summary>
     public static IReadOnlyList<Driver>[] Drivers(ScoringModel model, FeatureMatrix matrix, int top, int threads)
     {
@@ -147,40 +147,48 @@ public static class WorkspaceScorer
         var column = new int[names.Count];
         for (var f = 0; f < names.Count; f++)
             column[f] = matrix.IndexOf(names[f]);
+        var leaders = ProbabilityPoints.Leaders(model);
         var result = new IReadOnlyList<Driver>?[matrix.RowCount];
         Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, r =>
         {
             var row = rows[r];
             var explanation = model.Explain(matrix, row);
-            var contributions = explanation.Contributions;
-            var best = new List<Driver>(top);
-            for (var k = 0; k < top; k++)
-            {
-                var pick = -1;
-                var size = 0.0;
-                for (var f = 0; f < contributions.Length; f++)
-                {
-                    var a = Math.Abs(contributions[f]);
-                    if (a > size && !best.Exists(d => d.Feature == names[f]))
-                    {
-                        size = a;
-                        pick = f;
-                    }
-                }
-                if (pick < 0)
-                    break;
-                var source = column[pick] >= 0 ? matrix.Columns[column[pick]] : null;
-                var value = source is not null ? source.Values[row] : float.NaN;
-                var level = source is not null ? DriverText.LevelName(source, value) : null;
-                var points = DriverText.Points(model, explanation.Margin, contributions[pick]);
-                best.Add(new Driver(names[pick], value, points)
-                {
-                    ValueName = level,
-                    Text = DriverText.Sentence(source, names[pick], value, level, points),
-                });
-            }
-            result[row] = best;
+            var merged = ProbabilityPoints.Merge(explanation.Contributions, leaders);
+            var points = ProbabilityPoints.Split(model, explanation.BaseValue, explanation.Margin, merged);
+            result[row] = TopDrivers(matrix, row, names, column, points, top);
         });
         return result;
+    }
+
+    private static List<Driver> TopDrivers(FeatureMatrix matrix, int row, IReadOnlyList<string> names, int[] column, double[] points, int top)
+    {
+        var best = new List<Driver>(top);
+        var used = new bool[points.Length];
+        for (var k = 0; k < top; k++)
+        {
+            var pick = -1;
+            var size = 0.0;
+            for (var f = 0; f < points.Length; f++)
+            {
+                var a = Math.Abs(points[f]);
+                if (a > size && !used[f])
+                {
+                    size = a;
+                    pick = f;
+                }
+            }
+            if (pick < 0)
+                break;
+            used[pick] = true;
+            var source = column[pick] >= 0 ? matrix.Columns[column[pick]] : null;
+            var value = source is not null ? source.Values[row] : float.NaN;
+            var level = source is not null ? DriverText.LevelName(source, value) : null;
+            best.Add(new Driver(names[pick], value, points[pick])
+            {
+                ValueName = level,
+                Text = DriverText.Sentence(source, names[pick], value, level, points[pick]),
+            });
+        }
+        return best;
     }
 }

@@ -32,6 +32,8 @@ public sealed record ModelArtifact
     public IReadOnlyList<ArtifactCandidate> Candidates { get; init; } = [];
     public IReadOnlyList<ArtifactImportance> TopInputs { get; init; } = [];
     public Dictionary<string, string> Metadata { get; init; } = [];
+    /// <summary>Correlated inputs shown as one driver (first name leads); absent in artifacts saved before they were kept.</summary>
+    public IReadOnlyList<IReadOnlyList<string>>? DriverGroups { get; init; }
     public ArtifactGbdt? Gbdt { get; init; }
     public ArtifactLogistic? Logistic { get; init; }
     public ArtifactRules? Rules { get; init; }
@@ -59,6 +61,7 @@ public sealed record ModelArtifact
             .Select(i => new ArtifactImportance(model.FeatureNames[i], importance[i])).ToList();
         return FromModel(model) with
         {
+            DriverGroups = CorrelatedFeatures.Groups(model.Schema, sample, importance),
             Candidates = result.Candidates.Select(c => new ArtifactCandidate(c.Kind, c.Metrics)).ToList(),
             TopInputs = top,
         };
@@ -72,7 +75,11 @@ public sealed record ModelArtifact
         var features = Enumerable.Range(0, s.Count)
             .Select(i => new ArtifactFeature(s.Names[i], s.Kinds[i] == FeatureKind.Categorical ? "categorical" : "numeric", s.Levels[i]))
             .ToList();
-        var artifact = new ModelArtifact { Kind = model.Kind, Features = features, Calibration = model.Calibration };
+        var artifact = new ModelArtifact
+        {
+            Kind = model.Kind, Features = features, Calibration = model.Calibration,
+            DriverGroups = model.DriverGroups.Count > 0 ? model.DriverGroups : null,
+        };
         return model switch
         {
             GbdtScoringModel g => artifact with
@@ -121,6 +128,7 @@ public sealed record ModelArtifact
             _ => throw new InvalidDataException($"model artifact of kind '{Kind}' lacks its '{Kind}' section"),
         };
         model.Calibration = Calibration;
+        model.DriverGroups = DriverGroups ?? [];
         return model;
     }
 

@@ -75,4 +75,41 @@ public enum Aggregation
     AttributeValue,
     /// <summary>Days from the entity's creation to the cutoff.</summary>
     AgeDays,
+    /// <summary>Matching events (all history) beyond the first of each distinct value: integrations reconnected rather than added.</summary>
+    Reconnects,
+    /// <summary>Matching events (invites, all history) minus users created after the first one by the cutoff, at least 0.</summary>
+    InvitesOutstanding,
+    /// <summary>Users created after the first invite by the cutoff over invites sent (NaN when none sent).</summary>
+    InviteAcceptance,
+    /// <summary>Mean gap in days between consecutive active days (NaN with fewer than two active days).</summary>
+    MeanGapDays,
+    /// <summary>Coefficient of variation (standard deviation over mean) of the gaps between active days (NaN with fewer than two).</summary>
+    GapVariation,
+    /// <summary>Longest gap in days between consecutive active days (NaN with fewer than two active days).</summary>
+    LongestGapDays,
+    /// <summary>Days since the last active day over the mean gap: above 1 the entity is later than its own rhythm (NaN with fewer than two active days).</summary>
+    OverdueRatio,
+    /// <summary>Share of active days in the window that fall in the last <see cref="FeatureDefinition.Parameter"/> days of their calendar month (NaN when none).</summary>
+    MonthEndShare,
+    /// <summary>Share of the last <see cref="FeatureDefinition.Parameter"/> weeks with any event.</summary>
+    RecentActiveWeekShare,
+    /// <summary>Coefficient of variation of weekly event counts over the last Parameter weeks (NaN when all are zero).</summary>
+    WeeklyVariation,
+    /// <summary>Events in the window by no user or with an automated event name (machine activity).</summary>
+    MachineCount,
+    /// <summary>Events in the window by a user with a name that is not automated (human activity).</summary>
+    HumanCount,
+    /// <summary>Machine events over all events in the window (NaN when none).</summary>
+    MachineShare,
+    /// <summary>Days from the last human event to the cutoff (NaN when none).</summary>
+    DaysSinceLastHuman,
+    /// <summary>The most active user's events over the entity's events in the window (NaN when none).</summary>
+    UserTopShare,
+    /// <summary>The most regular user's active days over the entity's active days in the window (NaN when none).</summary>
+    UserTopDayShare,
+    /// <summary>
+    /// A behaviour per unit of the numeric account attribute <see cref="FeatureDefinition.Key"/> (company size): Parameter 0 = active
+    /// users in the window, 1 = users created by the cutoff, 2 = events in the window (NaN when the attribute is missing or not positive).
+    /// </summary>
+    PerAttributeUnit,
 }

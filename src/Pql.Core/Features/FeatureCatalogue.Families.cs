@@ -120,6 +120,7 @@ public sealed partial class FeatureCatalogue
         var m = _config.WindowDays[1];
         yield return new() { Name = "integration.distinct_integrations", Family = f, Aggregation = Aggregation.DistinctValues, Filter = filter, Key = key, Description = $"Distinct integrations added (by the '{key}' property, else the event name)." };
         yield return new() { Name = "integration.integrations_added", Family = f, Aggregation = Aggregation.Count, Filter = filter, Description = "Integration events up to the cutoff." };
+        yield return new() { Name = "integration.reconnects", Family = f, Aggregation = Aggregation.Reconnects, Filter = filter, Key = key, Description = $"Integration events beyond the first of each integration (by '{key}'): reconnects rather than new integrations." };
         yield return new() { Name = $"integration.integrations_added_{D(m)}", Family = f, Aggregation = Aggregation.Count, Filter = filter, WindowDays = m, Description = $"Integration events in the last {m} days." };
         yield return new() { Name = "integration.days_since_first_integration", Family = f, Aggregation = Aggregation.DaysSinceFirst, Filter = filter, Description = "Days from the first integration to the cutoff." };
         yield return new() { Name = "integration.days_since_last_integration", Family = f, Aggregation = Aggregation.DaysSinceLast, Filter = filter, Description = "Days from the latest integration to the cutoff." };
@@ -139,6 +140,8 @@ public sealed partial class FeatureCatalogue
         yield return new() { Name = "collaboration.invites_sent_total", Family = f, Aggregation = Aggregation.Count, Filter = invites, Description = "Invites sent up to the cutoff." };
         yield return new() { Name = $"collaboration.shares_{D(m)}", Family = f, Aggregation = Aggregation.Count, Filter = shares, WindowDays = m, Description = $"Shares in the last {m} days." };
         yield return new() { Name = "collaboration.shares_total", Family = f, Aggregation = Aggregation.Count, Filter = shares, Description = "Shares up to the cutoff." };
+        yield return new() { Name = "collaboration.invites_outstanding", Family = f, Aggregation = Aggregation.InvitesOutstanding, Filter = invites, Level = EntityLevel.Account, Description = "Invites sent minus users who joined after the first invite (invites not yet accepted)." };
+        yield return new() { Name = "collaboration.invite_acceptance", Family = f, Aggregation = Aggregation.InviteAcceptance, Filter = invites, Level = EntityLevel.Account, Description = "Users who joined after the first invite over invites sent." };
         yield return new() { Name = "collaboration.invitees_active", Family = f, Aggregation = Aggregation.InviteesActive, Filter = invites, Level = EntityLevel.Account, Description = "Users created after the account's first invite who have an event by the cutoff." };
         yield return new() { Name = "collaboration.distinct_creators", Family = f, Aggregation = Aggregation.ActiveUsers, Filter = creators, Level = EntityLevel.Account, Description = "Users who created something (creator events) up to the cutoff." };
         yield return new() { Name = "collaboration.is_creator", Family = f, Aggregation = Aggregation.ActiveUsers, Filter = creators, Level = EntityLevel.User, Description = "1 when the user created something (creator events) by the cutoff." };

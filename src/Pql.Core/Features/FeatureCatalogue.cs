@@ -32,6 +32,12 @@ public sealed partial class FeatureCatalogue
     public IReadOnlyList<string> NamedEvents { get; }
     /// <summary>Rarer event names, pooled into one set of columns.</summary>
     public ImmutableArray<string> PooledEvents { get; }
+    /// <summary>Event names counted as machine activity (besides events without a user).</summary>
+    public ImmutableArray<string> AutomatedEvents { get; }
+    public ImmutableArray<string> LimitEvents { get; }
+    public ImmutableArray<string> PricingEvents { get; }
+    /// <summary>The numeric account attribute measuring company size, or null (no interaction columns).</summary>
+    public string? SizeAttribute { get; }
 
     internal FeatureConfig Config => _config;
 
@@ -62,11 +68,15 @@ public sealed partial class FeatureCatalogue
         ShareEvents = [.. names.Where(config.IsShare).Order(StringComparer.Ordinal)];
         CreatorEvents = [.. names.Where(config.IsCreator).Order(StringComparer.Ordinal)];
         (NamedEvents, PooledEvents) = EventNamesByFrequency(store, config);
+        AutomatedEvents = [.. names.Where(config.IsAutomated).Order(StringComparer.Ordinal)];
+        LimitEvents = [.. names.Where(config.IsLimit).Order(StringComparer.Ordinal)];
+        PricingEvents = [.. names.Where(config.IsPricing).Order(StringComparer.Ordinal)];
         var excluded = ExcludedAttributes(workspace);
+        SizeAttribute = FindSizeAttribute(store, config, excluded);
 
         foreach (var family in FeatureFamilyNames.Each)
         {
-            if ((families & family) == 0)
+            if ((families & family) == 0 || (config.ExcludedFamilies & family) != 0)
                 continue;
             var defs = family switch
             {
@@ -79,6 +89,11 @@ public sealed partial class FeatureCatalogue
                 FeatureFamilies.Integration => Integration(),
                 FeatureFamilies.Collaboration => Collaboration(),
                 FeatureFamilies.EventName => EventNameFamily(),
+                FeatureFamilies.Cadence => Cadence(),
+                FeatureFamilies.Automation => Automation(),
+                FeatureFamilies.Monetization => Monetization(),
+                FeatureFamilies.Champion => Champion(),
+                FeatureFamilies.Interaction => Interaction(),
                 _ => Firmographics(store, excluded),
             };
             foreach (var d in defs)

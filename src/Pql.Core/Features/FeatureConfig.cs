@@ -37,6 +37,42 @@ public sealed record FeatureConfig
     /// <summary>Events that create content; null = feature-use events whose name contains <c>create</c>.</summary>
     public IReadOnlyList<string>? CreatorEvents { get; init; }
 
+    /// <summary>Machine events besides those without a user; null = names with a word such as <c>run</c>, <c>sync</c>, <c>webhook</c>, <c>api</c>, <c>cron</c>, <c>bot</c>, <c>system</c>.</summary>
+    public IReadOnlyList<string>? AutomatedEvents { get; init; }
+    /// <summary>Plan-limit events; null = names with a word such as <c>limit</c>, <c>quota</c>, <c>paywall</c>, <c>exceeded</c>, <c>overage</c>.</summary>
+    public IReadOnlyList<string>? LimitEvents { get; init; }
+    /// <summary>Pricing-intent events; null = names with a word such as <c>pricing</c>, <c>price</c>, <c>checkout</c>, <c>upgrade</c>, <c>trial</c>.</summary>
+    public IReadOnlyList<string>? PricingEvents { get; init; }
+    /// <summary>The numeric account attribute measuring company size; null = the first of employees, headcount, company_size, size.</summary>
+    public string? SizeAttribute { get; init; }
+    /// <summary>Families left out of every catalogue (<c>features.exclude_families</c>), e.g. to measure what one adds in a backtest.</summary>
+    public FeatureFamilies ExcludedFamilies { get; init; }
+
+    private static readonly string[] s_automatedWords = ["run", "runs", "sync", "synced", "webhook", "api", "cron", "scheduled", "bot", "system", "automated", "job", "import", "imported"];
+    private static readonly string[] s_limitWords = ["limit", "limits", "quota", "paywall", "exceeded", "overage", "throttled", "capped"];
+    private static readonly string[] s_pricingWords = ["pricing", "price", "prices", "checkout", "upgrade", "trial", "plans"];
+
+    public bool IsAutomated(string eventName) => AutomatedEvents?.Contains(eventName) ?? HasWord(eventName, s_automatedWords);
+
+    public bool IsLimit(string eventName) => LimitEvents?.Contains(eventName) ?? HasWord(eventName, s_limitWords);
+
+    /// <summary>A pricing event unless it is a limit event (<c>plan_limit_reached</c> is a limit).</summary>
+    public bool IsPricing(string eventName) => PricingEvents?.Contains(eventName) ?? (!IsLimit(eventName) && HasWord(eventName, s_pricingWords));
+
+    /// <summary>Whether one of the name's words (split at anything not a letter or digit, case-insensitive) is in <paramref name="words"/>.</summary>
+    private static bool HasWord(string name, string[] words)
+    {
+        foreach (var part in name.Split(['_', '-', '.', ' ', ':', '/'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var w in words)
+            {
+                if (part.Equals(w, StringComparison.OrdinalIgnoreCase))
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Event property keys ingestion must keep for the features.</summary>
     public IReadOnlyList<string> PropertyKeysNeeded => [IntegrationKindProperty];
 
@@ -107,7 +143,11 @@ public sealed record FeatureConfig
     private static FeatureConfig ParseKnobs(YamlConfigReader r, YamlMappingNode node, FeatureConfig result)
     {
         r.AllowOnly(node, "features", "integration_kind_property", "windows", "max_products", "max_pair_products",
-            "max_integration_kinds", "invite_events", "share_events", "creator_events");
+            "max_integration_kinds", "invite_events", "share_events", "creator_events", "automated_events", "limit_events", "pricing_events",
+            "size_attribute", "exclude_families");
+        var size = r.Scalar(node, "size_attribute", "features.size_attribute");
+        if (size is { Length: 0 })
+            throw r.Error(node, "features.size_attribute", "must not be empty");
         var property = r.Scalar(node, "integration_kind_property", "features.integration_kind_property");
         if (property is { Length: 0 })
             throw r.Error(node, "features.integration_kind_property", "must not be empty");
@@ -121,7 +161,27 @@ public sealed record FeatureConfig
             InviteEvents = Names(r, node, "invite_events"),
             ShareEvents = Names(r, node, "share_events"),
             CreatorEvents = Names(r, node, "creator_events"),
+            AutomatedEvents = Names(r, node, "automated_events"),
+            LimitEvents = Names(r, node, "limit_events"),
+            PricingEvents = Names(r, node, "pricing_events"),
+            SizeAttribute = size,
+            ExcludedFamilies = ParseFamilies(r, node),
         };
+    }
+
+    private static FeatureFamilies ParseFamilies(YamlConfigReader r, YamlMappingNode node)
+    {
+        var names = r.ScalarList(node, "exclude_families", "features.exclude_families");
+        var result = FeatureFamilies.None;
+        foreach (var name in names)
+        {
+            var family = FeatureFamilyNames.Each.FirstOrDefault(f => FeatureFamilyNames.Of(f) == name);
+            if (family == FeatureFamilies.None)
+                throw r.Error(YamlConfigReader.Child(node, "exclude_families")!, "features.exclude_families",
+                    $"'{name}' is not a feature family; expected any of: {string.Join(", ", FeatureFamilyNames.Each.Select(FeatureFamilyNames.Of))}");
+            result |= family;
+        }
+        return result;
     }
 
     private static int[]? ParseWindows(YamlConfigReader r, YamlMappingNode node)

@@ -29,7 +29,8 @@ public static class FeatureDocs
             pair and reads only events with time <= T. A window of N days is (T - N days, T]; "all" is all history up to T.
             Weeks are 7-day periods ending at T (week 0 is (T - 7d, T]). Active days are UTC calendar days.
 
-            This listing uses a reference workspace with products `docs` and `sheets`, integration `slack` and attributes
+            This listing uses a reference workspace with products `docs` and `sheets`, integration `slack`, events
+            `plan_limit_reached`, `pricing_viewed` and `sync_run`, and attributes
             `employees`, `segment` and (users) `role`. A real workspace gets the same features for its own products (the
             20 most frequent, `features.max_products`; pairs among the 8 most frequent, `features.max_pair_products`),
             integration kinds (the `integration` event property, `features.integration_kind_property`) and attributes
@@ -40,6 +41,14 @@ public static class FeatureDocs
             `*invite*`, `*share*` -> collaboration; `subscription*`, `seats*`, `plan*`, `billing*` -> lifecycle; anything
             else feature use. Invites are collaboration events named `*invite*`, shares `*share*`, creator events
             feature-use events named `*create*` (override with `features.invite_events`, `share_events`, `creator_events`).
+
+            Machine activity is events without a user and events whose name has a word such as `run`, `sync`, `webhook`, `api`,
+            `cron`, `bot` or `system` (`features.automated_events` lists them instead). Plan-limit events have a word such as
+            `limit`, `quota`, `paywall`, `exceeded` or `overage` in their name, pricing events `pricing`, `price`, `checkout`,
+            `upgrade` or `trial` (`features.limit_events`, `pricing_events`); the monetization family is left out when there are
+            none. Company size for the interaction family is the numeric account attribute `employees` (or `employee_count`,
+            `headcount`, `company_size`, `size`; `features.size_attribute` names another); without one the family is left out.
+            `features.exclude_families: [cadence, ...]` leaves families out, e.g. to measure in a backtest what one adds.
 
 
             """);
@@ -96,7 +105,8 @@ public static class FeatureDocs
         var a = b.AddAccount("acme", 0, [KeyValuePair.Create("employees", "120"), KeyValuePair.Create("segment", "smb")]);
         var u = b.AddUser("ann", a, 0, [KeyValuePair.Create("role", "admin")]);
         (string Name, string? Product)[] events =
-            [("doc_created", "docs"), ("doc_shared", "docs"), ("sheet_created", "sheets"), ("user_invited", null), ("integration_added", null), ("subscription_started", null)];
+            [("doc_created", "docs"), ("doc_shared", "docs"), ("sheet_created", "sheets"), ("user_invited", null), ("integration_added", null), ("subscription_started", null),
+             ("plan_limit_reached", null), ("pricing_viewed", null), ("sync_run", null)];
         foreach (var (name, product) in events)
         {
             var i = b.AddEvent(a, u, Duration.MsPerDay, b.EventNames.GetOrAdd(name), product is null ? -1 : b.Products.GetOrAdd(product));

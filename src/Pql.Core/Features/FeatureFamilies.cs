@@ -25,5 +25,16 @@ public enum FeatureFamilies
     Firmographics = 256,
     /// <summary>Per event name: counts in each window and days since the last one (rare names pooled).</summary>
     EventName = 512,
-    All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics | EventName,
+    /// <summary>Rhythm of use: gaps between active days, lateness against the entity's own rhythm, month-end and weekly regularity.</summary>
+    Cadence = 1024,
+    /// <summary>Machine activity (events without a user, automated event names) versus human activity.</summary>
+    Automation = 2048,
+    /// <summary>Plan-limit and pricing events by type: counts and recency (only when such events exist).</summary>
+    Monetization = 4096,
+    /// <summary>Concentration of the account's activity on one champion user.</summary>
+    Champion = 8192,
+    /// <summary>Firmographic interactions: users and activity per unit of company size.</summary>
+    Interaction = 16384,
+    All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics | EventName
+        | Cadence | Automation | Monetization | Champion | Interaction,
 }

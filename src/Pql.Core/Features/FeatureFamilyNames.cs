@@ -15,6 +15,11 @@ public static class FeatureFamilyNames
         FeatureFamilies.Collaboration => "collaboration",
         FeatureFamilies.Firmographics => "firmo",
         FeatureFamilies.EventName => "event",
+        FeatureFamilies.Cadence => "cadence",
+        FeatureFamilies.Automation => "automation",
+        FeatureFamilies.Monetization => "monetization",
+        FeatureFamilies.Champion => "champion",
+        FeatureFamilies.Interaction => "interaction",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "expected a single family"),
     };
 
@@ -23,6 +28,7 @@ public static class FeatureFamilyNames
     [
         FeatureFamilies.Activity, FeatureFamilies.Product, FeatureFamilies.Kind, FeatureFamilies.Adoption, FeatureFamilies.Synergy,
         FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics, FeatureFamilies.EventName,
+        FeatureFamilies.Cadence, FeatureFamilies.Automation, FeatureFamilies.Monetization, FeatureFamilies.Champion, FeatureFamilies.Interaction,
     ];
 
     /// <summary>Parses a comma-separated list of family names (<c>activity,adoption</c>) or <c>all</c>.</summary>

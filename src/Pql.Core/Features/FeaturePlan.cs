@@ -37,6 +37,14 @@ internal sealed class FeaturePlan
     public bool NeedWeeks { get; }
     public int SlopeWeeks { get; }
     public bool NeedProducts { get; }
+    /// <summary>Gaps between active days and month-end days are tracked (cadence family).</summary>
+    public bool NeedCadence { get; }
+    /// <summary>Days at the end of a calendar month that count as month-end days.</summary>
+    public int MonthEndDays { get; }
+    /// <summary>Machine and human events are counted (automation family).</summary>
+    public bool NeedMachine { get; }
+    /// <summary>Per event name code, whether the name is automated (machine activity).</summary>
+    public bool[] AutomatedName { get; }
 
     /// <summary>Catalogue product index of each store product code (-1 = no columns).</summary>
     public int[] ProductIndex { get; }
@@ -106,11 +114,27 @@ internal sealed class FeaturePlan
                 case Aggregation.InviteesActive:
                     needAll = true;
                     break;
-                case Aggregation.UserMaxCount or Aggregation.UserMeanCount or Aggregation.UserMaxActiveDays or Aggregation.UserMeanActiveDays:
+                case Aggregation.UserMaxCount or Aggregation.UserMeanCount or Aggregation.UserMaxActiveDays or Aggregation.UserMeanActiveDays
+                    or Aggregation.UserTopShare or Aggregation.UserTopDayShare:
                     Debug.Assert(d.Filter == EventFilter.All, "user roll-ups read all events");
                     NeedRollup = true;
                     break;
-                case Aggregation.DistinctValues or Aggregation.CountOfValue or Aggregation.DistinctValuesPerActiveUser:
+                case Aggregation.PerAttributeUnit:
+                    needAll = true;
+                    break;
+                case Aggregation.MeanGapDays or Aggregation.GapVariation or Aggregation.LongestGapDays or Aggregation.OverdueRatio or Aggregation.MonthEndShare:
+                    NeedCadence = true;
+                    if (d.Aggregation == Aggregation.MonthEndShare)
+                        MonthEndDays = d.Parameter;
+                    break;
+                case Aggregation.MachineCount or Aggregation.HumanCount or Aggregation.MachineShare or Aggregation.DaysSinceLastHuman:
+                    NeedMachine = true;
+                    break;
+                case Aggregation.RecentActiveWeekShare or Aggregation.WeeklyVariation:
+                    SlopeWeeks = Math.Max(SlopeWeeks, d.Parameter);
+                    NeedWeeks = true;
+                    break;
+                case Aggregation.DistinctValues or Aggregation.CountOfValue or Aggregation.DistinctValuesPerActiveUser or Aggregation.Reconnects:
                     if (trackerSlot >= 0 && (trackerSlot != slot || trackerKey != d.Key))
                         throw new InvalidOperationException($"{d.Name}: one (filter, property) pair for distinct values per catalogue");
                     trackerSlot = slot;
@@ -141,6 +165,13 @@ internal sealed class FeaturePlan
         for (var s = 0; s < SlotCount; s++)
             UserSlotOf[s] = userSlots.Contains(s) ? UserSlotCount++ : -1;
 
+        AutomatedName = new bool[store.EventNames.Count];
+        foreach (var name in catalogue.AutomatedEvents)
+        {
+            var code = store.EventNames.Find(name);
+            if (code >= 0)
+                AutomatedName[code] = true;
+        }
         ProductStride = store.Products.Count + 1;
         SlotTable = BuildSlotTable(store, catalogue.Config, filters);
 
@@ -203,6 +234,8 @@ internal sealed class FeaturePlan
         AttributeColumn? attr = null;
         if (d.Aggregation == Aggregation.AttributeValue)
             attr = ofUser ? Store.UserAttribute(d.Key!) : Store.AccountAttribute(d.Key!);
+        else if (d.Aggregation == Aggregation.PerAttributeUnit)
+            attr = Store.AccountAttribute(d.Key!);
         return new CompiledColumn(d.Aggregation, slot, LevelOf(d.WindowDays), LevelOf(d.BaselineDays), d.Parameter, a, b,
             d.WindowDays, d.BaselineDays, attr, ofUser);
     }

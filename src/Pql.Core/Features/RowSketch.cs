@@ -37,6 +37,10 @@ internal sealed partial class RowSketch
     private readonly int[] _gName;
     private readonly int[] _gProduct;
     private readonly int[] _gIndex;
+    private readonly int[] _cadDays;
+    private readonly int[] _cadMonthEnd;
+    private readonly int[] _machine;
+    private readonly int[] _human;
 
     private long _cutoff;
     private int _entity;
@@ -47,6 +51,13 @@ internal sealed partial class RowSketch
     private int _adoptedCount;
     private int _rowStamp;
     private int _distinct;
+    private long _cadPrevDay = None;
+    private int _cadDayLevel;
+    private int _gapCount;
+    private long _gapSum;
+    private double _gapSumSquares;
+    private long _gapMax;
+    private long _lastHuman = None;
 
     public RowSketch(FeaturePlan plan)
     {
@@ -79,6 +90,10 @@ internal sealed partial class RowSketch
         _gProduct = new int[gather];
         _gIndex = new int[gather];
         _kMax = -1;
+        _cadDays = new int[plan.NeedCadence ? _levels : 0];
+        _cadMonthEnd = new int[plan.NeedCadence ? _levels : 0];
+        _machine = new int[plan.NeedMachine ? _levels : 0];
+        _human = new int[plan.NeedMachine ? _levels : 0];
     }
 
     private static long[] Filled(int n)
@@ -204,6 +219,10 @@ internal sealed partial class RowSketch
             }
             if (plan.NeedRollup && local >= 0)
                 RollUp(local, level, day);
+            if (plan.NeedCadence)
+                Cadence(day, level);
+            if (plan.NeedMachine)
+                Machine(t, level, (accountRows && user[i] < 0) || plan.AutomatedName[name[i]]);
             var pi = pr >= 0 ? productIndex[pr] : -1;
             if (plan.NeedWeeks)
                 Week(d, pi);
@@ -232,6 +251,55 @@ internal sealed partial class RowSketch
             _uDays[idx + level]++;
             _uDayLevel[local] = level;
         }
+    }
+
+    /// <summary>Events arrive in time order, so a new day closes the gap since the previous active day.</summary>
+    private void Cadence(long day, int level)
+    {
+        if (day != _cadPrevDay)
+        {
+            if (_cadPrevDay != None)
+            {
+                var gap = day - _cadPrevDay;
+                _gapCount++;
+                _gapSum += gap;
+                _gapSumSquares += (double)gap * gap;
+                _gapMax = Math.Max(_gapMax, gap);
+            }
+            _cadPrevDay = day;
+            _cadDayLevel = level;
+            _cadDays[level]++;
+            if (IsMonthEnd(day))
+                _cadMonthEnd[level]++;
+        }
+        else if (level < _cadDayLevel)
+        {
+            // The same day, now also inside a shorter window (as for active days).
+            var monthEnd = IsMonthEnd(day) ? 1 : 0;
+            _cadDays[_cadDayLevel]--;
+            _cadMonthEnd[_cadDayLevel] -= monthEnd;
+            _cadDays[level]++;
+            _cadMonthEnd[level] += monthEnd;
+            _cadDayLevel = level;
+        }
+    }
+
+    /// <summary>Day numbers count from 1970-01-01, which is <see cref="DateOnly.DayNumber"/> 719162.</summary>
+    private bool IsMonthEnd(long day)
+    {
+        var date = DateOnly.FromDayNumber((int)(day + 719162));
+        return date.Day > DateTime.DaysInMonth(date.Year, date.Month) - _plan.MonthEndDays;
+    }
+
+    private void Machine(long time, int level, bool machine)
+    {
+        if (machine)
+        {
+            _machine[level]++;
+            return;
+        }
+        _human[level]++;
+        _lastHuman = time;
     }
 
     private void Week(long sinceMs, int productIndex)

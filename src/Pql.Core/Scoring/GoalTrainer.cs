@@ -203,7 +203,7 @@ public static class GoalTrainer
             LearningRate = training.LearningRate ?? 0.05,
             MinChildWeight = training.MinChildWeight ?? 5.0,
             Subsample = training.Subsample ?? 0.8,
-            ColumnSample = training.ColumnSample ?? 0.8,
+            ColumnSample = training.ColumnSample ?? 0.5,
         };
     }
 

@@ -68,6 +68,40 @@ public sealed class FeatureConfigTests : IDisposable
     }
 
     [Fact]
+    public void Parse_analyst_knobs_name_the_events_size_and_excluded_families()
+    {
+        var config = Parse("""
+            features:
+              automated_events: [nightly_export]
+              limit_events: [storage_full]
+              size_attribute: seats_bought
+              exclude_families: [cadence, champion]
+            """);
+
+        Assert.True(config.IsAutomated("nightly_export"));
+        Assert.False(config.IsAutomated("workflow_run"));
+        Assert.True(config.IsLimit("storage_full"));
+        Assert.True(config.IsPricing("pricing_viewed"));
+        Assert.Equal("seats_bought", config.SizeAttribute);
+        Assert.Equal(FeatureFamilies.Cadence | FeatureFamilies.Champion, config.ExcludedFamilies);
+    }
+
+    [Theory]
+    [InlineData("workflow_run", true, false, false)]
+    [InlineData("api_call", true, false, false)]
+    [InlineData("plan_limit_reached", false, true, false)]
+    [InlineData("pricing_page_viewed", false, false, true)]
+    [InlineData("upgrade_clicked", false, false, true)]
+    [InlineData("doc_created", false, false, false)]
+    [InlineData("running_total_added", false, false, false)]
+    public void Default_patterns_match_whole_words(string name, bool automated, bool limit, bool pricing)
+    {
+        Assert.Equal(automated, FeatureConfig.Default.IsAutomated(name));
+        Assert.Equal(limit, FeatureConfig.Default.IsLimit(name));
+        Assert.Equal(pricing, FeatureConfig.Default.IsPricing(name));
+    }
+
+    [Fact]
     public void Parse_without_sections_keeps_the_integration_property()
     {
         var config = Parse("");
@@ -82,6 +116,8 @@ public sealed class FeatureConfigTests : IDisposable
     [InlineData("features:\n  windows: [30, 7]\n", 5, "features.windows")]
     [InlineData("features:\n  max_products: 2.5\n", 5, "features.max_products")]
     [InlineData("features:\n  windowz: [7, 30]\n", 5, "features.windowz")]
+    [InlineData("features:\n  exclude_families: [cadense]\n", 5, "features.exclude_families")]
+    [InlineData("features:\n  size_attribute: ''\n", 5, "features.size_attribute")]
     public void Parse_bad_section_names_line_and_key(string yaml, int line, string key)
     {
         var ex = Assert.Throws<ConfigException>(() => Parse(yaml));

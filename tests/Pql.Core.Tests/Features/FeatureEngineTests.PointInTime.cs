@@ -13,7 +13,8 @@ public sealed partial class FeatureEngineTests
         foreach (var family in FeatureFamilyNames.Each)
         {
             data.Add(family.ToString(), EntityKind.Account);
-            data.Add(family.ToString(), EntityKind.User);
+            if (family is not (FeatureFamilies.Champion or FeatureFamilies.Interaction)) // account-level only
+                data.Add(family.ToString(), EntityKind.User);
         }
         return data;
     }

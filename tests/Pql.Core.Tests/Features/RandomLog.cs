@@ -11,6 +11,7 @@ internal static class RandomLog
         ("sheet_created", "sheets"), ("formula_used", "sheets"),
         ("chat_sent", "chat"), ("call_started", "chat"),
         ("user_invited", null), ("integration_added", null), ("subscription_started", null), ("seats_added", null),
+        ("plan_limit_reached", null), ("pricing_viewed", null), ("sync_run", null),
     ];
 
     private static readonly string[] s_integrations = ["slack", "github", "jira"];

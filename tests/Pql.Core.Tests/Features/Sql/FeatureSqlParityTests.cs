@@ -23,6 +23,11 @@ public abstract class FeatureSqlParityTests : IDisposable
         Aggregation.MultiProductShareRecentWeeks, Aggregation.ReturnRate, Aggregation.ActiveWeekShare, Aggregation.DistinctValues,
         Aggregation.CountOfValue, Aggregation.DistinctValuesPerActiveUser, Aggregation.InviteesActive, Aggregation.ActiveUserShare,
         Aggregation.UsersAdded, Aggregation.UsersTotal, Aggregation.AttributeValue, Aggregation.AgeDays,
+        Aggregation.Reconnects, Aggregation.InvitesOutstanding, Aggregation.InviteAcceptance, Aggregation.MeanGapDays,
+        Aggregation.GapVariation, Aggregation.LongestGapDays, Aggregation.OverdueRatio, Aggregation.MonthEndShare,
+        Aggregation.RecentActiveWeekShare, Aggregation.WeeklyVariation, Aggregation.MachineCount, Aggregation.HumanCount,
+        Aggregation.MachineShare, Aggregation.DaysSinceLastHuman, Aggregation.UserTopShare, Aggregation.UserTopDayShare,
+        Aggregation.PerAttributeUnit,
     ];
 
     private readonly ParityWorld _world = new();

@@ -29,6 +29,9 @@ public sealed class TierPolicy
     public static TierPolicy Default { get; } = new(new TierBands(false, [("high_touch", 0.6), ("assisted", 0.3)]), null, []);
 
     /// <summary>Tier names, highest first, ending with <see cref="FloorTier"/>.</summary>
+    /// <summary>The attribute whose value picks per-segment thresholds, or null when tiers are not segmented.</summary>
+    public string? SegmentAttribute => _segmentAttribute;
+
     public IReadOnlyList<string> TierNames => [.. _base.Bands.Select(b => b.Name), FloorTier];
 
     public static TierPolicy Parse(WorkspaceConfig config, string goal)

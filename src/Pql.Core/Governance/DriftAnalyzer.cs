@@ -39,7 +39,7 @@ public static class DriftAnalyzer
             var r = reference.Features[f];
             var at = matrix.IndexOf(r.Feature);
             var column = at >= 0 ? matrix.Columns[at] : Missing(r, matrix.RowCount);
-            features[f] = Measure(r, FeatureDistribution.Of(column, rows), Values(column.Values, rows), threshold);
+            features[f] = Measure(r, FeatureDistribution.Of(column, rows), FeatureDistribution.Pick(column.Values, rows), threshold);
         });
         var picked = rows is null ? scores : Array.ConvertAll(rows, i => scores[i]);
         var score = Measure(reference.Score, FeatureDistribution.Numeric("score", picked), picked, threshold);
@@ -79,14 +79,5 @@ public static class DriftAnalyzer
             Kind = reference.Kind == FeatureDistribution.CategoricalKind ? FeatureKind.Categorical : FeatureKind.Numeric,
             Values = values,
         };
-    }
-
-    private static double[] Values(float[] values, int[]? rows)
-    {
-        var n = rows?.Length ?? values.Length;
-        var picked = new double[n];
-        for (var i = 0; i < n; i++)
-            picked[i] = values[rows is null ? i : rows[i]];
-        return picked;
     }
 }

@@ -164,7 +164,8 @@ public sealed record FeatureDistribution
         return Math.Sqrt(ss / (values.Length - 1));
     }
 
-    private static double[] Pick(float[] values, int[]? rows)
+    /// <summary>The values of the given rows (all when null) as doubles.</summary>
+    internal static double[] Pick(float[] values, int[]? rows)
     {
         var n = rows?.Length ?? values.Length;
         var picked = new double[n];

@@ -9,7 +9,11 @@ using Pql.Server.Security;
 
 namespace Pql.Server.Apis;
 
-public sealed record ModelView(string Goal, string Version, string Kind, long CreatedMs, JsonElement Metrics, string? Card);
+public sealed record ModelView(string Goal, string Version, string Kind, long CreatedMs, JsonElement Metrics, string? Card)
+{
+    /// <summary>The version's change log against the version it replaced (docs/GOVERNANCE.md), when there is one.</summary>
+    public string? ChangeLog { get; init; }
+}
 
 public sealed record MeView(string Name, string Role);
 
@@ -20,7 +24,7 @@ public static class GovernanceApi
     {
         var api = app.MapGroup("/v1").RequireAuthorization(Policies.Read).WithTags("Governance");
         api.MapGet("/triggers", Triggers).WithName("Triggers").WithSummary("Recent trigger firings of every goal, newest first, with their reasons.");
-        api.MapGet("/models", Models).WithName("Models").WithSummary("The current model of each goal, its validation metrics and its model card.");
+        api.MapGet("/models", Models).WithName("Models").WithSummary("The current model of each goal, its validation metrics, its model card and its change log.");
         api.MapGet("/me", Me).WithName("Me").WithSummary("The calling key's name and role (the web app's 'my accounts' is owner = this name).");
         return app;
     }
@@ -37,7 +41,10 @@ public static class GovernanceApi
             if (model is null)
                 continue;
             using var metrics = JsonDocument.Parse(string.IsNullOrWhiteSpace(model.MetricsJson) ? "{}" : model.MetricsJson);
-            list.Add(new ModelView(goal.Name, model.Version, model.Kind, model.CreatedMs, metrics.RootElement.Clone(), Card(model.ArtifactPath)));
+            list.Add(new ModelView(goal.Name, model.Version, model.Kind, model.CreatedMs, metrics.RootElement.Clone(), Card(model.ArtifactPath))
+            {
+                ChangeLog = File.Exists(Core.Governance.ChangeLog.PathFor(model.ArtifactPath)) ? File.ReadAllText(Core.Governance.ChangeLog.PathFor(model.ArtifactPath)) : null,
+            });
         }
         return TypedResults.Ok(list);
     }

@@ -40,6 +40,17 @@ public sealed class ServerApiTests
     }
 
     [Fact]
+    public async Task The_models_route_carries_each_current_versions_model_card_and_change_log()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var reader = server.Client(server.ReadKey);
+        using var models = JsonDocument.Parse(await reader.GetStringAsync("/v1/models"));
+        var conversion = models.RootElement.EnumerateArray().Single(m => m.GetProperty("goal").GetString() == "conversion");
+        Assert.StartsWith("# Model card: conversion", conversion.GetProperty("card").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("# Change log: conversion", conversion.GetProperty("changeLog").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task One_bad_row_is_listed_with_its_index_and_field_and_the_rest_of_the_batch_is_stored()
     {
         await using var server = await RunningServer.StartAsync();

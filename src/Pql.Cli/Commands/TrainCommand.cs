@@ -41,7 +41,11 @@ internal static class TrainCommand
             }, ct);
             ctx.Out.WriteLine(result.LoadSummary);
             foreach (var report in result.Trained)
+            {
                 Print(ctx.Out, report);
+                if (result.Promotions.FirstOrDefault(p => p.Goal == report.Goal) is { } promotion)
+                    PrintPromotion(ctx.Out, promotion);
+            }
             foreach (var failure in result.Failed)
                 ctx.Err.WriteLine($"error: goal '{failure.Goal}' was not trained: {failure.Problem}");
             if (result.AllTrained)
@@ -76,5 +80,13 @@ internal static class TrainCommand
         }
         o.WriteLine($"  model {r.Version}: {r.ArtifactPath}");
         o.WriteLine($"  model card: {r.CardPath}");
+    }
+
+    private static void PrintPromotion(TextWriter o, PromotionOutcome p)
+    {
+        o.WriteLine(p.Promoted
+            ? $"  promoted: {p.Reason}"
+            : $"  waiting for approval by another identity: {p.Reason}; approve with: pql models promote --goal {p.Goal} --version {p.Version} --by NAME");
+        o.WriteLine($"  change log: {p.ChangeLogPath}");
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Scoring;
-using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Application;
@@ -22,10 +21,14 @@ public sealed record GoalFailure(string Goal, string Problem);
 public sealed record TrainResult(string LoadSummary, IReadOnlyList<GoalTrainingReport> Trained, IReadOnlyList<GoalFailure> Failed)
 {
     public bool AllTrained => Failed.Count == 0;
+
+    /// <summary>Per trained goal: whether its new version was promoted or waits for approval (docs/GOVERNANCE.md).</summary>
+    public IReadOnlyList<PromotionOutcome> Promotions { get; init; } = [];
 }
 
 /// <summary>
-/// Trains goals independently: each trained goal's model is registered (and made current) by the requester; a goal that cannot be
+/// Trains goals independently: each trained goal's model is registered by the requester and made current when the promotion
+/// guardrail allows (otherwise it waits for a second identity's approval); a goal that cannot be
 /// trained (too little history, an event that never occurs, one class only) is reported and the others still train.
 /// </summary>
 public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService>? logger = null)
@@ -51,6 +54,7 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
             throw new PqlInputException($"{session.Config.ConfigPath}: no goals are defined");
         var trained = new List<GoalTrainingReport>();
         var failed = new List<GoalFailure>();
+        var promotions = new List<PromotionOutcome>();
         foreach (var goal in goals)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -72,12 +76,10 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
                 Log.GoalNotTrained(_logger, goal.Name, ex.Message);
                 continue;
             }
-            await session.State.RegisterModelAsync(
-                new ModelRecord(goal.Name, report.Version, report.Result.Best.Kind, report.ArtifactPath, report.MetricsJson, report.CreatedMs),
-                request.By, makeCurrent: true, cancellationToken).ConfigureAwait(false);
+            promotions.Add(await VersionPromotion.RegisterAsync(session, goal, report, request.By, cancellationToken).ConfigureAwait(false));
             trained.Add(report);
             Log.GoalTrained(_logger, goal.Name, report.Version, report.Result.Best.Kind, request.By.ToString());
         }
-        return new TrainResult(session.Load.Report.Summary(), trained, failed);
+        return new TrainResult(session.Load.Report.Summary(), trained, failed) { Promotions = promotions };
     }
 }

@@ -6,13 +6,13 @@ namespace Pql.Core.Playbooks;
 
 /// <summary>
 /// A message template with <c>{{name}}</c> holes: entity_id, goal, score, previous_score, tier, previous_tier, trigger,
-/// reason, drivers (top drivers by contribution), moved_drivers, owner, channel, and <c>{{attributes.NAME}}</c>.
+/// reason, drivers (top drivers by contribution), moved_drivers, owner, channel, drifted_features (drift alerts), and <c>{{attributes.NAME}}</c>.
 /// Unknown names are rejected when the config is read, not when a message is sent.
 /// </summary>
 public sealed class MessageTemplate
 {
     public static readonly string[] Names =
-        ["entity_id", "goal", "score", "previous_score", "tier", "previous_tier", "trigger", "reason", "drivers", "moved_drivers", "owner", "channel"];
+        ["entity_id", "goal", "score", "previous_score", "tier", "previous_tier", "trigger", "reason", "drivers", "moved_drivers", "owner", "channel", "drifted_features"];
 
     private readonly List<(bool Hole, string Text)> _parts;
 

@@ -80,6 +80,8 @@ public static class TriggerEngine
                 if ((up && rule.Direction is "up" or "both") || (down && rule.Direction is "down" or "both"))
                     return string.Create(inv, $"score {(up ? "rose above" : "fell below")} {rule.Threshold:0.###}");
                 return null;
+            case TriggerKind.DriftAbove:
+                return null;   // goal-level: fired by the drift check (Governance/DriftAlerts), never by an entity's scoring
             default:
                 if (before is null || Math.Abs(now.Score - before.Score) < rule.Threshold - 1e-12)
                     return null;

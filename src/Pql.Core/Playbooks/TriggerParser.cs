@@ -28,10 +28,10 @@ public static class TriggerParser
             if (!names.Add(name))
                 throw r.Error(map, $"{key}.name", $"trigger '{name}' is defined twice");
             var when = r.Map(map, "when", $"{key}.when") ?? throw r.Error(map, $"{key}.when", "is required (tier_entered, tier_left, score_crosses, score_delta or first_scored)");
-            r.AllowOnly(when, $"{key}.when", "tier_entered", "tier_left", "score_crosses", "score_delta", "first_scored", "direction");
+            r.AllowOnly(when, $"{key}.when", "tier_entered", "tier_left", "score_crosses", "score_delta", "first_scored", "drift_above", "direction");
             var kinds = when.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Where(k => k != "direction").ToList();
             if (kinds.Count != 1)
-                throw r.Error(when, $"{key}.when", "needs exactly one condition: tier_entered, tier_left, score_crosses, score_delta or first_scored");
+                throw r.Error(when, $"{key}.when", "needs exactly one condition: tier_entered, tier_left, score_crosses, score_delta, first_scored or drift_above");
             string? tier = null;
             double threshold = 0;
             TriggerKind kind;
@@ -56,6 +56,14 @@ public static class TriggerParser
                     threshold = r.Number(when, "score_delta", $"{key}.when.score_delta")!.Value;
                     if (threshold is <= 0 or > 1)
                         throw r.Error(when, $"{key}.when.score_delta", "must be in (0, 1]");
+                    break;
+                case "drift_above":
+                    kind = TriggerKind.DriftAbove;
+                    threshold = r.Number(when, "drift_above", $"{key}.when.drift_above")!.Value;
+                    if (threshold is <= 0 or > 10)
+                        throw r.Error(when, $"{key}.when.drift_above", "must be a drift distance above 0 (0.1 is the usual threshold; docs/GOVERNANCE.md)");
+                    if (YamlConfigReader.Child(map, "filter") is { } entityFilter)
+                        throw r.Error(entityFilter, $"{key}.filter", "does not apply to drift_above: drift is measured per goal (and per segment), not per entity");
                     break;
                 default:
                     kind = TriggerKind.FirstScored;

@@ -13,6 +13,8 @@ public enum TriggerKind
     ScoreDelta,
     /// <summary>The entity is scored for the goal for the first time.</summary>
     FirstScored,
+    /// <summary>Goal-level: a drift check finds a feature or the score drifted above the threshold (fired by the drift check, not by scoring).</summary>
+    DriftAbove,
 }
 
 /// <summary>A rule from the <c>triggers</c> list of <c>pql.yaml</c>: when it fires, the playbook runs for that entity.</summary>

@@ -73,6 +73,8 @@ public static class GoalTrainer
         {
             MetricsJson = metrics,
             CreatedMs = created.ToUnixTimeMilliseconds(),
+            AsOfMs = asOf,
+            Selection = new SelectionWindow(valid.RowEntity, valid.RowCutoff, validY, fit.SelectionScores),
         };
     }
 
@@ -160,6 +162,8 @@ public static class GoalTrainer
             RowWeights = training.EntityWeighting ? EntityWeights(entities, trainRows) : null,
         };
         var result = ModelTrainer.Train(train, trainY, valid, validY, request);
+        // Out-of-sample on the selection window: the fit before any refit has not seen it (the promotion guardrail compares here).
+        var selectionScores = result.Best.PredictProbability(valid);
         var fittedRows = train.RowCount;
         var fittedPositives = trainPos;
         if (training.Refit)
@@ -182,7 +186,10 @@ public static class GoalTrainer
             var basic = baseResult.Candidates.First(c => c.Kind == "gbdt").Metrics;
             baseline = new BaselineComparison("gbdt", full.RocAuc, full.PrAuc, basic.RocAuc, basic.PrAuc);
         }
-        return new GoalFit(result, plan, cutoffs, train, trainY, valid, validY, fittedRows, fittedPositives, matrix.ColumnCount, baseline);
+        return new GoalFit(result, plan, cutoffs, train, trainY, valid, validY, fittedRows, fittedPositives, matrix.ColumnCount, baseline)
+        {
+            SelectionScores = selectionScores,
+        };
     }
 
     /// <summary>A seeded fifth of the entities (a multiplicative hash of the index, so it does not follow id order).</summary>

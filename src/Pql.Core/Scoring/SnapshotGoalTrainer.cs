@@ -85,6 +85,8 @@ public static class SnapshotGoalTrainer
         {
             MetricsJson = metrics,
             CreatedMs = created.ToUnixTimeMilliseconds(),
+            AsOfMs = options.AsOfMs,
+            Selection = new SelectionWindow(valid.RowEntity, valid.RowCutoff, validY, result.Best.PredictProbability(valid)),
         };
     }
 

@@ -56,6 +56,9 @@ public sealed class TierPolicy
             || RiskWords.Any(w => goal.Name.Contains(w, StringComparison.OrdinalIgnoreCase)));
 
     private static readonly string[] RiskWords = ["churn", "cancel", "attrition", "lapse"];
+    /// <summary>The attribute whose value picks per-segment thresholds, or null when tiers are not segmented.</summary>
+    public string? SegmentAttribute => _segmentAttribute;
+
 
     public static TierPolicy Parse(WorkspaceConfig config, string goal)
     {

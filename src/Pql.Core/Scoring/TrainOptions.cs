@@ -42,7 +42,19 @@ public sealed record GoalTrainingReport(
 
     /// <summary>When the artifact was made (Unix ms).</summary>
     public long CreatedMs { get; init; }
+
+    /// <summary>The as-of training saw (null for a snapshot goal trained without one: its scoring time).</summary>
+    public long? AsOfMs { get; init; }
+
+    /// <summary>The selection (validation) rows and the version's out-of-sample scores on them; the promotion guardrail compares versions there.</summary>
+    public SelectionWindow? Selection { get; init; }
 }
+
+/// <summary>
+/// The rows a version was selected on: entity codes, cutoffs, outcomes, and the scores of the fit that had not seen them
+/// (before any refit), so another version can be measured on exactly the same window.
+/// </summary>
+public sealed record SelectionWindow(int[] Entities, long[] Cutoffs, byte[] Labels, double[] Scores);
 
 /// <summary>
 /// What <see cref="GoalTrainer.Fit"/> produced: the fitted candidates, the plan, every labelled cutoff, the selection fit's
@@ -59,4 +71,8 @@ public sealed record GoalFit(
     int FittedRows,
     int FittedPositives,
     int FeatureCount,
-    BaselineComparison? Baseline);
+    BaselineComparison? Baseline)
+{
+    /// <summary>The selection fit's scores on <see cref="Valid"/>, taken before any refit (so out of sample).</summary>
+    public double[] SelectionScores { get; init; } = [];
+}

@@ -41,6 +41,9 @@ public sealed record ScoreOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
+/// <summary>The entities scoring at <see cref="AsOfMs"/> covers, with their feature rows (one per entity) and attributes.</summary>
+public sealed record ScoringPopulation(long AsOfMs, int[] Entities, FeatureMatrix Matrix, IReadOnlyDictionary<string, string>[] Attributes);
+
 /// <summary>
 /// Scores one goal at as-of: every eligible entity gets a calibrated probability, its top drivers (exact TreeSHAP
 /// for GBDT, centred coefficients for logistic, weights for rules) and its tier. Scoring with a saved artifact is
@@ -58,20 +61,13 @@ public static class WorkspaceScorer
         var model = ModelArtifact.Load(artifactPath).ToModel();
         model.Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var store = load.Store;
-        var snapshot = goal.Condition is LabelColumnCondition;
-        var asOf = options.AsOfMs ?? (snapshot ? SnapshotGoalTrainer.SnapshotTime(store) : store.MaxTime);
-        var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
         var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var policy = TierPolicy.Parse(config, goal.Name);
-        if (options.Entities is { } only && !policy.RanksWithinRows)
-            (entities, cutoffs) = Only(entities, cutoffs, ids, only);
-        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
-        var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
+        // Fixed thresholds let the live rescorer score only the touched entities; percentile tiers need everyone.
+        var only = options.Entities is { } o && !policy.RanksWithinRows ? o : null;
+        var (asOf, entities, matrix, attributes) = Population(config, load, goal, options.AsOfMs, options.Progress, only);
         var scores = model.PredictProbability(matrix);
 
-        var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
-        for (var i = 0; i < entities.Length; i++)
-            attributes[i] = EntityAttributes.Of(store, goal.Entity, entities[i]);
         var tiers = policy.Assign(scores, attributes);
 
         var order = Enumerable.Range(0, entities.Length).Where(i => options.Entities?.Contains(ids[entities[i]]) ?? true)
@@ -97,6 +93,30 @@ public static class WorkspaceScorer
         var created = options.Time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{goal.Name}-{created:yyyyMMdd'T'HHmmssfff'Z'}");
         return new ScoreRun(runId, goal.Name, version, model.Kind, asOf, created.ToUnixTimeMilliseconds(), rows);
+    }
+
+    /// <summary>
+    /// What scoring at <paramref name="asOfMs"/> scores: the eligible entities (every row of a snapshot goal), their features at
+    /// as-of and their attributes. Training compares versions and records the drift reference on it; drift measures it again later.
+    /// </summary>
+    public static ScoringPopulation Population(WorkspaceConfig config, LoadResult load, GoalDefinition goal, long? asOfMs, Action<string>? progress = null,
+        IReadOnlySet<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(goal);
+        var store = load.Store;
+        var snapshot = goal.Condition is LabelColumnCondition;
+        var asOf = asOfMs ?? (snapshot ? SnapshotGoalTrainer.SnapshotTime(store) : store.MaxTime);
+        var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
+        if (only is not null)
+            (entities, cutoffs) = Only(entities, cutoffs, goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds, only);
+        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
+        var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
+        var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
+        for (var i = 0; i < entities.Length; i++)
+            attributes[i] = EntityAttributes.Of(store, goal.Entity, entities[i]);
+        return new ScoringPopulation(asOf, entities, matrix, attributes);
     }
 
     private static (int[] Entities, long[] Cutoffs) EligibleRows(Events.EventStore store, GoalDefinition goal, long asOf)

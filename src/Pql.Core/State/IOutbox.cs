@@ -50,4 +50,10 @@ public interface IOutbox
 
     /// <summary>Counts per status (every status present, zero when none).</summary>
     Task<IReadOnlyDictionary<OutboxStatus, int>> OutboxCountsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores firings of goal-level triggers (a drift check, not a scoring run) with the actions they queue, and an audit entry, in one
+    /// transaction. An action id already queued is an error, so the same check is never queued twice.
+    /// </summary>
+    Task QueueGoalFiringsAsync(IReadOnlyList<TriggerFiring> firings, IReadOnlyList<OutboxAction> actions, Actor actor, CancellationToken cancellationToken = default);
 }

@@ -172,7 +172,7 @@ public static partial class ConfigLoader
     {
         if (node is null)
             return new TrainingConfig();
-        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed", "refit", "entity_weighting", "learning_rate", "min_child_weight", "subsample", "column_sample", "trees", "early_stopping_rounds");
+        r.AllowOnly(node, "training", "cutoffs", "step", "model", "seed", "refit", "entity_weighting", "learning_rate", "min_child_weight", "subsample", "column_sample", "trees", "early_stopping_rounds", "max_auc_drop", "max_tier_move_share");
         var cutoffs = (int)(r.Number(node, "cutoffs", "training.cutoffs") ?? 6);
         if (cutoffs is < 2 or > 100)
             throw r.Error(node, "training.cutoffs", "must be between 2 and 100 (one validation cutoff plus at least one for training)");
@@ -193,7 +193,18 @@ public static partial class ConfigLoader
             ColumnSample = r.Number(node, "column_sample", "training.column_sample"),
             Trees = (int?)r.Number(node, "trees", "training.trees"),
             EarlyStoppingRounds = (int?)r.Number(node, "early_stopping_rounds", "training.early_stopping_rounds"),
+            MaxAucDrop = Share(r, node, "max_auc_drop") ?? 0.005,
+            MaxTierMoveShare = Share(r, node, "max_tier_move_share") ?? 0.2,
         };
+    }
+
+    /// <summary>A guardrail setting in [0, 1] (a ROC AUC difference or a share of entities).</summary>
+    private static double? Share(YamlConfigReader r, YamlMappingNode node, string key)
+    {
+        var value = r.Number(node, key, "training." + key);
+        if (value is < 0 or > 1)
+            throw r.Error(YamlConfigReader.Child(node, key)!, "training." + key, "must be between 0 and 1");
+        return value;
     }
 
     private static bool Flag(YamlConfigReader r, YamlMappingNode node, string key)

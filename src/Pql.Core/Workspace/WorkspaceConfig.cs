@@ -41,6 +41,10 @@ public sealed record TrainingConfig
     public string? Model { get; init; }
     /// <summary>Seed for every random choice in training. Default 42.</summary>
     public int Seed { get; init; } = 42;
+    /// <summary>Promotion guardrail: how far a new version's ROC AUC may fall below the current one's on the same window. Default 0.005.</summary>
+    public double MaxAucDrop { get; init; } = 0.005;
+    /// <summary>Promotion guardrail: a new version is promoted automatically only if it moves fewer than this share of entities across tiers. Default 0.2.</summary>
+    public double MaxTierMoveShare { get; init; } = 0.2;
 }
 
 /// <summary>

@@ -13,7 +13,11 @@ namespace Pql.Server.Apis;
 
 /// <summary>A goal's current model; <see cref="Calibration"/> holds the chosen model's validation deciles (lowest scores first), for the calibration and lift charts.</summary>
 public sealed record ModelView(string Goal, string Version, string Kind, long CreatedMs, JsonElement Metrics, string? Card,
-    double? BaseRate = null, IReadOnlyList<CalibrationBin>? Calibration = null);
+    double? BaseRate = null, IReadOnlyList<CalibrationBin>? Calibration = null)
+{
+    /// <summary>The version's change log against the version it replaced (docs/GOVERNANCE.md), when there is one.</summary>
+    public string? ChangeLog { get; init; }
+}
 
 public sealed record MeView(string Name, string Role);
 
@@ -24,7 +28,7 @@ public static class GovernanceApi
     {
         var api = app.MapGroup("/v1").RequireAuthorization(Policies.Read).WithTags("Governance");
         api.MapGet("/triggers", Triggers).WithName("Triggers").WithSummary("Recent trigger firings of every goal, newest first, with their reasons.");
-        api.MapGet("/models", Models).WithName("Models").WithSummary("The current model of each goal, its validation metrics and its model card.");
+        api.MapGet("/models", Models).WithName("Models").WithSummary("The current model of each goal, its validation metrics, its model card and its change log.");
         api.MapGet("/me", Me).WithName("Me").WithSummary("The calling key's name and role (the web app's 'my accounts' is owner = this name).");
         return app;
     }
@@ -42,8 +46,12 @@ public static class GovernanceApi
                 continue;
             using var metrics = JsonDocument.Parse(string.IsNullOrWhiteSpace(model.MetricsJson) ? "{}" : model.MetricsJson);
             var chosen = File.Exists(model.ArtifactPath) ? Validation(ModelArtifact.Load(model.ArtifactPath)) : null;
+            var changes = Core.Governance.ChangeLog.PathFor(model.ArtifactPath);
             list.Add(new ModelView(goal.Name, model.Version, model.Kind, model.CreatedMs, metrics.RootElement.Clone(), Card(model.ArtifactPath),
-                chosen?.BaseRate, chosen?.Calibration));
+                chosen?.BaseRate, chosen?.Calibration)
+            {
+                ChangeLog = File.Exists(changes) ? File.ReadAllText(changes) : null,
+            });
         }
         return TypedResults.Ok(list);
     }

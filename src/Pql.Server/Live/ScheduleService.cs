@@ -8,9 +8,9 @@ namespace Pql.Server.Live;
 
 /// <summary>
 /// Runs the <c>schedules:</c> of pql.yaml inside the server: a full <c>rescore</c> (score every entity and queue the actions its
-/// triggers fire, as <c>pql score</c> does) or a <c>retrain</c> (train and make the new model current, as <c>pql train</c> does),
-/// through the same application services. Periods count from the server's start; <c>drift</c> is not run by the server yet and is
-/// logged once. A failed run is logged and shown in /readyz until the next run of that schedule succeeds.
+/// triggers fire, as <c>pql score</c> does) or a <c>retrain</c> (train and register the new version through the promotion guardrail, as <c>pql train</c> does),
+/// through the same application services, or a <c>drift</c> check (as <c>pql drift</c> does: its <c>drift_above</c> triggers queue
+/// their playbooks, which the server's dispatcher delivers). Periods count from the server's start. A failed run is logged and shown in /readyz until the next run of that schedule succeeds.
 /// </summary>
 public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealth health, ScoreBoard board, ILogger<ScheduleService> log) : BackgroundService
 {
@@ -20,11 +20,6 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
     private async Task RunAsync(ScheduleConfig schedule, CancellationToken ct)
     {
         var name = $"schedule {schedule.Task.ToString().ToLowerInvariant()} {schedule.Goal} every {TimeSpan.FromMilliseconds(schedule.EveryMs)}";
-        if (schedule.Task == ScheduledTask.Drift)
-        {
-            LogUnsupported(log, name);
-            return;
-        }
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedule.EveryMs));
         try
         {
@@ -70,13 +65,12 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
                 if (result.Failed.Count > 0)
                     throw new InvalidOperationException($"goal '{goal.Name}' was not retrained: {result.Failed[0].Problem}");
             }
+            else if (schedule.Task == ScheduledTask.Drift)
+                await new DriftService().CheckAsync(new DriftRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);   // the dispatcher delivers its alerts
             else
                 await new ScoreService().ScoreAsync(new ScoreRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Schedule}: drift checks are not run by the server yet")]
-    private static partial void LogUnsupported(ILogger logger, string schedule);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Schedule} failed")]
     private static partial void LogFailed(ILogger logger, string schedule, Exception exception);

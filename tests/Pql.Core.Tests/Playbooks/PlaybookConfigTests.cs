@@ -45,6 +45,8 @@ public sealed class PlaybookConfigTests : IDisposable
     [InlineData("playbook: handoff", "playbook: handof", "unknown playbook 'handof'")]
     [InlineData("token: \"${SF_TOKEN}\"", "token: \"${SF_TOKEN}\", timeout_seconds: soon", "'soon' is not a positive number of seconds")]
     [InlineData("tier_entered: high_touch", "tier_entered: high_touch, score_delta: 0.1", "needs exactly one condition")]
+    [InlineData("tier_entered: high_touch", "drift_above: 0", "when.drift_above': must be a drift distance above 0")]
+    [InlineData("tier_entered: high_touch", "drift_above: 0.1", "filter': does not apply to drift_above")]
     public void Parse_mistake_names_the_problem(string from, string to, string expected)
     {
         var ex = Assert.ThrowsAny<ConfigException>(() => Parse(Valid.Replace(from, to, StringComparison.Ordinal)));

@@ -168,4 +168,18 @@ public abstract class OutboxContract<TFactory> : StateContract<TFactory> where T
         Assert.Equal(60, all.Count);
         Assert.Equal(60, all.Distinct().Count());
     }
+
+    [ServerFact]
+    public async Task Goal_firings_queue_their_actions_with_the_firing_and_an_audit_entry_once()
+    {
+        var firing = new TriggerFiring("drift-1", "conversion", "conversion", "drifted", "alert", "2 features drifted", "{}", Now);
+        var action = Some.Action("hook", "post", "{}", id: "d0000000000000000000000000000001") with { RunId = "drift-1", NextAttemptMs = Now };
+
+        await Store.QueueGoalFiringsAsync([firing], [action], Alice);
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.QueueGoalFiringsAsync([firing], [action], Alice));
+
+        Assert.Equal(["d0000000000000000000000000000001"], (await Store.ClaimDueAsync("d1", Now, Lease, 10)).Select(a => a.ActionId));
+        Assert.Equal("2 features drifted", Assert.Single(await Store.TriggerLogAsync("conversion", "drift-1")).Reason);
+        Assert.Contains(await Store.AuditAsync(10), e => e.Action == "goal_trigger" && e.Detail.Contains("drifted on goal conversion", StringComparison.Ordinal));
+    }
 }

@@ -79,7 +79,7 @@ public static class ModelCard
         }
         Line(md, "## Known limitations");
         Line(md, "");
-        Line(md, "- Trained on past cutoffs only; behaviour may drift as the product, pricing or go-to-market changes. Retrain and watch the drift report.");
+        Line(md, "- Trained on past cutoffs only; behaviour may drift as the product, pricing or go-to-market changes. Retrain, and watch drift against this version's training snapshot with `pql drift` (docs/GOVERNANCE.md).");
         Line(md, "- Calibration was fitted on the same validation window that the metrics above are measured on, so calibration figures are optimistic.");
         Line(md, "- Contributions explain the model, not causes: a driver with a large contribution is associated with the goal in the training data.");
         Line(md, "- Entities with little history (new accounts) have mostly missing features; their scores rest on the base rate and firmographics.");

@@ -87,7 +87,7 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
             var rows = run.Rows.Where(r => touched.Contains(r.EntityId)).ToList();
             if (rows.Count == 0)
                 continue;
-            var plan = await new ActPipeline(state, state, playbooks, TimeProvider.System)
+            var plan = await new ActPipeline(state, state, playbooks, TimeProvider.System, state)
                 .RecordAsync(run with { RunId = run.RunId + "-live-" + Guid.NewGuid().ToString("N")[..6], Rows = rows }, dryRun: false, s_actor, cancellationToken)
                 .ConfigureAwait(false);
             metrics.EntitiesRescored.Inc(rows.Count);

@@ -1,15 +1,6 @@
-namespace Pql.Core.State;
+using Pql.Core.Scoring;
 
-/// <summary>What sales or success said about a score.</summary>
-public enum FeedbackKind
-{
-    /// <summary>Scored high, but the person who knows the account says it will not achieve the goal.</summary>
-    FalsePositive,
-    /// <summary>Scored low, but it is achieving (or will achieve) the goal.</summary>
-    FalseNegative,
-    /// <summary>Not a fit at all (wrong market, competitor, student...): kept out of training until the cool-down ends.</summary>
-    Disqualified,
-}
+namespace Pql.Core.State;
 
 /// <summary>One piece of feedback on an entity's score for a goal, with who gave it and when.</summary>
 public sealed record FeedbackEntry(long Id, string Goal, string EntityId, FeedbackKind Kind, string Reason, long? CoolDownUntilMs, string By, long CreatedMs);

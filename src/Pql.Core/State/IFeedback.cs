@@ -1,3 +1,5 @@
+using Pql.Core.Scoring;
+
 namespace Pql.Core.State;
 
 /// <summary>Feedback from the people who work the accounts, kept with who gave it and when, and read by the next retrain.</summary>

@@ -1,3 +1,5 @@
+using Pql.Core.Scoring;
+
 namespace Pql.Core.State;
 
 public sealed partial class SqliteStateStore

@@ -1,3 +1,4 @@
+using Pql.Core.Scoring;
 using Pql.Core.State;
 using Pql.Core.Tests.Servers;
 

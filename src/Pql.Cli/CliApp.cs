@@ -69,6 +69,9 @@ internal static class CliApp
         KeysCommand.Create(),
         AuditCommand.Create(),
         ModelsCommand.Create(),
+        OverrideCommand.Create(),
+        FeedbackCommand.Create(),
+        ReportCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

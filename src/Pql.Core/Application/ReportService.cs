@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pql.Core.Events;
 using Pql.Core.Governance;
 using Pql.Core.Labels;
 using Pql.Core.Playbooks;
@@ -70,13 +71,20 @@ public sealed class ReportService(TimeProvider? time = null)
         return data;
     }
 
-    public async Task<ReportData> BuildAsync(WorkspaceSession session, ReportRequest request, CancellationToken cancellationToken = default)
+    public Task<ReportData> BuildAsync(WorkspaceSession session, ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
+        return BuildAsync(session.Config, session.Load.Store, session.State, request, cancellationToken);
+    }
+
+    /// <summary>The same on a loaded store and an open state (the server keeps both).</summary>
+    public async Task<ReportData> BuildAsync(WorkspaceConfig config, EventStore store, IStateStore state, ReportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(request);
-        var goal = session.Config.Goal(request.Goal);
-        var state = session.State;
-        var store = session.Load.Store;
+        var goal = config.Goal(request.Goal);
         var labeler = new GoalLabeler(store, goal);
         var summaries = await state.RunsAsync(goal.Name, cancellationToken).ConfigureAwait(false);
         var runs = new List<ScoreRun>();
@@ -88,13 +96,13 @@ public sealed class ReportService(TimeProvider? time = null)
         request.Progress?.Invoke($"{goal.Name}: measuring {runs.Count} run(s)");
         var performance = runs.Select(r => RunPerformance.Measure(r, goal, store, labeler)).ToList();
         var evaluated = performance.LastOrDefault(p => !p.Estimated) ?? performance.LastOrDefault();
-        var playbooks = await CompareAsync(session, goal, runs, labeler, cancellationToken).ConfigureAwait(false);
+        var playbooks = await CompareAsync(config, store, state, goal, runs, labeler, cancellationToken).ConfigureAwait(false);
         var feedback = (await state.FeedbackAsync(goal.Name, cancellationToken).ConfigureAwait(false))
             .GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count());
         var overrides = (await state.ActiveOverridesAsync(goal.Name, cancellationToken).ConfigureAwait(false)).Count;
-        var health = await HealthAsync(session.Config, state, cancellationToken).ConfigureAwait(false);
+        var health = await HealthAsync(config, state, cancellationToken).ConfigureAwait(false);
         return new ReportData(goal, _time.GetUtcNow().ToUnixTimeMilliseconds(), store.MaxTime, performance, evaluated, playbooks,
-            runs.Count >= 2 ? Flow(runs[^2], runs[^1], TierPolicy.Parse(session.Config, goal.Name).TierNames) : null,
+            runs.Count >= 2 ? Flow(runs[^2], runs[^1], TierPolicy.Parse(config, goal.Name).TierNames) : null,
             feedback, overrides, [.. health.Values.OrderBy(h => h.Index).ThenBy(h => h.AccountId, StringComparer.Ordinal)]);
     }
 
@@ -109,13 +117,12 @@ public sealed class ReportService(TimeProvider? time = null)
         return HealthIndex.Compute(goals);
     }
 
-    private static async Task<List<PlaybookComparison>> CompareAsync(WorkspaceSession session, GoalDefinition goal, List<ScoreRun> runs, GoalLabeler labeler,
-        CancellationToken cancellationToken)
+    private static async Task<List<PlaybookComparison>> CompareAsync(WorkspaceConfig workspace, EventStore store, IStateStore state, GoalDefinition goal,
+        List<ScoreRun> runs, GoalLabeler labeler, CancellationToken cancellationToken)
     {
-        var config = PlaybookConfig.Parse(session.Config);
-        var store = session.Load.Store;
-        var firings = await session.State.TriggerLogAsync(goal.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var outbox = (await session.State.OutboxAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Where(a => a.Goal == goal.Name).ToList();
+        var config = PlaybookConfig.Parse(workspace);
+        var firings = await state.TriggerLogAsync(goal.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var outbox = (await state.OutboxAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Where(a => a.Goal == goal.Name).ToList();
         var runById = runs.ToDictionary(r => r.RunId, StringComparer.Ordinal);
         var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var list = new List<PlaybookComparison>();

@@ -71,6 +71,9 @@ internal static class CliApp
         AuditCommand.Create(),
         ModelsCommand.Create(),
         DriftCommand.Create(),
+        OverrideCommand.Create(),
+        FeedbackCommand.Create(),
+        ReportCommand.Create(),
     ];
 
     /// <summary>Wraps a command body: input errors exit 2 with one line, failures exit 1; stack traces only with --verbose.</summary>

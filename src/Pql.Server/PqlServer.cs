@@ -94,6 +94,7 @@ public static class PqlServer
         app.MapScoresApi();
         app.MapEntitiesApi();
         app.MapGovernanceApi();
+        app.MapFeedbackLoopApi();
         // Documentation and the web app's own files hold no data; every data route needs a key.
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();

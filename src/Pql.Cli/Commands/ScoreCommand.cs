@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Pql.Core.Application;
+using Pql.Core.Playbooks;
 
 namespace Pql.Cli.Commands;
 
@@ -43,6 +44,8 @@ internal static class ScoreCommand
             var tiers = string.Join(", ", run.Rows.GroupBy(r => r.Tier).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Count():N0}"));
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"scored {run.Rows.Count:N0} {g.Entity.ToString().ToLowerInvariant()}s for {g.Name} with {run.ModelKind} model {run.ModelVersion} -> {path} ({tiers}); run {run.RunId}, {plan.Fired.Count} trigger(s) fired, {plan.Actions.Count} action(s) queued"));
+            foreach (var row in run.Rows.Where(TierOverrides.IsOverridden))
+                ctx.Out.WriteLine($"override {row.EntityId}: {row.Attributes[TierOverrides.Override]} (model tier {row.Attributes[TierOverrides.ModelTier]}) until {row.Attributes["override_until"]} by {row.Attributes["override_by"]}: {row.Attributes["override_reason"]}");
             return 0;
         });
         return command;

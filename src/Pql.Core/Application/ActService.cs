@@ -36,9 +36,9 @@ public sealed class ActService(TimeProvider? time = null, HttpMessageHandler? ht
         using var client = OutboxService.Client(http);
         var connectors = new ConnectorContext(client, new SecretResolver(), _time, session.Config.Directory);
         request.Progress?.Invoke(request.DryRun ? "planning" : "recording the run and delivering the outbox");
-        var (plan, dispatch) = await new ActPipeline(session.State, session.State, playbooks, _time)
+        var (plan, dispatch) = await new ActPipeline(session.State, session.State, playbooks, _time, session.State)
             .ActAsync(run, request.DryRun, request.By, connectors, new DispatchOptions { MaxWait = request.MaxWait }, request.Detail, cancellationToken)
             .ConfigureAwait(false);
-        return new ActResult(goal, run, plan, dispatch);
+        return new ActResult(goal, plan.Run, plan, dispatch);
     }
 }

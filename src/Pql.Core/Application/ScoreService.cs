@@ -47,11 +47,11 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
         var playbooks = PlaybookConfig.Parse(session.Config);
         ScoreCsv.CheckAttributes(request.WithAttributes, EntityAttributes.Names(session.Load.Store, goal.Entity), goal.Entity.ToString().ToLowerInvariant());
         var run = await ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, request.ModelPath, request.Progress, _time, cancellationToken).ConfigureAwait(false);
-        var plan = await new ActPipeline(session.State, session.State, playbooks, _time).RecordAsync(run, dryRun: false, request.By, cancellationToken).ConfigureAwait(false);
+        var plan = await new ActPipeline(session.State, session.State, playbooks, _time, session.State).RecordAsync(run, dryRun: false, request.By, cancellationToken).ConfigureAwait(false);
         Log.RunRecorded(_logger, run.RunId, goal.Name, request.By.ToString(), plan.Fired.Count, plan.Actions.Count);
         if (request.OutputCsv is { } path)
-            ScoreCsv.Write(run, path, request.WithAttributes);
-        return new ScoreResult(goal, run, plan);
+            ScoreCsv.Write(plan.Run, path, request.WithAttributes);
+        return new ScoreResult(goal, plan.Run, plan);
     }
 
     internal static async Task<ScoreRun> ScoreGoalAsync(WorkspaceSession session, GoalDefinition goal, long? asOfMs, int threads, string? modelPath,

@@ -68,6 +68,7 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
                     CompareWithActivityOnly = request.CompareWithActivityOnly,
                     Progress = request.Progress,
                     Time = _time,
+                    Feedback = await TrainingFeedbackOf(session.State, goal.Name, cancellationToken).ConfigureAwait(false),
                 });
             }
             catch (PqlInputException ex)
@@ -82,4 +83,8 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
         }
         return new TrainResult(session.Load.Report.Summary(), trained, failed) { Promotions = promotions };
     }
+
+    /// <summary>The goal's feedback as training reads it (<see cref="TrainingFeedback"/>).</summary>
+    private static async Task<IReadOnlyList<FeedbackSignal>> TrainingFeedbackOf(IFeedback feedback, string goal, CancellationToken cancellationToken) =>
+        [.. (await feedback.FeedbackAsync(goal, cancellationToken).ConfigureAwait(false)).Select(f => new FeedbackSignal(f.EntityId, f.Kind, f.CreatedMs, f.CoolDownUntilMs))];
 }

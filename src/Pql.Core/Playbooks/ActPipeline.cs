@@ -13,7 +13,7 @@ public sealed record ActPlan(ScoreRun Run, IReadOnlyList<FiredTrigger> Fired, IR
 /// holds the goal's lock (<see cref="IScoreHistory.RecordRunAsync"/>), so concurrent runs queue each action once; a dry run
 /// stores nothing. Dispatch is a separate step (<see cref="OutboxDispatcher"/>), so a crash between the two loses nothing.
 /// </summary>
-public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookConfig config, TimeProvider time)
+public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookConfig config, TimeProvider time, IOverrides? overrides = null)
 {
     /// <summary>The firings and actions of <paramref name="run"/> against <paramref name="previous"/> (each entity's last row).</summary>
     public ActPlan Plan(ScoreRun run, IReadOnlyDictionary<string, EntityScore> previous)
@@ -21,7 +21,7 @@ public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookC
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(previous);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var fired = HoldoutAssignment.Mark(TriggerEngine.Evaluate(run, previous, config.Triggers, now), config);
+        var fired = HoldoutAssignment.Mark(MarkSuppressed(TriggerEngine.Evaluate(run, previous, config.Triggers, now)), config);
         var actions = ActionPlanner.Plan(fired, config, now);
         return new ActPlan(run, fired, actions);
     }
@@ -33,10 +33,32 @@ public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookC
         return Plan(run, await history.LatestScoresAsync(run.Goal, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The run with the goal's overrides in force applied (<see cref="TierOverrides"/>), when the pipeline was given the overrides.</summary>
+    public async Task<ScoreRun> WithOverridesAsync(ScoreRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return overrides is null ? run : TierOverrides.Apply(run, await overrides.ActiveOverridesAsync(run.Goal, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static IReadOnlyList<FiredTrigger> MarkSuppressed(IReadOnlyList<FiredTrigger> fired)
+    {
+        if (!fired.Any(f => TierOverrides.IsSuppressed(f.Row)))
+            return fired;
+        return [.. fired.Select(f => TierOverrides.IsSuppressed(f.Row) ? f with { Firing = f.Firing with { DataJson = WithFlag(f.Firing.DataJson, "suppressed") } } : f)];
+    }
+
+    private static string WithFlag(string json, string flag)
+    {
+        var data = System.Text.Json.Nodes.JsonNode.Parse(json)?.AsObject() ?? [];
+        data[flag] = true;
+        return data.ToJsonString();
+    }
+
     /// <summary>Plans and, unless <paramref name="dryRun"/>, stores the run with its firings and actions atomically under the goal's lock.</summary>
     public async Task<ActPlan> RecordAsync(ScoreRun run, bool dryRun, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        run = await WithOverridesAsync(run, cancellationToken).ConfigureAwait(false);
         if (dryRun)
             return await PlanAsync(run, cancellationToken).ConfigureAwait(false);
         ActPlan? plan = null;

@@ -20,8 +20,8 @@ public static class ActionPlanner
         var actions = new List<OutboxAction>();
         foreach (var f in fired)
         {
-            if (HoldoutAssignment.IsHeldOut(f, config))
-                continue;   // the control group: logged as fired, no action
+            if (HoldoutAssignment.IsHeldOut(f, config) || TierOverrides.IsSuppressed(f.Row))
+                continue;   // the control group, or suppressed by a person: logged as fired, no action
             var steps = config.Playbooks[f.Rule.Playbook];
             for (var i = 0; i < steps.Count; i++)
             {

@@ -61,6 +61,8 @@ public static class GoalTrainer
         meta["snapshot_id"] = $"{goal.Name}@{Timestamps.Format(asOf)}#{dataHash[..12]}";
         meta["events_loaded"] = load.Report.Loaded.ToString(CultureInfo.InvariantCulture);
         meta["rows_rejected"] = load.Report.Rejected.ToString(CultureInfo.InvariantCulture);
+        if (fit.Feedback is { } feedback)
+            meta["feedback"] = feedback.ToString();
         if (baseline is not null)
         {
             meta["activity_only_roc_auc"] = baseline.ActivityRocAuc.ToString("0.####", CultureInfo.InvariantCulture);
@@ -122,8 +124,12 @@ public static class GoalTrainer
         var trainSet = new HashSet<long>(plan.Train);
         var trainRows = new List<int>();
         var validRows = new List<int>();
+        var (leftOut, boost, feedback) = ApplyFeedback(options, store, goal, entities, cuts, labels);
         for (var i = 0; i < cuts.Length; i++)
         {
+            if (leftOut[i])
+                continue;   // disqualified by a person, in cool-down
+
             var heldOut = byEntity && HeldOut(entities[i], training.Seed);
             if (cuts[i] == plan.Selection && (!byEntity || heldOut))
                 validRows.Add(i);
@@ -159,7 +165,7 @@ public static class GoalTrainer
             PinnedModel = training.Model,
             RuleWeights = ruleWeights,
             GbdtOptions = WorkspaceGbdtOptions(training),
-            RowWeights = training.EntityWeighting ? EntityWeights(entities, trainRows) : null,
+            RowWeights = FeedbackWeights(training.EntityWeighting ? EntityWeights(entities, trainRows) : null, boost, trainRows),
         };
         var result = ModelTrainer.Train(train, trainY, valid, validY, request);
         // Out-of-sample on the selection window: the fit before any refit has not seen it (the promotion guardrail compares here).
@@ -169,10 +175,12 @@ public static class GoalTrainer
         if (training.Refit)
         {
             options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: refitting on all {matrix.RowCount:N0} rows of {cutoffs.Length} cutoffs"));
-            var all = Enumerable.Range(0, matrix.RowCount).ToList();
-            result = ModelTrainer.Refit(result, matrix, labels, request with { RowWeights = training.EntityWeighting ? EntityWeights(entities, all) : null });
-            fittedRows = matrix.RowCount;
-            fittedPositives = Count(labels);
+            var all = Enumerable.Range(0, matrix.RowCount).Where(i => !leftOut[i]).ToList();
+            var kept = all.Count == matrix.RowCount ? matrix : matrix.SelectRows(all.ToArray());
+            var keptLabels = Pick(labels, all);
+            result = ModelTrainer.Refit(result, kept, keptLabels, request with { RowWeights = FeedbackWeights(training.EntityWeighting ? EntityWeights(entities, all) : null, boost, all) });
+            fittedRows = kept.RowCount;
+            fittedPositives = Count(keptLabels);
         }
 
         BaselineComparison? baseline = null;
@@ -189,7 +197,31 @@ public static class GoalTrainer
         return new GoalFit(result, plan, cutoffs, train, trainY, valid, validY, fittedRows, fittedPositives, matrix.ColumnCount, baseline)
         {
             SelectionScores = selectionScores,
+            Feedback = feedback,
         };
+    }
+
+    /// <summary>Which rows feedback leaves out and how much each weighs (<see cref="TrainingFeedback"/>); nothing changes without feedback.</summary>
+    private static (bool[] LeftOut, float[]? Boost, FeedbackEffect? Effect) ApplyFeedback(TrainOptions options, EventStore store, GoalDefinition goal,
+        int[] entities, long[] cuts, byte[] labels)
+    {
+        if (options.Feedback is not { Count: > 0 } signals)
+            return (new bool[entities.Length], null, null);
+        var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
+        var (leftOut, weights, effect) = new TrainingFeedback(signals, options.Time.GetUtcNow().ToUnixTimeMilliseconds()).Apply(e => ids[e], entities, cuts, labels);
+        options.Progress?.Invoke($"{goal.Name}: feedback: {effect}");
+        return (leftOut, weights, effect);
+    }
+
+    /// <summary>The rows' weights times feedback's boost (null when neither applies).</summary>
+    private static float[]? FeedbackWeights(float[]? weights, float[]? boost, List<int> rows)
+    {
+        if (boost is null)
+            return weights;
+        var w = new float[rows.Count];
+        for (var i = 0; i < w.Length; i++)
+            w[i] = (weights?[i] ?? 1f) * boost[rows[i]];
+        return w;
     }
 
     /// <summary>A seeded fifth of the entities (a multiplicative hash of the index, so it does not follow id order).</summary>

@@ -15,6 +15,9 @@ public sealed record TrainOptions
     public bool CompareWithActivityOnly { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Feedback from sales and success that this retrain uses (<see cref="TrainingFeedback"/>); none when null.</summary>
+    public IReadOnlyList<FeedbackSignal>? Feedback { get; init; }
 }
 
 /// <summary>Validation metrics of the full feature set against activity features alone (same learner, same rows).</summary>
@@ -75,4 +78,6 @@ public sealed record GoalFit(
 {
     /// <summary>The selection fit's scores on <see cref="Valid"/>, taken before any refit (so out of sample).</summary>
     public double[] SelectionScores { get; init; } = [];
+    /// <summary>What feedback from sales and success did to this fit; null when there was none.</summary>
+    public FeedbackEffect? Feedback { get; init; }
 }

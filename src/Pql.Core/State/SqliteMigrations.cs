@@ -132,6 +132,41 @@ internal static class SqliteMigrations
                 PRIMARY KEY (goal, version))
             """,
         ],
+        [
+            // Overrides of entities' tiers (tier NULL: suppressed), set in batches that may wait for a second person, and feedback.
+            """
+            CREATE TABLE override_batches (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                goal TEXT NOT NULL,
+                tier TEXT,
+                reason TEXT NOT NULL,
+                expires_ms INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                approved_by TEXT,
+                approval_reason TEXT)
+            """,
+            """
+            CREATE TABLE override_entities (
+                batch INTEGER NOT NULL REFERENCES override_batches (id),
+                entity_id TEXT NOT NULL,
+                PRIMARY KEY (batch, entity_id))
+            """,
+            "CREATE INDEX override_batches_goal ON override_batches (goal, status)",
+            """
+            CREATE TABLE feedback (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                goal TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                cool_down_until_ms INTEGER,
+                created_by TEXT NOT NULL,
+                created_ms INTEGER NOT NULL)
+            """,
+            "CREATE INDEX feedback_goal ON feedback (goal, id)",
+        ],
     ];
 
     public static int LatestVersion => s_steps.Length;

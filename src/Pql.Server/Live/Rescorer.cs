@@ -85,7 +85,7 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
             if (await state.CurrentModelAsync(goal.Name, cancellationToken).ConfigureAwait(false) is not { } model || !File.Exists(model.ArtifactPath))
                 continue;
             metrics.ModelVersion.WithLabels(goal.Name, model.Version, model.Kind).Set(1);
-            var pipeline = new ActPipeline(state, state, playbooks, TimeProvider.System);
+            var pipeline = new ActPipeline(state, state, playbooks, TimeProvider.System, state);
             var previous = await state.LatestScoresAsync(goal.Name, cancellationToken).ConfigureAwait(false);
             var run = WorkspaceScorer.Score(engine.Config, load, goal, new ScoreOptions
             {

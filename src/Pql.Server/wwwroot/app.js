@@ -14,6 +14,22 @@ async function api(path) {
   return r.json();
 }
 
+async function post(path, body) {
+  const r = await fetch(path, { method: 'POST', headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pql-key'), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.detail || data.title || (path + ': ' + r.status));
+  return data;
+}
+
+async function text(path) {
+  const r = await fetch(path, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pql-key') } });
+  if (!r.ok) throw new Error(path + ': ' + r.status);
+  return r.text();
+}
+
+const tierBadge = (row) => `<span class="tier tier-${esc(row.tier)}">${esc(row.tier)}</span>` + (row.override || (row.attributes && row.attributes.override)
+  ? ` <span class="override" title="${esc((row.attributes || {}).override_reason || '')}">override${(row.attributes || {}).model_tier ? ': model said ' + esc(row.attributes.model_tier) : ''}</span>` : '');
+
 function showLogin(message) {
   $('#login').hidden = false; $('#view').innerHTML = ''; $('#login-error').textContent = message || '';
 }
@@ -36,6 +52,7 @@ async function route() {
   if (kind === 'goal') return goalList(decodeURIComponent(id), new URLSearchParams(rest || ''));
   if (kind === 'account' || kind === 'user') return entityPage(kind, decodeURIComponent(id));
   if (kind === 'models') return modelsPage();
+  if (kind === 'report') return reportPage(decodeURIComponent(id));
 }
 
 async function goalList(goal, params) {
@@ -46,7 +63,7 @@ async function goalList(goal, params) {
   const sel = (name, options) => `<select name="${name}"><option value="">any ${name}</option>${options.map((o) =>
     `<option ${params.get(name) === o ? 'selected' : ''}>${esc(o)}</option>`).join('')}</select>`;
   $('#view').innerHTML = `
-    <h1>${esc(goal)}: ${data.total.toLocaleString()} accounts</h1>
+    <h1>${esc(goal)}: ${data.total.toLocaleString()} accounts <a class="small" href="#/report/${encodeURIComponent(goal)}">report</a></h1>
     <form class="filters" id="filters">
       <label><input type="checkbox" name="mine" ${params.get('owner') ? 'checked' : ''}> my accounts</label>
       ${sel('tier', facets.tiers)}
@@ -56,12 +73,12 @@ async function goalList(goal, params) {
       <button>Apply</button>
       <button type="button" id="csv">Export CSV</button>
     </form>
-    <table id="scores"><thead><tr><th>Account</th><th>Score</th><th>Change (1 day)</th><th>Tier</th><th>Top reasons</th><th>Owner</th><th>Segment</th></tr></thead>
+    <table id="scores"><thead><tr><th>Account</th><th>Score</th><th>Change (1 day)</th><th>Tier</th><th>Health</th><th>Top reasons</th><th>Owner</th><th>Segment</th></tr></thead>
     <tbody>${data.rows.map((r) => `<tr>
       <td><a href="#/account/${encodeURIComponent(r.entityId)}">${esc(r.entityId)}</a></td>
       <td class="num">${pct(r.score)}</td>
       <td class="num ${r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''}">${r.change == null ? '' : (r.change > 0 ? '+' : '') + (100 * r.change).toFixed(1)}</td>
-      <td><span class="tier tier-${esc(r.tier)}">${esc(r.tier)}</span></td>
+      <td>${tierBadge(r)}</td><td class="num">${r.health == null ? '' : r.health}</td>
       <td>${r.drivers.map((d) => `<span title="${esc(d.text || '')}">${esc(words(d.feature)) + (d.contribution >= 0 ? ' ↑' : ' ↓')}</span>`).join(', ')}</td>
       <td>${esc(r.owner)}</td><td>${esc(r.segment)}</td></tr>`).join('')}</tbody></table>
     <div class="pager"><button id="prev" ${page <= 1 ? 'disabled' : ''}>Previous</button>
@@ -105,14 +122,48 @@ function waterfall(drivers) {
 
 async function entityPage(kind, id) {
   const data = await api(`/v1/${kind}s/${encodeURIComponent(id)}`);
-  $('#view').innerHTML = `<h1>${esc(kind)} ${esc(id)}</h1><div class="cards">${data.goals.map((g) => `<div class="card">
-    <h2>${esc(g.goal)} ${g.latest ? `${pct(g.latest.row.score)} <span class="tier tier-${esc(g.latest.row.tier)}">${esc(g.latest.row.tier)}</span>` : ''}</h2>
+  const overrides = {}; const health = {};
+  for (const g of data.goals) {
+    const o = await api(`/v1/goals/${encodeURIComponent(g.goal)}/overrides`);
+    overrides[g.goal] = o.active.find((x) => x.entityId === id);
+    if (kind === 'account' && g.latest) {
+      const page = await api(`/v1/goals/${encodeURIComponent(g.goal)}/scores?q=${encodeURIComponent(id)}&pageSize=500`);
+      const row = page.rows.find((r) => r.entityId === id);
+      if (row && row.health != null) health.index = row.health;
+    }
+  }
+  const overrideLine = (o) => o ? `<p class="override-line">Override: ${esc(o.tier ? 'tier ' + o.tier : 'suppressed')} until ${esc(new Date(o.expiresMs).toISOString().slice(0, 10))}
+    by ${esc(o.createdBy)}${o.approvedBy ? ', approved by ' + esc(o.approvedBy) : ''}: ${esc(o.reason)}</p>` : '';
+  const feedbackForm = (goal) => `<form class="feedback" data-goal="${esc(goal)}"><h3>Is this score wrong?</h3>
+    <input name="reason" placeholder="why (required)" size="40" required>
+    <button name="kind" value="false_positive">False positive</button><button name="kind" value="false_negative">False negative</button>
+    <button name="kind" value="disqualified">Disqualified (90 days)</button><span class="feedback-result"></span></form>`;
+  $('#view').innerHTML = `<h1>${esc(kind)} ${esc(id)}${health.index != null ? ` <span class="health" id="health">health ${health.index}/100</span>` : ''}</h1><div class="cards">${data.goals.map((g) => `<div class="card">
+    <h2>${esc(g.goal)} ${g.latest ? `${pct(g.latest.row.score)} ${tierBadge(overrides[g.goal] ? { tier: overrides[g.goal].tier || g.latest.row.tier, override: true, attributes: { override_reason: overrides[g.goal].reason } } : g.latest.row)}` : ''}</h2>
+    ${overrideLine(overrides[g.goal])}${feedbackForm(g.goal)}
     ${g.latest ? `<p>Owner ${esc(g.latest.row.attributes.owner)}, segment ${esc(g.latest.row.attributes.segment)}</p>` : ''}
     <h3>Score history</h3>${historyChart(g.history)}
     <h3>Why: drivers</h3>${g.latest ? waterfall(g.latest.row.drivers) : ''}
     <h3>Triggers</h3><ul>${g.triggers.map((t) => `<li>${new Date(t.createdMs).toISOString().slice(0, 16)} ${esc(t.trigger)}: ${esc(t.reason)}</li>`).join('') || '<li>none</li>'}</ul>
     <h3>Actions</h3><ul>${g.actions.map((a) => `<li>${esc(a.connector)} ${esc(a.action)}: ${esc(a.status)}${a.lastError ? ' (' + esc(a.lastError) + ')' : ''}</li>`).join('') || '<li>none</li>'}</ul>
   </div>`).join('')}</div>`;
+  for (const form of document.querySelectorAll('form.feedback')) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const out = form.querySelector('.feedback-result');
+      try {
+        const f = await post(`/v1/goals/${encodeURIComponent(form.dataset.goal)}/feedback`, { entity: id, kind: e.submitter.value, reason: form.reason.value });
+        out.textContent = `Recorded: ${e.submitter.value.replace('_', ' ')} by ${f.by}. The next retrain uses it.`;
+        form.reason.value = '';
+      } catch (err) { out.textContent = err.message; }
+    });
+  }
+}
+
+async function reportPage(goal) {
+  const html = await text(`/v1/goals/${encodeURIComponent(goal)}/report`);
+  $('#view').innerHTML = `<h1>${esc(goal)}: report</h1><iframe id="report" title="report" style="width:100%;height:80vh;border:1px solid #ddd"></iframe>`;
+  $('#report').srcdoc = html;
 }
 
 // Calibration: each validation decile's mean predicted probability against the share that reached the goal; on the diagonal

@@ -48,3 +48,9 @@ public sealed class PostgresAuditChainContract : AuditChainContract<PostgresStor
 
 [RequiresServer(PostgresStores.Variable, "PostgreSQL")]
 public sealed class PostgresPromotionApprovalsContract : PromotionApprovalsContract<PostgresStores>;
+
+[RequiresServer(PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresOverridesContract : OverridesContract<PostgresStores>;
+
+[RequiresServer(PostgresStores.Variable, "PostgreSQL")]
+public sealed class PostgresFeedbackContract : FeedbackContract<PostgresStores>;

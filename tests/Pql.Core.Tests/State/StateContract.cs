@@ -75,3 +75,7 @@ public sealed class SqliteOutboxContract : OutboxContract<SqliteStores>;
 public sealed class SqliteAuditChainContract : AuditChainContract<SqliteStores>;
 
 public sealed class SqlitePromotionApprovalsContract : PromotionApprovalsContract<SqliteStores>;
+
+public sealed class SqliteOverridesContract : OverridesContract<SqliteStores>;
+
+public sealed class SqliteFeedbackContract : FeedbackContract<SqliteStores>;

@@ -31,10 +31,10 @@ public static class ModelCard
         Line(md, "");
         Line(md, "## Data");
         Line(md, "");
-        foreach (var key in new[] { "data_window", "train_cutoffs", "validation_cutoff", "split", "train_rows", "validation_rows", "base_rate", "data_hash" })
+        foreach (var key in new[] { "data_window", "train_cutoffs", "validation_cutoff", "split", "train_rows", "validation_rows", "base_rate", "data_hash", "feedback" })
         {
             // A snapshot goal has a split instead of cutoffs in time.
-            if (meta.ContainsKey("split") ? key is not ("data_window" or "train_cutoffs" or "validation_cutoff") : key != "split")
+            if ((meta.ContainsKey("split") ? key is not ("data_window" or "train_cutoffs" or "validation_cutoff") : key != "split") && (key != "feedback" || meta.ContainsKey(key)))
                 Line(md, $"- {key.Replace('_', ' ')}: {M(key)}");
         }
         Line(md, $"- features: {artifact.Features.Count}");

@@ -8,23 +8,11 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Tests.Features.Sql;
 
 /// <summary>
-/// Parity: every feature with a SQL form, computed where the events live, equals the in-memory engine's value exactly (NaN equal to
-/// NaN) on the same workspace at the same cutoffs, for every account including one without events. Each backend inherits this.
+/// Parity: every feature of the catalogue, every family, computed where the events live, equals the in-memory engine's value exactly
+/// (NaN equal to NaN) on the same workspace at the same cutoffs, for every account including one without events. Each backend inherits this.
 /// </summary>
 public abstract class FeatureSqlParityTests : IDisposable
 {
-    /// <summary>The aggregations not pushed down yet; the test fails when a definition outside this list has no SQL form.</summary>
-    private static readonly Aggregation[] s_notPushedDown =
-    [
-        Aggregation.UserMaxCount, Aggregation.UserMeanCount, Aggregation.UserMaxActiveDays, Aggregation.UserMeanActiveDays,
-        Aggregation.ProductsAdopted, Aggregation.AdoptedProductAt, Aggregation.AdoptionOrder, Aggregation.DaysBetweenAdoptions,
-        Aggregation.DaysSignupToAdoption, Aggregation.AdoptionRank, Aggregation.WeeksBoth, Aggregation.ActiveWeeks,
-        Aggregation.MultiProductWeeks, Aggregation.MultiProductWeekShare, Aggregation.StreakCurrent, Aggregation.StreakLongest,
-        Aggregation.MultiProductShareRecentWeeks, Aggregation.ReturnRate, Aggregation.ActiveWeekShare, Aggregation.DistinctValues,
-        Aggregation.CountOfValue, Aggregation.DistinctValuesPerActiveUser, Aggregation.InviteesActive, Aggregation.ActiveUserShare,
-        Aggregation.UsersAdded, Aggregation.UsersTotal, Aggregation.AttributeValue, Aggregation.AgeDays,
-    ];
-
     private readonly ParityWorld _world = new();
 
     private protected ParityWorld World => _world;
@@ -47,8 +35,8 @@ public abstract class FeatureSqlParityTests : IDisposable
     public void Every_pushed_down_feature_equals_the_in_memory_value_at_every_cutoff()
     {
         var config = ConfigLoader.Load(_world.Directory);
-        var store = WorkspaceLoader.Load(config).Store;
         var features = FeatureConfig.Parse(config);
+        var store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = features.PropertyKeysNeeded }).Store;
         var engine = new FeatureEngine(store, features, config);
         var cutoffs = ParityWorld.Cutoffs;
         var codes = Enumerable.Range(0, store.AccountCount).SelectMany(a => cutoffs.Select(_ => a)).ToArray();
@@ -56,12 +44,14 @@ public abstract class FeatureSqlParityTests : IDisposable
         var memory = engine.Build(EntityKind.Account, codes, times);
 
         using var source = Open(config, store);
-        var (sql, plan) = FeatureSqlBuilder.Build(source, engine.Definitions(EntityKind.Account), features, EntityKind.Account,
+        var (sql, plan) = FeatureSqlBuilder.Build(source, engine.Catalogue, store, EntityKind.Account,
             [.. codes.Select(c => store.AccountIds[c])], codes, times);
 
-        Assert.Empty(plan.Unsupported.Select(d => d.Aggregation).Except(s_notPushedDown));
-        Assert.Subset(sql.Columns.Select(c => c.Family).ToHashSet(), new HashSet<string> { "activity", "kind", "product" });
-        Assert.True(sql.Columns.Count > 40, $"only {sql.Columns.Count} columns pushed down");
+        Assert.True(plan.Unsupported.Count == 0, "not pushed down: " + string.Join(", ", plan.Unsupported.Select(u => $"{u.Definition.Name} ({u.Reason})")));
+        Assert.Equal(memory.Columns.Select(c => c.Name), sql.Columns.Select(c => c.Name));
+        // Every family the catalogue has exists in this world, so every one is compared.
+        var families = FeatureFamilyNames.Each.Where(f => f != FeatureFamilies.None).Select(FeatureFamilyNames.Of).ToHashSet();
+        Assert.Equal(families.Order(), sql.Columns.Select(c => c.Family).Distinct().Order());
         var mismatches = new List<string>();
         foreach (var column in sql.Columns)
         {
@@ -78,6 +68,9 @@ public abstract class FeatureSqlParityTests : IDisposable
         Assert.Contains(recency, float.IsNaN);
         Assert.Contains(recency, v => v > 0);
         Assert.Contains(sql.Columns.Single(c => c.Name == "activity.weekly_slope_8w").Values, v => v != 0);
+        foreach (var name in (string[])["integration.distinct_integrations", "stickiness.multi_product_streak_longest", "activity.user_events_30d_max",
+            "adoption.products_adopted", "collaboration.invitees_active", "collaboration.users_total", "firmo.account_age_days"])
+            Assert.Contains(sql.Columns.Single(c => c.Name == name).Values, v => v > 0);
     }
 }
 
@@ -103,7 +96,7 @@ public sealed class PostgresFeatureParityTests : FeatureSqlParityTests
             _created = true;
             Execute(c, $"""
                 CREATE SCHEMA {_schema};
-                CREATE TABLE {_schema}.events ("timestamp" timestamptz NOT NULL, event text NOT NULL, user_id text, account_id text, product text);
+                CREATE TABLE {_schema}.events ("timestamp" timestamptz NOT NULL, event text NOT NULL, user_id text, account_id text, product text, properties jsonb);
                 CREATE TABLE {_schema}.users (user_id text PRIMARY KEY, account_id text NOT NULL, created_at timestamptz NOT NULL);
                 """);
             Copy(c, $"{_schema}.events", Path.Combine(config.Directory, "events.csv"));
@@ -154,14 +147,14 @@ public sealed class ClickHouseFeatureParityTests : FeatureSqlParityTests
         var table = nodes.Length > 1 ? _local + "_all" : _local;
         foreach (var node in nodes)
         {
-            Post(node, $"CREATE TABLE {_local} (account_id String, user_id Nullable(String), event String, product Nullable(String), t Int64) ENGINE = MergeTree() ORDER BY (account_id, t)");
+            Post(node, $"CREATE TABLE {_local} (account_id String, user_id Nullable(String), event String, product Nullable(String), t Int64, integration Nullable(String)) ENGINE = MergeTree() ORDER BY (account_id, t)");
             _created.Add(node);
             if (nodes.Length > 1)
                 Post(node, $"CREATE TABLE {table} AS {_local} ENGINE = Distributed(bench2, default, {_local}, sipHash64(account_id))");
         }
         var tsv = new System.Text.StringBuilder();
         foreach (var e in World.Log.Events)
-            tsv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{e.Account}\t{e.User ?? "\\N"}\t{e.Name}\t{e.Product ?? "\\N"}\t{e.Time}\n");
+            tsv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{e.Account}\t{e.User ?? "\\N"}\t{e.Name}\t{e.Product ?? "\\N"}\t{e.Time}\t{e.Integration ?? "\\N"}\n");
         Post(new Uri(nodes[0], "?insert_distributed_sync=1"), $"INSERT INTO {table} FORMAT TSV\n{tsv}");
         if (nodes.Length > 1)
             Assert.All(nodes, n => Assert.NotEqual("0", Post(n, $"SELECT count() FROM {_local}").Trim()));   // both shards hold events

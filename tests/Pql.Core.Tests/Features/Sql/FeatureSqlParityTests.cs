@@ -17,7 +17,7 @@ public abstract class FeatureSqlParityTests : IDisposable
 
     private protected ParityWorld World => _world;
 
-    private protected abstract ISqlFeatureSource Open(WorkspaceConfig config, EventStore store);
+    private protected abstract ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity);
 
     /// <summary>Drops what <see cref="Open"/> created outside the world's folder.</summary>
     protected virtual void Cleanup()
@@ -34,18 +34,42 @@ public abstract class FeatureSqlParityTests : IDisposable
     [ServerFact]
     public void Every_pushed_down_feature_equals_the_in_memory_value_at_every_cutoff()
     {
+        var sql = Compare(EntityKind.Account);
+        // The data must exercise the features: some non-zero counts, some NaN recencies (the quiet account), some finite ones.
+        var recency = sql.Columns.Single(c => c.Name == "activity.days_since_last_event").Values;
+        Assert.Contains(recency, float.IsNaN);
+        Assert.Contains(recency, v => v > 0);
+        Assert.Contains(sql.Columns.Single(c => c.Name == "activity.weekly_slope_8w").Values, v => v != 0);
+        foreach (var name in (string[])["integration.distinct_integrations", "stickiness.multi_product_streak_longest", "activity.user_events_30d_max",
+            "adoption.products_adopted", "collaboration.invitees_active", "collaboration.users_total", "firmo.account_age_days", "firmo.employees",
+            "integration.slack.added", "synergy.docs_x_sheets.weeks_both"])
+            Assert.Contains(sql.Columns.Single(c => c.Name == name).Values, v => v > 0);
+    }
+
+    [ServerFact]
+    public void User_rows_equal_the_in_memory_values_too()
+    {
+        var sql = Compare(EntityKind.User);
+        foreach (var name in (string[])["firmo.user_age_days", "collaboration.is_creator", "adoption.products_adopted"])
+            Assert.Contains(sql.Columns.Single(c => c.Name == name).Values, v => v > 0);
+    }
+
+    /// <summary>Every entity of the kind at every cutoff, in memory and in the backend; fails on any unsupported or differing value.</summary>
+    private FeatureMatrix Compare(EntityKind entity)
+    {
         var config = ConfigLoader.Load(_world.Directory);
         var features = FeatureConfig.Parse(config);
         var store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = features.PropertyKeysNeeded }).Store;
         var engine = new FeatureEngine(store, features, config);
         var cutoffs = ParityWorld.Cutoffs;
-        var codes = Enumerable.Range(0, store.AccountCount).SelectMany(a => cutoffs.Select(_ => a)).ToArray();
-        var times = Enumerable.Range(0, store.AccountCount).SelectMany(_ => cutoffs).ToArray();
-        var memory = engine.Build(EntityKind.Account, codes, times);
+        var count = entity == EntityKind.Account ? store.AccountCount : store.UserCount;
+        var ids = entity == EntityKind.Account ? store.AccountIds : store.UserIds;
+        var codes = Enumerable.Range(0, count).SelectMany(a => cutoffs.Select(_ => a)).ToArray();
+        var times = Enumerable.Range(0, count).SelectMany(_ => cutoffs).ToArray();
+        var memory = engine.Build(entity, codes, times);
 
-        using var source = Open(config, store);
-        var (sql, plan) = FeatureSqlBuilder.Build(source, engine.Catalogue, store, EntityKind.Account,
-            [.. codes.Select(c => store.AccountIds[c])], codes, times);
+        using var source = Open(config, store, entity);
+        var (sql, plan) = FeatureSqlBuilder.Build(source, engine.Catalogue, store, entity, [.. codes.Select(c => ids[c])], codes, times);
 
         Assert.True(plan.Unsupported.Count == 0, "not pushed down: " + string.Join(", ", plan.Unsupported.Select(u => $"{u.Definition.Name} ({u.Reason})")));
         Assert.Equal(memory.Columns.Select(c => c.Name), sql.Columns.Select(c => c.Name));
@@ -59,24 +83,17 @@ public abstract class FeatureSqlParityTests : IDisposable
             for (var r = 0; r < expected.Length; r++)
             {
                 if (!expected[r].Equals(column.Values[r]))   // float.Equals: NaN equals NaN, exact otherwise
-                    mismatches.Add($"{column.Name} {store.AccountIds[codes[r]]}@{ParityWorld.Iso(times[r])}: memory {expected[r]}, sql {column.Values[r]}");
+                    mismatches.Add($"{column.Name} {ids[codes[r]]}@{ParityWorld.Iso(times[r])}: memory {expected[r]}, sql {column.Values[r]}");
             }
         }
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} values differ:\n" + string.Join("\n", mismatches.Take(20)));
-        // The data must exercise the features: some non-zero counts, some NaN recencies (the quiet account), some finite ones.
-        var recency = sql.Columns.Single(c => c.Name == "activity.days_since_last_event").Values;
-        Assert.Contains(recency, float.IsNaN);
-        Assert.Contains(recency, v => v > 0);
-        Assert.Contains(sql.Columns.Single(c => c.Name == "activity.weekly_slope_8w").Values, v => v != 0);
-        foreach (var name in (string[])["integration.distinct_integrations", "stickiness.multi_product_streak_longest", "activity.user_events_30d_max",
-            "adoption.products_adopted", "collaboration.invitees_active", "collaboration.users_total", "firmo.account_age_days"])
-            Assert.Contains(sql.Columns.Single(c => c.Name == name).Values, v => v > 0);
+        return sql;
     }
 }
 
 public sealed class DuckDbFeatureParityTests : FeatureSqlParityTests
 {
-    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store) => new DuckDbFeatureSource(config);
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity) => new DuckDbFeatureSource(config);
 }
 
 /// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
@@ -88,7 +105,7 @@ public sealed class PostgresFeatureParityTests : FeatureSqlParityTests
 
     private static string Connection => RequiresServerAttribute.Value(State.PostgresStores.Variable)!;
 
-    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity)
     {
         using (var c = new Npgsql.NpgsqlConnection(Connection))
         {
@@ -141,7 +158,7 @@ public sealed class ClickHouseFeatureParityTests : FeatureSqlParityTests
 
     private static Uri[] Nodes => [.. RequiresServerAttribute.Value(Variable)!.Split(',').Select(u => new Uri(u.Trim()))];
 
-    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store)
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity)
     {
         var nodes = Nodes;
         var table = nodes.Length > 1 ? _local + "_all" : _local;
@@ -158,7 +175,7 @@ public sealed class ClickHouseFeatureParityTests : FeatureSqlParityTests
         Post(new Uri(nodes[0], "?insert_distributed_sync=1"), $"INSERT INTO {table} FORMAT TSV\n{tsv}");
         if (nodes.Length > 1)
             Assert.All(nodes, n => Assert.NotEqual("0", Post(n, $"SELECT count() FROM {_local}").Trim()));   // both shards hold events
-        return new ClickHouseFeatureSource(nodes[0], table, EntityKind.Account);
+        return new ClickHouseFeatureSource(nodes[0], table, entity);
     }
 
     protected override void Cleanup()

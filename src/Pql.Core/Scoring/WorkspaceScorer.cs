@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pql.Core.Features;
+using Pql.Core.Features.Sql;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
@@ -49,7 +50,7 @@ public static class WorkspaceScorer
         var asOf = options.AsOfMs ?? (snapshot ? SnapshotGoalTrainer.SnapshotTime(store) : store.MaxTime);
         var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
-        var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
+        var matrix = EngineFeatures.Build(config, store, FeatureConfig.Parse(config), goal.Entity, entities, cutoffs);
         var scores = model.PredictProbability(matrix);
         var drivers = Drivers(model, matrix, options.TopDrivers, model.Threads);
 

@@ -15,10 +15,11 @@ internal static class FeatureSqlBuilder
     /// <summary>
     /// One row per (entityIds[i], cutoffs[i]); <paramref name="entityCodes"/> are the entities' codes in <paramref name="store"/> (whose
     /// accounts and users tables give creation times, attributes and membership) and become <see cref="FeatureMatrix.RowEntity"/>.
-    /// Only the definitions with a SQL form on this backend are computed (<see cref="SqlFeaturePlan.Unsupported"/> lists the others).
+    /// Only the definitions with a SQL form on this backend are computed (<see cref="SqlFeaturePlan.Unsupported"/> lists the others);
+    /// with <paramref name="refuseUnsupported"/> (the engine's name) any such definition is an input error naming it, before any query runs.
     /// </summary>
     public static (FeatureMatrix Matrix, SqlFeaturePlan Plan) Build(ISqlFeatureSource source, FeatureCatalogue catalogue, EventStore store,
-        EntityKind entity, IReadOnlyList<string> entityIds, int[] entityCodes, long[] cutoffs)
+        EntityKind entity, IReadOnlyList<string> entityIds, int[] entityCodes, long[] cutoffs, string? refuseUnsupported = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(catalogue);
@@ -26,6 +27,10 @@ internal static class FeatureSqlBuilder
             throw new ArgumentException($"{entityIds.Count} entity ids, {entityCodes.Length} codes and {cutoffs.Length} cutoffs", nameof(cutoffs));
         var key = catalogue.Config.IntegrationKindProperty;
         var plan = new SqlFeaturePlan(catalogue, entity, store, source.EventNames(), source.Dialect, source.PropertyColumn(key));
+        if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
+            throw new PqlInputException($"engine {refuseUnsupported} cannot compute {plan.Unsupported.Count} feature(s): "
+                + string.Join("; ", plan.Unsupported.Take(5).Select(u => $"{u.Definition.Name}: {u.Reason}"))
+                + (plan.Unsupported.Count > 5 ? "; ..." : "") + ". Use engine: memory (or duckdb) for this workspace");
         source.LoadRows(entityIds, cutoffs);
         var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
 

@@ -4,7 +4,7 @@ namespace Pql.Core.Features;
 /// The derived values computed from integer aggregates (counts, timestamps, weekly counts). The in-memory evaluator and the SQL
 /// backends both call these, so a feature computed where the events live equals the in-memory one exactly.
 /// </summary>
-internal static class FeatureFormulas
+internal static partial class FeatureFormulas
 {
     /// <summary>No timestamp: the aggregate saw no matching event.</summary>
     public const long None = long.MinValue;

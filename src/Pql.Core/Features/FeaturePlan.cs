@@ -51,7 +51,7 @@ internal sealed class FeaturePlan
     public int ProductCount { get; }
     public ulong ProductBits { get; }
     public int OrderDepth { get; }
-    /// <summary>Category code of an adoption order keyed by <see cref="OrderKey"/>, -1 when not a level.</summary>
+    /// <summary>Category code of an adoption order keyed by <see cref="OrderKey(ReadOnlySpan{int}, int)"/>, -1 when not a level.</summary>
     public int[] OrderCode { get; }
 
     /// <summary>The one (filter, property) whose distinct values are counted, or -1.</summary>
@@ -176,14 +176,7 @@ internal sealed class FeaturePlan
         SlotTable = BuildSlotTable(store, catalogue.Config, filters);
 
         OrderDepth = Definitions.Where(d => d.Aggregation == Aggregation.AdoptionOrder).Select(d => d.Parameter).DefaultIfEmpty(0).Max();
-        OrderCode = new int[OrderDepth == 0 ? 0 : (int)Math.Pow(ProductCount + 1, OrderDepth)];
-        Array.Fill(OrderCode, -1);
-        if (OrderDepth > 0)
-        {
-            var sequences = FeatureCatalogue.OrderSequences(ProductCount, OrderDepth);
-            for (var i = 0; i < sequences.Count; i++)
-                OrderCode[OrderKey(sequences[i], sequences[i].Length)] = i;
-        }
+        OrderCode = OrderCodes(ProductCount, OrderDepth);
 
         TrackerSlot = trackerSlot;
         TrackerColumn = trackerKey is not null && store.Properties.TryGetValue(trackerKey, out var col) ? col : null;
@@ -215,12 +208,28 @@ internal sealed class FeaturePlan
     }
 
     /// <summary>Dense key of an adoption order prefix: digits base (products + 1), 0 = none.</summary>
-    public int OrderKey(ReadOnlySpan<int> sequence, int length)
+    public int OrderKey(ReadOnlySpan<int> sequence, int length) => OrderKey(sequence, length, OrderDepth, ProductCount);
+
+    public static int OrderKey(ReadOnlySpan<int> sequence, int length, int depth, int productCount)
     {
         var key = 0;
-        for (var i = 0; i < OrderDepth; i++)
-            key = key * (ProductCount + 1) + (i < length ? sequence[i] + 1 : 0);
+        for (var i = 0; i < depth; i++)
+            key = key * (productCount + 1) + (i < length ? sequence[i] + 1 : 0);
         return key;
+    }
+
+    /// <summary>The category code of each adoption order prefix by <see cref="OrderKey(ReadOnlySpan{int}, int, int, int)"/>, -1 when not a level.</summary>
+    public static int[] OrderCodes(int productCount, int depth)
+    {
+        var codes = new int[depth == 0 ? 0 : (int)Math.Pow(productCount + 1, depth)];
+        Array.Fill(codes, -1);
+        if (depth > 0)
+        {
+            var sequences = FeatureCatalogue.OrderSequences(productCount, depth);
+            for (var i = 0; i < sequences.Count; i++)
+                codes[OrderKey(sequences[i], sequences[i].Length, depth, productCount)] = i;
+        }
+        return codes;
     }
 
     /// <summary>The level index of a window (all history = the last level).</summary>
@@ -263,7 +272,8 @@ internal sealed class FeaturePlan
         return table;
     }
 
-    private static (int[] Offsets, int[] Users, int[] Local) UsersByAccount(EventStore store)
+    /// <summary>Users of each account (CSR offsets and user codes) and each user's position in its account's list.</summary>
+    public static (int[] Offsets, int[] Users, int[] Local) UsersByAccount(EventStore store)
     {
         var offsets = new int[store.AccountCount + 1];
         foreach (var a in store.UserAccount)

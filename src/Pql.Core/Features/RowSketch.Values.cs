@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Pql.Core.Features;
 
 internal sealed partial class RowSketch
@@ -22,20 +20,7 @@ internal sealed partial class RowSketch
                 _userLevel[offset + local] = 0;
             }
         }
-        _adoptedCount = 0;
-        for (var p = 0; p < plan.ProductCount; p++)
-        {
-            if (_pFirst[p] == None)
-                continue;
-            // Insertion by (first use, product index): at most MaxProducts items.
-            var j = _adoptedCount++;
-            while (j > 0 && _pFirst[_adopted[j - 1]] > _pFirst[p])
-            {
-                _adopted[j] = _adopted[j - 1];
-                j--;
-            }
-            _adopted[j] = p;
-        }
+        _adoptedCount = FeatureFormulas.AdoptionOrder(_pFirst, _adopted);
     }
 
     private void Reset()
@@ -123,25 +108,19 @@ internal sealed partial class RowSketch
                 }
                 return double.NaN;
             }
-            case Aggregation.WeeksBoth: return c.A is < 0 or >= 63 || c.B is < 0 or >= 63 ? 0 : CountWeeks((1UL << c.A) | (1UL << c.B));
-            case Aggregation.ActiveWeeks: return CountWeeks(FeaturePlan.AnyBit);
-            case Aggregation.MultiProductWeeks: return MultiWeeks(_kMax + 1);
+            case Aggregation.WeeksBoth: return c.A is < 0 or >= 63 || c.B is < 0 or >= 63 ? 0 : FeatureFormulas.CountWeeks(_weeks, _kMax, (1UL << c.A) | (1UL << c.B));
+            case Aggregation.ActiveWeeks: return FeatureFormulas.CountWeeks(_weeks, _kMax, FeaturePlan.AnyBit);
+            case Aggregation.MultiProductWeeks: return FeatureFormulas.MultiWeeks(_weeks, _kMax + 1, _plan.ProductBits);
             case Aggregation.MultiProductWeekShare:
             {
-                var active = CountWeeks(FeaturePlan.AnyBit);
-                return active == 0 ? double.NaN : (double)MultiWeeks(_kMax + 1) / active;
+                var active = FeatureFormulas.CountWeeks(_weeks, _kMax, FeaturePlan.AnyBit);
+                return active == 0 ? double.NaN : (double)FeatureFormulas.MultiWeeks(_weeks, _kMax + 1, _plan.ProductBits) / active;
             }
-            case Aggregation.StreakCurrent:
-            {
-                var k = 0;
-                while (k <= _kMax && Qualifies(_weeks[k], c.Parameter))
-                    k++;
-                return k;
-            }
-            case Aggregation.StreakLongest: return LongestStreak(c.Parameter);
-            case Aggregation.MultiProductShareRecentWeeks: return (double)MultiWeeks(Math.Min(c.Parameter, _kMax + 1)) / c.Parameter;
-            case Aggregation.ReturnRate: return ReturnRate();
-            case Aggregation.ActiveWeekShare: return _kMax < 0 ? double.NaN : (double)CountWeeks(FeaturePlan.AnyBit) / (_kMax + 1);
+            case Aggregation.StreakCurrent: return FeatureFormulas.StreakCurrent(_weeks, _kMax, c.Parameter, _plan.ProductBits);
+            case Aggregation.StreakLongest: return FeatureFormulas.LongestStreak(_weeks, _kMax, c.Parameter, _plan.ProductBits);
+            case Aggregation.MultiProductShareRecentWeeks: return (double)FeatureFormulas.MultiWeeks(_weeks, Math.Min(c.Parameter, _kMax + 1), _plan.ProductBits) / c.Parameter;
+            case Aggregation.ReturnRate: return FeatureFormulas.ReturnRate(_adopted.AsSpan(0, _adoptedCount), _pFirst, _pLast, _cutoff);
+            case Aggregation.ActiveWeekShare: return _kMax < 0 ? double.NaN : (double)FeatureFormulas.CountWeeks(_weeks, _kMax, FeaturePlan.AnyBit) / (_kMax + 1);
             case Aggregation.DistinctValues: return _distinct;
             case Aggregation.CountOfValue: return c.A >= 0 ? _valueCount[c.A] : 0;
             case Aggregation.DistinctValuesPerActiveUser:
@@ -149,7 +128,7 @@ internal sealed partial class RowSketch
                 var users = Sum(_userHist, _plan.UserSlotOf[_plan.AllSlot], c.Level);
                 return users == 0 ? double.NaN : (double)_distinct / users;
             }
-            case Aggregation.InviteesActive: return InviteesActive(_first[c.Slot]);
+            case Aggregation.InviteesActive: return FeatureFormulas.InviteesActive(_plan.Store, AccountUsers(), _seen, _first[c.Slot], t);
             case Aggregation.ActiveUserShare:
             {
                 var total = UsersCreated(None);
@@ -157,7 +136,7 @@ internal sealed partial class RowSketch
             }
             case Aggregation.UsersAdded: return UsersCreated(t - (long)c.WindowDays * FeaturePlan.DayMs);
             case Aggregation.UsersTotal: return UsersCreated(None);
-            case Aggregation.AttributeValue: return Attribute(c);
+            case Aggregation.AttributeValue: return FeatureFormulas.Attribute(c.Attribute, c.OfUser ? _entity : _account);
             case Aggregation.AgeDays:
                 return Days(c.OfUser || _plan.Entity == Workspace.EntityKind.Account ? _signup : _plan.Store.AccountCreatedAt[_account], t);
             default: return AnalystValue(in c);
@@ -248,109 +227,19 @@ internal sealed partial class RowSketch
 
     private double RollUp(int[] values, int level, bool mean)
     {
-        int max = 0, active = 0;
-        long sum = 0;
         for (var local = 0; local < _nLocal; local++)
         {
-            var v = Sum(values, local, level);
-            var c = Sum(_uCount, local, level);
-            if (c == 0)
-                continue;
-            active++;
-            sum += v;
-            max = Math.Max(max, v);
+            _rollValues[local] = Sum(values, local, level);
+            _rollCounts[local] = Sum(_uCount, local, level);
         }
-        return mean ? (active == 0 ? double.NaN : (double)sum / active) : max;
+        return FeatureFormulas.RollUp(_rollValues.AsSpan(0, _nLocal), _rollCounts.AsSpan(0, _nLocal), mean);
     }
 
-    private int CountWeeks(ulong bits)
+    private ReadOnlySpan<int> AccountUsers()
     {
-        var n = 0;
-        for (var k = 0; k <= _kMax; k++)
-        {
-            if ((_weeks[k] & bits) == bits)
-                n++;
-        }
-        return n;
+        int lo = _plan.AccountUserOffsets[_account], hi = _plan.AccountUserOffsets[_account + 1];
+        return _plan.AccountUsers.AsSpan(lo, hi - lo);
     }
 
-    private bool Qualifies(ulong mask, int minProducts) =>
-        minProducts <= 1 ? (mask & FeaturePlan.AnyBit) != 0 : BitOperations.PopCount(mask & _plan.ProductBits) >= minProducts;
-
-    private int MultiWeeks(int weeks)
-    {
-        var n = 0;
-        for (var k = 0; k < weeks; k++)
-        {
-            if (Qualifies(_weeks[k], 2))
-                n++;
-        }
-        return n;
-    }
-
-    private int LongestStreak(int minProducts)
-    {
-        int best = 0, run = 0;
-        for (var k = 0; k <= _kMax; k++)
-        {
-            run = Qualifies(_weeks[k], minProducts) ? run + 1 : 0;
-            best = Math.Max(best, run);
-        }
-        return best;
-    }
-
-    private double ReturnRate()
-    {
-        if (_adoptedCount == 0)
-            return double.NaN;
-        var returned = 0;
-        for (var i = 0; i < _adoptedCount; i++)
-        {
-            var p = _adopted[i];
-            if ((_cutoff - _pLast[p]) / FeaturePlan.WeekMs < (_cutoff - _pFirst[p]) / FeaturePlan.WeekMs)
-                returned++;
-        }
-        return (double)returned / _adoptedCount;
-    }
-
-    private int UsersCreated(long after)
-    {
-        var store = _plan.Store;
-        int n = 0, lo = _plan.AccountUserOffsets[_account], hi = _plan.AccountUserOffsets[_account + 1];
-        for (var i = lo; i < hi; i++)
-        {
-            var created = store.UserCreatedAt[_plan.AccountUsers[i]];
-            if (created <= _cutoff && created > after)
-                n++;
-        }
-        return n;
-    }
-
-    private int InviteesActive(long firstInvite)
-    {
-        if (firstInvite == None)
-            return 0;
-        var store = _plan.Store;
-        int n = 0, lo = _plan.AccountUserOffsets[_account], hi = _plan.AccountUserOffsets[_account + 1];
-        for (var i = lo; i < hi; i++)
-        {
-            var created = store.UserCreatedAt[_plan.AccountUsers[i]];
-            if (created > firstInvite && created <= _cutoff && _seen[i - lo])
-                n++;
-        }
-        return n;
-    }
-
-    private double Attribute(in CompiledColumn c)
-    {
-        if (c.Attribute is not { } a)
-            return double.NaN;
-        var row = c.OfUser ? _entity : _account;
-        return a.Kind switch
-        {
-            Events.AttributeKind.Numeric => a.Numbers[row],
-            Events.AttributeKind.Category => a.Codes[row] < 0 ? double.NaN : a.Codes[row],
-            _ => double.NaN,
-        };
-    }
+    private int UsersCreated(long after) => FeatureFormulas.UsersCreated(_plan.Store, AccountUsers(), after, _cutoff);
 }

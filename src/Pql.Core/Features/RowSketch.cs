@@ -26,6 +26,8 @@ internal sealed partial class RowSketch
     private readonly int[] _uDays;
     private readonly long[] _uLastDay;
     private readonly int[] _uDayLevel;
+    private readonly int[] _rollValues;
+    private readonly int[] _rollCounts;
     private ulong[] _weeks;
     private readonly int[] _weekCount;
     private readonly long[] _pFirst;
@@ -77,6 +79,8 @@ internal sealed partial class RowSketch
         _uDays = new int[rollupUsers * _levels];
         _uLastDay = Filled(rollupUsers);
         _uDayLevel = new int[rollupUsers];
+        _rollValues = new int[rollupUsers];
+        _rollCounts = new int[rollupUsers];
         _weeks = new ulong[plan.NeedWeeks ? 64 : 0];
         _weekCount = new int[plan.SlopeWeeks];
         _pFirst = Filled(plan.ProductCount);

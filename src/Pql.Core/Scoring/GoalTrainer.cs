@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pql.Core.Events;
 using Pql.Core.Features;
+using Pql.Core.Features.Sql;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
@@ -149,7 +150,7 @@ public static class GoalTrainer
 
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
         var featureConfig = FeatureConfig.Parse(config);
-        var built = new FeatureEngine(store, featureConfig, config).Build(goal.Entity, entities, cuts);
+        var built = EngineFeatures.Build(config, store, featureConfig, goal.Entity, entities, cuts);
         var ruleWeights = RuleWeights.Parse(config, goal.Name, built.Columns.Select(c => c.Name).ToArray());
         var (matrix, dropped) = ColumnPruning.DropUninformative(built, ruleWeights?.Keys.ToHashSet(StringComparer.Ordinal));
         if (dropped.Count > 0)
@@ -187,7 +188,7 @@ public static class GoalTrainer
         if (options.CompareWithActivityOnly)
         {
             options.Progress?.Invoke($"{goal.Name}: activity-only baseline");
-            var activity = new FeatureEngine(store, featureConfig, config, FeatureFamilies.Activity).Build(goal.Entity, entities, cuts);
+            var activity = EngineFeatures.Build(config, store, featureConfig, goal.Entity, entities, cuts, FeatureFamilies.Activity);
             var baseResult = ModelTrainer.Train(activity.SelectRows(trainRows.ToArray()), trainY, activity.SelectRows(validRows.ToArray()), validY,
                 request with { PinnedModel = "gbdt", RuleWeights = null });
             var full = result.Candidates.First(c => c.Kind == "gbdt").Metrics;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pql.Core.Events;
 using Pql.Core.Features;
+using Pql.Core.Features.Sql;
 using Pql.Core.Ingest;
 using Pql.Core.Labels;
 using Pql.Core.Learning;
@@ -112,7 +113,7 @@ public static class WorkspaceScorer
         if (only is not null)
             (entities, cutoffs) = Only(entities, cutoffs, goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds, only);
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
-        var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
+        var matrix = EngineFeatures.Build(config, store, FeatureConfig.Parse(config), goal.Entity, entities, cutoffs);
         var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
         for (var i = 0; i < entities.Length; i++)
             attributes[i] = EntityAttributes.Of(store, goal.Entity, entities[i]);

@@ -51,7 +51,7 @@ public static partial class ConfigLoader
         if (node is YamlScalarNode s)
             return new EngineConfig { Kind = EngineKindOf(r, node, "engine", s.Value) };
         var map = r.RequireMap(node, "engine");
-        r.AllowOnly(map, "engine", "kind", "connection_env", "path", "memory_budget");
+        r.AllowOnly(map, "engine", "kind", "connection_env", "path", "memory_budget", "events_table", "users_table");
         var kind = EngineKindOf(r, YamlConfigReader.Child(map, "kind") ?? map, "engine.kind", r.Scalar(map, "kind", "engine.kind") ?? "memory");
         var env = ConnectionEnv(r, map, "engine", needed: kind is EngineKind.Postgres or EngineKind.ClickHouse, kind.ToString().ToLowerInvariant());
         var path = r.Scalar(map, "path", "engine.path");
@@ -60,7 +60,15 @@ public static partial class ConfigLoader
         long? budget = null;
         if (r.Scalar(map, "memory_budget", "engine.memory_budget") is { } text)
             budget = ParseBytes(text) ?? throw r.Error(YamlConfigReader.Child(map, "memory_budget")!, "engine.memory_budget", $"'{text}' is not a size; use e.g. 512MB or 8GB");
-        return new EngineConfig { Kind = kind, ConnectionEnv = env, Path = path, MemoryBudgetBytes = budget };
+        var events = r.Scalar(map, "events_table", "engine.events_table");
+        var users = r.Scalar(map, "users_table", "engine.users_table");
+        if ((events ?? users) is not null && kind is not (EngineKind.Postgres or EngineKind.ClickHouse))
+            throw r.Error(YamlConfigReader.Child(map, events is null ? "users_table" : "events_table")!, "engine", "only a postgres or clickhouse engine reads tables");
+        return new EngineConfig
+        {
+            Kind = kind, ConnectionEnv = env, Path = path, MemoryBudgetBytes = budget,
+            EventsTable = events ?? EngineConfig.DefaultEventsTable, UsersTable = users,
+        };
     }
 
     private static EngineKind EngineKindOf(YamlConfigReader r, YamlNode node, string key, string? text) => text switch

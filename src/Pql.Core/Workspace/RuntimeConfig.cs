@@ -44,6 +44,14 @@ public sealed record EngineConfig
     /// <summary>A DuckDB database file (relative to the workspace); in-process memory when null.</summary>
     public string? Path { get; init; }
     public long? MemoryBudgetBytes { get; init; }
+
+    public const string DefaultEventsTable = "pql_events";
+
+    /// <summary>The events table or view of a postgres or clickhouse engine (<c>pql engine load</c> fills one from the workspace).</summary>
+    public string EventsTable { get; init; } = DefaultEventsTable;
+
+    /// <summary>PostgreSQL: a users table (user_id, account_id) resolving events without account_id.</summary>
+    public string? UsersTable { get; init; }
 }
 
 /// <summary>Where state lives.</summary>

@@ -35,7 +35,14 @@ internal sealed class ClickHouseFeatureSource : ISqlFeatureSource
 
     public string RowsTable => _rows;
 
-    public string EventsRelation(EntityKind entity) => _table;
+    /// <summary>ClickHouse 18.16 has no JSONExtract: a property is read only from a column of its name (String or Nullable(String)).</summary>
+    public string? PropertyColumn(string key)
+    {
+        var columns = Post($"SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {Dialect.Literal(_table)} FORMAT TSV");
+        return columns.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Unescape).Contains(key) ? key : null;
+    }
+
+    public string EventsRelation(EntityKind entity, string? propertyKey) => _table;
 
     public void LoadRows(IReadOnlyList<string> entityIds, ReadOnlySpan<long> cutoffs)
     {
@@ -46,16 +53,18 @@ internal sealed class ClickHouseFeatureSource : ISqlFeatureSource
         Post($"INSERT INTO {_rows} FORMAT TSV\n" + sb);
     }
 
-    public IEnumerable<(string Entity, long Cutoff, long[] Values)> Read(string sql, int measures)
+    public IEnumerable<SqlResultRow> Read(string sql, int measures, bool keyed = false)
     {
         var text = Post(sql + "\nFORMAT TSV");
+        var first = keyed ? 3 : 2;
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var f = line.Split('\t');
             var values = new long[measures];
             for (var m = 0; m < measures; m++)
-                values[m] = f[m + 2] == "\\N" ? FeatureFormulas.None : long.Parse(f[m + 2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            yield return (Unescape(f[0]), long.Parse(f[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), values);
+                values[m] = f[m + first] == "\\N" ? FeatureFormulas.None : long.Parse(f[m + first], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            var key = keyed && f[2] != "\\N" ? Unescape(f[2]) : null;
+            yield return new(Unescape(f[0]), long.Parse(f[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), key, values);
         }
     }
 

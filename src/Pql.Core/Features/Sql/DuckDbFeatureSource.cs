@@ -32,24 +32,28 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     {
         var names = new List<string>();
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion()}) WHERE event IS NOT NULL ORDER BY event";
+        cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event";
         using var r = cmd.ExecuteReader();
         while (r.Read())
             names.Add(r.GetString(0));
         return names;
     }
 
-    public string EventsRelation(EntityKind entity)
+    /// <summary>Every table can give a property: from its JSON properties column, or a plain column kept as one (null otherwise).</summary>
+    public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
+
+    public string EventsRelation(EntityKind entity, string? propertyKey)
     {
         var users = _workspace.Data.Users;
+        var all = EventUnion(propertyKey);
         if (entity == EntityKind.User)
-            return $"SELECT ev.user_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t FROM ({EventUnion()}) ev WHERE ev.user_id IS NOT NULL";
+            return $"SELECT ev.user_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t, ev.prop FROM ({all}) ev WHERE ev.user_id IS NOT NULL";
         if (users is null || users.Origin != TableOrigin.Files)
-            return $"SELECT ev.account_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t FROM ({EventUnion()}) ev";
+            return $"SELECT ev.account_id AS entity_id, ev.user_id, ev.event, ev.product, ev.t, ev.prop FROM ({all}) ev";
         // An event without account_id belongs to its user's account, as the in-memory load resolves it.
         return $"""
-            SELECT coalesce(ev.account_id, us.account_id) AS entity_id, ev.user_id, ev.event, ev.product, ev.t
-            FROM ({EventUnion()}) ev
+            SELECT coalesce(ev.account_id, us.account_id) AS entity_id, ev.user_id, ev.event, ev.product, ev.t, ev.prop
+            FROM ({all}) ev
             LEFT JOIN (SELECT DISTINCT {Text(users, "user_id")} AS user_id, {Text(users, "account_id")} AS account_id FROM {Reader(users)}) us
               ON us.user_id = ev.user_id
             """;
@@ -63,24 +67,26 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             appender.CreateRow().AppendValue(entityIds[i]).AppendValue(cutoffs[i]).EndRow();
     }
 
-    public IEnumerable<(string Entity, long Cutoff, long[] Values)> Read(string sql, int measures)
+    public IEnumerable<SqlResultRow> Read(string sql, int measures, bool keyed = false)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
+        var first = keyed ? 3 : 2;
         while (r.Read())
         {
             var values = new long[measures];
             for (var m = 0; m < measures; m++)
-                values[m] = r.IsDBNull(m + 2) ? FeatureFormulas.None : Convert.ToInt64(r.GetValue(m + 2), System.Globalization.CultureInfo.InvariantCulture);
-            yield return (r.GetString(0), r.GetInt64(1), values);
+                values[m] = r.IsDBNull(m + first) ? FeatureFormulas.None : Convert.ToInt64(r.GetValue(m + first), System.Globalization.CultureInfo.InvariantCulture);
+            var key = keyed && !r.IsDBNull(2) ? Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) : null;
+            yield return new(r.GetString(0), r.GetInt64(1), key, values);
         }
     }
 
     public void Dispose() => _connection.Dispose();
 
-    /// <summary>Every event table as (account_id, user_id, event, product, t) with the workspace's mapping applied.</summary>
-    private string EventUnion()
+    /// <summary>Every event table as (account_id, user_id, event, product, t, prop) with the workspace's mapping applied.</summary>
+    private string EventUnion(string? propertyKey)
     {
         var parts = new List<string>();
         foreach (var table in _workspace.Data.Events)
@@ -92,7 +98,7 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             var eventExpr = table.ConstantEvent is { } ce ? Dialect.Literal(ce) : Text(table, "event");
             parts.Add($"""
                 SELECT {Optional("account_id")} AS account_id, {Optional("user_id")} AS user_id, {eventExpr} AS event,
-                       {Product(table, eventExpr, columns)} AS product, {Time(table)} AS t
+                       {Product(table, eventExpr, columns)} AS product, {Time(table)} AS t, {Property(table, propertyKey, columns)} AS prop
                 FROM {Reader(table)}
                 """);
         }
@@ -108,6 +114,20 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             map.Append($" WHEN {Dialect.Literal(ev)} THEN {Dialect.Literal(product)}");
         var fromMap = map.Length == 0 ? "CAST(NULL AS VARCHAR)" : $"CASE {eventExpr}{map} END";
         return columns.Contains(table.Column("product")) ? $"coalesce({Text(table, "product")}, {fromMap})" : fromMap;
+    }
+
+    /// <summary>The property as text: a plain column kept as that property, else the key of the JSON properties column (null when absent).</summary>
+    private static string Property(TableSource table, string? key, HashSet<string> columns)
+    {
+        if (key is null)
+            return "CAST(NULL AS VARCHAR)";
+        if (table.PropertyColumns.Contains(key) && columns.Contains(key))
+            return $"nullif(trim(CAST(\"{key.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS VARCHAR)), '')";
+        var json = table.Column("properties");
+        if (!columns.Contains(json))
+            return "CAST(NULL AS VARCHAR)";
+        var path = SqlDialect.DuckDb.Literal("$.\"" + key.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        return $"nullif(json_extract_string(CAST(\"{json.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS VARCHAR), {path}), '')";
     }
 
     private static string Time(TableSource table)

@@ -1,55 +1,84 @@
+using Pql.Core.Events;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// Builds a <see cref="FeatureMatrix"/> where the events live: one query computes the integer measures per (entity, cutoff), and
-/// each column's value is derived from them with the in-memory engine's formulas, so the two paths agree exactly.
+/// Builds a <see cref="FeatureMatrix"/> where the events live: one query computes the integer measures per (entity, cutoff), one the
+/// product mask per week (week-set families), one the counts per user (roll-ups, invitees), and each column's value is derived from
+/// them with the in-memory engine's formulas, so the two paths agree exactly.
 /// </summary>
 internal static class FeatureSqlBuilder
 {
     public const string RowsTable = "pql_rows";
 
     /// <summary>
-    /// One row per (entityIds[i], cutoffs[i]); <paramref name="entityCodes"/> become <see cref="FeatureMatrix.RowEntity"/>. Only the
-    /// definitions with a SQL form are computed (<see cref="SqlFeaturePlan.Unsupported"/> lists the others).
+    /// One row per (entityIds[i], cutoffs[i]); <paramref name="entityCodes"/> are the entities' codes in <paramref name="store"/> (whose
+    /// accounts and users tables give creation times, attributes and membership) and become <see cref="FeatureMatrix.RowEntity"/>.
+    /// Only the definitions with a SQL form on this backend are computed (<see cref="SqlFeaturePlan.Unsupported"/> lists the others);
+    /// with <paramref name="refuseUnsupported"/> (the engine's name) any such definition is an input error naming it, before any query runs.
     /// </summary>
-    public static (FeatureMatrix Matrix, SqlFeaturePlan Plan) Build(ISqlFeatureSource source, IEnumerable<FeatureDefinition> definitions, FeatureConfig config,
-        EntityKind entity, IReadOnlyList<string> entityIds, int[] entityCodes, long[] cutoffs)
+    public static (FeatureMatrix Matrix, SqlFeaturePlan Plan) Build(ISqlFeatureSource source, FeatureCatalogue catalogue, EventStore store,
+        EntityKind entity, IReadOnlyList<string> entityIds, int[] entityCodes, long[] cutoffs, string? refuseUnsupported = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(catalogue);
         if (entityIds.Count != cutoffs.Length || entityCodes.Length != cutoffs.Length)
             throw new ArgumentException($"{entityIds.Count} entity ids, {entityCodes.Length} codes and {cutoffs.Length} cutoffs", nameof(cutoffs));
-        var plan = new SqlFeaturePlan(definitions, config, source.EventNames(), source.Dialect);
+        var key = catalogue.Config.IntegrationKindProperty;
+        var plan = new SqlFeaturePlan(catalogue, entity, store, source.EventNames(), source.Dialect, source.PropertyColumn(key));
+        if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
+            throw new PqlInputException($"engine {refuseUnsupported} cannot compute {plan.Unsupported.Count} feature(s): "
+                + string.Join("; ", plan.Unsupported.Take(5).Select(u => $"{u.Definition.Name}: {u.Reason}"))
+                + (plan.Unsupported.Count > 5 ? "; ..." : "") + ". Use engine: memory (or duckdb) for this workspace");
         source.LoadRows(entityIds, cutoffs);
-        var sql = FeatureSqlGenerator.Query(plan, source.RowsTable, source.EventsRelation(entity));
+        var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
 
-        // Rows come back in the engine's order, keyed by (entity, cutoff); the same pair asked twice gets the same values.
-        var rowOf = new Dictionary<(string, long), List<int>>();
-        for (var i = 0; i < cutoffs.Length; i++)
+        var measures = new Dictionary<(string, long), long[]>();
+        foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, source.RowsTable, events), plan.Measures.Count))
         {
-            if (!rowOf.TryGetValue((entityIds[i], cutoffs[i]), out var list))
-                rowOf[(entityIds[i], cutoffs[i])] = list = [];
-            list.Add(i);
+            if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
+                throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
         }
+        var weeks = new Dictionary<(string, long), List<(int, ulong)>>();
+        if (plan.NeedWeeks)
+        {
+            foreach (var r in source.Read(FeatureSqlGenerator.Weeks(plan, source.RowsTable, events), 1, keyed: true))
+                Add(weeks, (r.Entity, r.Cutoff), (int.Parse(r.Key!, System.Globalization.CultureInfo.InvariantCulture), (ulong)r.Values[0]));
+        }
+        var users = new Dictionary<(string, long), List<(int, long[])>>();
+        if (plan.NeedUsers)
+        {
+            foreach (var r in source.Read(FeatureSqlGenerator.Users(plan, source.RowsTable, events), plan.UserMeasures, keyed: true))
+            {
+                // Events of users the users table does not know are nobody's in the in-memory engine either.
+                var u = r.Key is null ? -1 : store.UserIds.Find(r.Key);
+                if (u >= 0)
+                    Add(users, (r.Entity, r.Cutoff), (u, r.Values));
+            }
+        }
+
+        // An engine joining inner (ClickHouse) leaves out the rows without events up to their cutoff: their measures are empty.
+        var empty = plan.Measures.Select(m => m.Kind is MeasureKind.Count or MeasureKind.WeekCount or MeasureKind.ActiveDays or MeasureKind.ActiveUsers
+            or MeasureKind.DistinctValues ? 0 : FeatureFormulas.None).ToArray();
         var columns = plan.Columns;
         var values = new float[columns.Count][];
         for (var c = 0; c < values.Length; c++)
             values[c] = new float[cutoffs.Length];
-        var done = new bool[cutoffs.Length];
-        foreach (var (id, cutoff, measures) in source.Read(sql, plan.Measures.Count))
-        {
-            if (!rowOf.TryGetValue((id, cutoff), out var rows))
-                throw new InvalidDataException($"the engine returned a row for ({id}, {cutoff}) that was not asked for");
-            Fill(plan, values, rows, measures, cutoff, done);
-        }
-        // An engine joining inner (ClickHouse) leaves out the rows without events up to their cutoff: their measures are empty.
-        var empty = plan.Measures.Select(m => m.Kind is MeasureKind.Count or MeasureKind.WeekCount or MeasureKind.ActiveDays or MeasureKind.ActiveUsers
-            ? 0 : FeatureFormulas.None).ToArray();
+        var row = new SqlRow(plan);
         for (var i = 0; i < cutoffs.Length; i++)
         {
-            if (!done[i])
-                Fill(plan, values, rowOf[(entityIds[i], cutoffs[i])], empty, cutoffs[i], done);
+            var at = (entityIds[i], cutoffs[i]);
+            row.Reset(measures.GetValueOrDefault(at, empty), cutoffs[i], entityCodes[i]);
+            if (weeks.TryGetValue(at, out var w))
+            {
+                foreach (var (k, mask) in w)
+                    row.AddWeek(k, mask);
+            }
+            if (users.TryGetValue(at, out var u))
+                row.Users.AddRange(u);
+            for (var c = 0; c < values.Length; c++)
+                values[c][i] = (float)plan.Value(c, row);
         }
 
         var result = new FeatureColumn[values.Length];
@@ -61,15 +90,10 @@ internal static class FeatureSqlBuilder
         return (new FeatureMatrix { RowCount = cutoffs.Length, Columns = result, RowEntity = entityCodes, RowCutoff = cutoffs }, plan);
     }
 
-    private static void Fill(SqlFeaturePlan plan, float[][] values, List<int> rows, long[] measures, long cutoff, bool[] done)
+    private static void Add<T>(Dictionary<(string, long), List<T>> map, (string, long) key, T item)
     {
-        for (var c = 0; c < values.Length; c++)
-        {
-            var v = (float)plan.Value(c, measures, cutoff);
-            foreach (var r in rows)
-                values[c][r] = v;
-        }
-        foreach (var r in rows)
-            done[r] = true;
+        if (!map.TryGetValue(key, out var list))
+            map[key] = list = [];
+        list.Add(item);
     }
 }

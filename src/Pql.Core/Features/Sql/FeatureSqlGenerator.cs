@@ -19,12 +19,44 @@ internal static class FeatureSqlGenerator
         var (head, tail) = d.Frame(rowsTable, eventsRelation);
         var sb = new StringBuilder(head);
         foreach (var m in plan.Measures)
-            sb.Append(",\n  ").Append(Measure(d, m));
+            sb.Append(",\n  ").Append(Measure(plan, m));
         return sb.Append('\n').Append(tail).ToString();
     }
 
-    private static string Measure(SqlDialect d, SqlMeasure m)
+    /// <summary>Per (entity, cutoff, week k before the cutoff's) with an event: the mask of catalogue products used that week.</summary>
+    public static string Weeks(SqlFeaturePlan plan, string rowsTable, string eventsRelation)
     {
+        var d = plan.Dialect;
+        var (head, tail) = d.Frame(rowsTable, eventsRelation, d.Div($"{d.R("cutoff_ms")} - {d.E("t")}", FeaturePlan.WeekMs));
+        var bits = new StringBuilder();
+        for (var p = 0; p < plan.Products.Count && p < 63; p++)
+            bits.Append($" WHEN {d.E("product")} = {d.Literal(plan.Products[p])} THEN {SqlDialect.Number(1L << p)}");
+        var mask = bits.Length == 0 ? "0" : $"CASE{bits} ELSE 0 END";
+        return $"{head},\n  {d.BitOr(mask)}\n{tail}";
+    }
+
+    /// <summary>
+    /// Per (entity, cutoff, user) with an event: the user's events in all history, then for each of <see cref="SqlFeaturePlan.UserWindows"/>
+    /// its events and active days. A null user comes back as a null key.
+    /// </summary>
+    public static string Users(SqlFeaturePlan plan, string rowsTable, string eventsRelation)
+    {
+        var d = plan.Dialect;
+        var (head, tail) = d.Frame(rowsTable, eventsRelation, d.E("user_id"));
+        var sb = new StringBuilder(head);
+        sb.Append(",\n  ").Append(d.Aggregate("count", false, d.E("t"), "1 = 1"));
+        foreach (var w in plan.UserWindows)
+        {
+            var c = w > 0 ? $"{d.E("t")} > {d.R("cutoff_ms")} - {SqlDialect.Number(w * FeaturePlan.DayMs)}" : "1 = 1";
+            sb.Append(",\n  ").Append(d.Aggregate("count", false, d.E("t"), c));
+            sb.Append(",\n  ").Append(d.Aggregate("count", true, d.Div(d.E("t"), FeaturePlan.DayMs), c));
+        }
+        return sb.Append('\n').Append(tail).ToString();
+    }
+
+    private static string Measure(SqlFeaturePlan plan, SqlMeasure m)
+    {
+        var d = plan.Dialect;
         var conditions = new List<string>(3) { d.Present };
         if (m.Filter.Length > 0)
             conditions.Add(m.Filter);
@@ -42,6 +74,7 @@ internal static class FeatureSqlGenerator
             MeasureKind.ActiveUsers => d.Aggregate("count", true, d.E("user_id"), $"{c} AND {d.E("user_id")} IS NOT NULL"),
             MeasureKind.FirstTime => d.Aggregate("min", false, d.E("t"), c),
             MeasureKind.LastTime => d.Aggregate("max", false, d.E("t"), c),
+            MeasureKind.DistinctValues => d.Aggregate("count", true, d.Identity(d.E(plan.PropertyColumn!), d.E("event")), c),
             _ => d.Aggregate("max", false, day, c),
         };
     }

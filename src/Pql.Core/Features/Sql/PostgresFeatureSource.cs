@@ -27,7 +27,10 @@ internal sealed class PostgresFeatureSource(string connectionString, string even
         return names;
     }
 
-    public string EventsRelation(EntityKind entity)
+    /// <summary>A column named after the key, else the key of a json/jsonb <c>properties</c> column; without either, the events carry no such property.</summary>
+    public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
+
+    public string EventsRelation(EntityKind entity, string? propertyKey)
     {
         var map = new StringBuilder();
         foreach (var (ev, p) in productOfEvent)
@@ -35,14 +38,33 @@ internal sealed class PostgresFeatureSource(string connectionString, string even
         var product = map.Length == 0 ? "ev.product" : $"coalesce(ev.product, CASE ev.event{map} END)";
         // extract(epoch ...) is numeric since PostgreSQL 14: milliseconds stay exact.
         const string time = "CAST(extract(epoch FROM ev.\"timestamp\") * 1000 AS bigint)";
+        var prop = Property(propertyKey);
         if (entity == EntityKind.User)
-            return $"SELECT ev.user_id AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t FROM {eventsTable} ev WHERE ev.user_id IS NOT NULL";
+            return $"SELECT ev.user_id AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t, {prop} AS prop FROM {eventsTable} ev WHERE ev.user_id IS NOT NULL";
         if (usersTable is null)
-            return $"SELECT ev.account_id AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t FROM {eventsTable} ev";
+            return $"SELECT ev.account_id AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t, {prop} AS prop FROM {eventsTable} ev";
         return $"""
-            SELECT coalesce(ev.account_id, us.account_id) AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t
+            SELECT coalesce(ev.account_id, us.account_id) AS entity_id, ev.user_id, ev.event, {product} AS product, {time} AS t, {prop} AS prop
             FROM {eventsTable} ev LEFT JOIN {usersTable} us ON us.user_id = ev.user_id
             """;
+    }
+
+    private string Property(string? key)
+    {
+        if (key is null)
+            return "CAST(NULL AS text)";
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var cmd = new NpgsqlCommand($"SELECT * FROM {eventsTable} LIMIT 0", _connection))
+        using (var r = cmd.ExecuteReader())
+        {
+            for (var i = 0; i < r.FieldCount; i++)
+                columns[r.GetName(i)] = r.GetDataTypeName(i);
+        }
+        if (columns.ContainsKey(key))
+            return $"nullif(CAST(ev.\"{key.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS text), '')";
+        if (columns.ContainsKey("properties"))
+            return $"nullif(CAST(ev.properties AS jsonb) ->> {Dialect.Literal(key)}, '')";
+        return "CAST(NULL AS text)";
     }
 
     public void LoadRows(IReadOnlyList<string> entityIds, ReadOnlySpan<long> cutoffs)
@@ -63,16 +85,18 @@ internal sealed class PostgresFeatureSource(string connectionString, string even
         analyze.ExecuteNonQuery();
     }
 
-    public IEnumerable<(string Entity, long Cutoff, long[] Values)> Read(string sql, int measures)
+    public IEnumerable<SqlResultRow> Read(string sql, int measures, bool keyed = false)
     {
         using var cmd = new NpgsqlCommand(sql, _connection) { CommandTimeout = 0 };
         using var r = cmd.ExecuteReader();
+        var first = keyed ? 3 : 2;
         while (r.Read())
         {
             var values = new long[measures];
             for (var m = 0; m < measures; m++)
-                values[m] = r.IsDBNull(m + 2) ? FeatureFormulas.None : r.GetInt64(m + 2);
-            yield return (r.GetString(0), r.GetInt64(1), values);
+                values[m] = r.IsDBNull(m + first) ? FeatureFormulas.None : Convert.ToInt64(r.GetValue(m + first), System.Globalization.CultureInfo.InvariantCulture);
+            var key = keyed && !r.IsDBNull(2) ? Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) : null;
+            yield return new(r.GetString(0), r.GetInt64(1), key, values);
         }
     }
 

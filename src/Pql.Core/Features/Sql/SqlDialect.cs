@@ -26,11 +26,21 @@ internal abstract class SqlDialect
 
     /// <summary>
     /// The select head and the FROM ... GROUP BY tail joining the rows (entity_id, cutoff_ms) to the events relation (entity_id, user_id,
-    /// event, product, t) up to each cutoff. Rows without events may be left out: the builder gives them empty measures.
+    /// event, product, t) up to each cutoff. Rows without events may be left out: the builder gives them empty measures. With a
+    /// <paramref name="key"/> expression the groups are (entity, cutoff, key), the key the third column, and rows without events are left out.
     /// </summary>
-    public virtual (string Head, string Tail) Frame(string rows, string events) =>
-        ("SELECT r.entity_id, r.cutoff_ms",
-         $"FROM {rows} r\nLEFT JOIN (\n{events}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms\nGROUP BY r.entity_id, r.cutoff_ms");
+    public virtual (string Head, string Tail) Frame(string rows, string events, string? key = null) => key is null
+        ? ("SELECT r.entity_id, r.cutoff_ms",
+           $"FROM {rows} r\nLEFT JOIN (\n{events}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms\nGROUP BY r.entity_id, r.cutoff_ms")
+        : ($"SELECT r.entity_id, r.cutoff_ms, {key} AS grp",
+           $"FROM {rows} r\nJOIN (\n{events}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms\nGROUP BY r.entity_id, r.cutoff_ms, grp");
+
+    /// <summary>Bitwise or of a BIGINT expression over the group.</summary>
+    public virtual string BitOr(string expression) => $"bit_or(CAST({expression} AS BIGINT))";
+
+    /// <summary>The identity an event adds to a distinct-values count: its property value when it has one, else its name (kept apart by a prefix).</summary>
+    public virtual string Identity(string property, string eventName) =>
+        $"CASE WHEN {property} IS NULL THEN 'e:' || {eventName} ELSE 'v:' || {property} END";
 
     /// <summary><paramref name="aggregate"/> (count, min, max, count(DISTINCT)) of <paramref name="expression"/> over rows where <paramref name="condition"/> holds.</summary>
     public abstract string Aggregate(string aggregate, bool distinct, string expression, string condition);
@@ -72,14 +82,21 @@ internal abstract class SqlDialect
 
         public override string Present => "1";
 
-        public override (string Head, string Tail) Frame(string rows, string events) =>
-            ($"SELECT {keyColumn} AS entity_id, cutoff_ms", $"FROM {events} GLOBAL ALL INNER JOIN {rows} USING entity_id\nWHERE t <= cutoff_ms\nGROUP BY entity_id, cutoff_ms");
+        public override (string Head, string Tail) Frame(string rows, string events, string? key = null) =>
+            ($"SELECT {keyColumn} AS entity_id, cutoff_ms{(key is null ? "" : $", {key} AS grp")}",
+             $"FROM {events} GLOBAL ALL INNER JOIN {rows} USING entity_id\nWHERE t <= cutoff_ms\nGROUP BY entity_id, cutoff_ms{(key is null ? "" : ", grp")}");
 
+        public override string BitOr(string expression) => $"groupBitOr(toUInt64({expression}))";
+
+        public override string Identity(string property, string eventName) =>
+            $"if(isNull({property}), concat('e:', {eventName}), concat('v:', assumeNotNull({property})))";
+
+        /// <summary>A condition on a Nullable column is NULL where the column is; <c>-If</c> then answers NULL for a group of only those.</summary>
         public override string Aggregate(string aggregate, bool distinct, string expression, string condition) => (aggregate, distinct) switch
         {
-            ("count", false) => $"countIf({condition})",
-            ("count", true) => $"uniqExactIf({expression}, {condition})",
-            _ => $"{aggregate}If({expression}, {condition})",
+            ("count", false) => $"countIf(ifNull({condition}, 0))",
+            ("count", true) => $"uniqExactIf({expression}, ifNull({condition}, 0))",
+            _ => $"{aggregate}If({expression}, ifNull({condition}, 0))",
         };
 
         public override string Div(string a, long b) => $"intDiv({a}, {Number(b)})";

@@ -11,12 +11,24 @@ internal interface ISqlFeatureSource : IDisposable
     /// <summary>The distinct event names present (kind filters resolve against them).</summary>
     IReadOnlyList<string> EventNames();
 
-    /// <summary>The events as a relation: entity_id, user_id, event, product, t (Unix ms).</summary>
-    string EventsRelation(Workspace.EntityKind entity);
+    /// <summary>
+    /// The column of <see cref="EventsRelation"/> holding the event property <paramref name="key"/> (null where an event lacks it), or
+    /// null when this source cannot give the property at all.
+    /// </summary>
+    string? PropertyColumn(string key);
+
+    /// <summary>The events as a relation: entity_id, user_id, event, product, t (Unix ms), and the column of <paramref name="propertyKey"/> when given.</summary>
+    string EventsRelation(Workspace.EntityKind entity, string? propertyKey);
 
     /// <summary>Stores the (entity, cutoff) rows as table <see cref="RowsTable"/>, replacing earlier ones.</summary>
     void LoadRows(IReadOnlyList<string> entityIds, ReadOnlySpan<long> cutoffs);
 
-    /// <summary>Runs the query; each result row is entity_id, cutoff_ms, then <paramref name="measures"/> integers (null = <see cref="FeatureFormulas.None"/>).</summary>
-    IEnumerable<(string Entity, long Cutoff, long[] Values)> Read(string sql, int measures);
+    /// <summary>
+    /// Runs the query; each result row is entity_id, cutoff_ms, then (when <paramref name="keyed"/>) a text key that may be null, then
+    /// <paramref name="measures"/> integers (null = <see cref="FeatureFormulas.None"/>).
+    /// </summary>
+    IEnumerable<SqlResultRow> Read(string sql, int measures, bool keyed = false);
 }
+
+/// <summary>One result row of a feature query.</summary>
+internal readonly record struct SqlResultRow(string Entity, long Cutoff, string? Key, long[] Values);

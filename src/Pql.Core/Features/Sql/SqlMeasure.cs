@@ -17,6 +17,8 @@ internal enum MeasureKind
     LastDay,
     /// <summary>Events in the 7-day period <see cref="SqlMeasure.Week"/> periods before the one ending at the cutoff.</summary>
     WeekCount,
+    /// <summary>Distinct identities among matching events: the tracked property's value, else the event name.</summary>
+    DistinctValues,
 }
 
 /// <summary>

@@ -20,12 +20,13 @@ internal sealed class ParityWorld : IDisposable
         foreach (var (id, account, created) in Log.Users)
             u.Append(CultureInfo.InvariantCulture, $"{id},{account},{Iso(created)}\n");
         // Half the events carry account_id, half are resolved through their user (both shapes of the contract).
-        var e = new StringBuilder("timestamp,event,user_id,account_id,product\n");
+        var e = new StringBuilder("timestamp,event,user_id,account_id,product,properties\n");
         var i = 0;
         foreach (var ev in Log.Events)
         {
             var account = ev.User is null || i++ % 2 == 0 ? ev.Account : "";
-            e.Append(CultureInfo.InvariantCulture, $"{Iso(ev.Time)},{ev.Name},{ev.User},{account},{ev.Product}\n");
+            var properties = ev.Integration is null ? "" : $"\"{{\"\"integration\"\":\"\"{ev.Integration}\"\"}}\"";
+            e.Append(CultureInfo.InvariantCulture, $"{Iso(ev.Time)},{ev.Name},{ev.User},{account},{ev.Product},{properties}\n");
         }
         File.WriteAllText(Path.Combine(Directory, "accounts.csv"), a.ToString());
         File.WriteAllText(Path.Combine(Directory, "users.csv"), u.ToString());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Scoring;
+using Pql.Core.State;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Application;

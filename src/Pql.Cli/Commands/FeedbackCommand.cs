@@ -47,7 +47,7 @@ internal static class FeedbackCommand
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
-            var all = await session.State.FeedbackAsync(session.Config.Goal(parse.GetValue(goal)!).Name, ct);
+            var all = await FeedbackService.ListAsync(session.State, session.Config, parse.GetValue(goal)!, ct);
             foreach (var f in all)
                 ctx.Out.WriteLine(Line(f));
             if (all.Count == 0)

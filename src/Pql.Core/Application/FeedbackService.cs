@@ -42,4 +42,12 @@ public static class FeedbackService
         return await state.RecordFeedbackAsync(request.Goal, request.EntityId.Trim(), request.Kind, request.Reason.Trim(), until, request.By, cancellationToken)
             .ConfigureAwait(false);
     }
+
+    /// <summary>The goal's feedback, oldest first.</summary>
+    public static Task<IReadOnlyList<FeedbackEntry>> ListAsync(IStateStore state, WorkspaceConfig config, string goal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(config);
+        return state.FeedbackAsync(config.Goal(goal).Name, cancellationToken);
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Pql.Core.Features;
 using Pql.Core.Learning;
 using Pql.Core.Learning.Evaluation;
 using Pql.Core.Learning.Tables;
@@ -25,6 +26,24 @@ public sealed record LearnRequest(string TrainCsv, string TestCsv, string Label)
     /// <summary>Write id,score for the test rows to this CSV.</summary>
     public string? PredictionsCsv { get; init; }
     public Action<string>? Progress { get; init; }
+    /// <summary>
+    /// A learner from outside the engine, used when <see cref="Model"/> equals its name: <c>pql learn --model lightgbm</c> runs the
+    /// benchmark's LightGBM peer through here so it reads the same tables and is measured the same way, without the engine
+    /// depending on LightGBM.
+    /// </summary>
+    public IPeerLearner? Peer { get; init; }
+}
+
+/// <summary>What a peer learner reports: its wall and CPU seconds and the test rows' scores.</summary>
+public sealed record PeerFit(double TrainSeconds, double PredictSeconds, double TrainCpuSeconds, double[] Scores);
+
+/// <summary>A learner outside the engine (a benchmark peer), trained and scored on the tables <c>pql learn</c> read.</summary>
+public interface IPeerLearner
+{
+    /// <summary>The <c>--model</c> value that selects it.</summary>
+    string Name { get; }
+
+    PeerFit Fit(FeatureMatrix train, byte[] labels, FeatureMatrix test, GbdtOptions options, int threads);
 }
 
 /// <summary>Timings and held-out metrics of one learn run, and the test rows' ids and scores.</summary>
@@ -61,8 +80,11 @@ public static class LearnService
     public static LearnResult Learn(LearnRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Model is not ("gbdt" or "logistic"))
-            throw new PqlInputException($"--model: '{request.Model}' is not gbdt or logistic");
+        var peer = request.Peer is { } p && p.Name == request.Model ? p : null;
+        if (peer is null && request.Model is not ("gbdt" or "logistic"))
+            throw new PqlInputException(request.Peer is { } named
+                ? $"--model: '{request.Model}' is not gbdt, logistic or {named.Name}"
+                : $"--model: '{request.Model}' is not gbdt or logistic");
         var options = new GbdtOptions
         {
             Trees = request.Trees,
@@ -73,13 +95,14 @@ public static class LearnService
             Seed = request.Seed,
         };
         options.Validate();
-        var result = Run(request.TrainCsv, request.TestCsv, request.Label, request.Id, request.Model, options, request.Progress);
+        var result = Run(request.TrainCsv, request.TestCsv, request.Label, request.Id, request.Model, options, peer, request.Progress);
         if (request.PredictionsCsv is { } path)
             WritePredictions(path, result.Ids, result.Scores);
         return result;
     }
 
-    private static LearnResult Run(string trainPath, string testPath, string label, string? id, string kind, GbdtOptions options, Action<string>? progress)
+    private static LearnResult Run(string trainPath, string testPath, string label, string? id, string kind, GbdtOptions options, IPeerLearner? peer,
+        Action<string>? progress)
     {
         var sw = Stopwatch.StartNew();
         var train = FeatureTable.Read(trainPath, label, id);
@@ -87,6 +110,12 @@ public static class LearnService
         var read = sw.Elapsed.TotalSeconds;
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"read {train.Features.RowCount} train and {test.Features.RowCount} test rows in {read:F1}s"));
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        if (peer is not null)
+        {
+            var fit = peer.Fit(train.Features, train.Labels, test.Features, options, threads);
+            return new LearnResult(kind, train.Features.RowCount, test.Features.RowCount, train.Features.ColumnCount, options.Trees, read,
+                fit.TrainSeconds, fit.PredictSeconds, fit.TrainCpuSeconds, 0, ModelMetrics.Compute(fit.Scores, test.Labels), test.Ids, fit.Scores);
+        }
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         sw.Restart();

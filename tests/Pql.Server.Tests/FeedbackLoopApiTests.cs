@@ -70,5 +70,10 @@ public sealed class FeedbackLoopApiTests
         var html = await report.Content.ReadAsStringAsync();
         Assert.Contains("Treated versus control per playbook", html, StringComparison.Ordinal);
         Assert.Contains("<tr><td>disqualified</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        // The same drift section as pql report writes: one renderer, the measure of pql drift against the current version's snapshot.
+        var cli = await new Pql.Core.Application.ReportService().ReportAsync(new Pql.Core.Application.ReportRequest(server.Workspace, "conversion"));
+        Assert.NotNull(cli.Drift.Report);
+        Assert.Contains(Pql.Core.Application.ReportDriftHtml.Render(cli.Drift), html, StringComparison.Ordinal);
+        Assert.Contains("<table class=\"drift-group\">", html, StringComparison.Ordinal);
     }
 }

@@ -75,5 +75,9 @@ public sealed class FeedbackLoopApiTests
         Assert.NotNull(cli.Drift.Report);
         Assert.Contains(Pql.Core.Application.ReportDriftHtml.Render(cli.Drift), html, StringComparison.Ordinal);
         Assert.Contains("<table class=\"drift-group\">", html, StringComparison.Ordinal);
+        // Serving acts on the workspace: its pql.yaml was audited when the server started (config_changed with the file's hash).
+        using var state = Pql.Core.State.SqliteStateStore.OpenWorkspace(Path.Combine(server.Workspace, ".pql"));
+        var config = Assert.Single((await state.AuditTrailAsync()).Entries, e => e.Entry.Action == Pql.Core.Application.ConfigAudit.Action);
+        Assert.StartsWith($"sha256 {Pql.Core.Application.ConfigAudit.Hash(File.ReadAllText(Path.Combine(server.Workspace, "pql.yaml")))}: ", config.Entry.Detail, StringComparison.Ordinal);
     }
 }

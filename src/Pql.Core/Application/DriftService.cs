@@ -46,6 +46,7 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
             throw new Workspace.PqlInputException(string.Create(CultureInfo.InvariantCulture, $"--threshold: {request.Threshold} must be above 0 (0.1 is the usual threshold)"));
         using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
             asOfMs: request.AsOfMs, warn: request.Warn);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
         var report = await MeasureAsync(session.Config, session.Load, session.State, goal, request.AsOfMs, request.Threshold, request.Progress, cancellationToken)

@@ -43,7 +43,7 @@ internal static class ReportCommand
             if (data.Drift.Report is { } drift)
             {
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"drift against version {drift.Version}'s training snapshot: {(drift.Drifted.Count == 0 ? "none above the threshold" : $"{drift.Drifted.Count} drifted: {string.Join(", ", drift.Drifted.Take(ReportDrift.TopPerGroup))}")}"));
+                    $"drift against version {drift.Version}'s training snapshot: {(drift.Drifted.Count == 0 ? "none above the threshold" : $"{drift.Drifted.Count} drifted: {ReportDrift.Names(drift.Drifted)}")}"));
             }
             else
                 o.WriteLine($"drift: not measured: {data.Drift.Unavailable}");

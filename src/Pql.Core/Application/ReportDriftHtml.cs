@@ -30,7 +30,7 @@ public static class ReportDriftHtml
             $"<p>Version {Esc(r.Version)}: training snapshot at {Timestamps.Format(r.ReferenceAsOfMs)}, measured at {Timestamps.Format(r.AsOfMs)}, threshold {F(r.Threshold)}. ")
           .Append(drifted.Count == 0
               ? "<span class=\"ok\">No drift above the threshold.</span>"
-              : $"<span class=\"bad\">Drifted ({drifted.Count}): {Esc(string.Join(", ", drifted))}</span>")
+              : $"<span class=\"bad\">Drifted ({drifted.Count}): {Esc(ReportDrift.Names(drifted))}</span>")
           .Append("</p>");
         var top = ReportDrift.Top(r.All);
         var bars = top.Prepend(r.All.Score).Select(f => (f.Feature, f.Distance, double.NaN, double.NaN)).ToList();

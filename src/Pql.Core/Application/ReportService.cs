@@ -56,6 +56,13 @@ public sealed record ReportDrift(DriftReport? Report, string? Unavailable)
     /// <summary>How many features each group shows, largest distance first (the score is always shown beside them).</summary>
     public const int TopPerGroup = 12;
 
+    /// <summary>The first <see cref="TopPerGroup"/> names, largest distance first, and how many more there are.</summary>
+    public static string Names(IReadOnlyList<string> drifted)
+    {
+        ArgumentNullException.ThrowIfNull(drifted);
+        return string.Join(", ", drifted.Take(TopPerGroup)) + (drifted.Count > TopPerGroup ? $" and {drifted.Count - TopPerGroup} more" : "");
+    }
+
     /// <summary>The group's features with the largest distances, at most <see cref="TopPerGroup"/>.</summary>
     public static IReadOnlyList<FeatureDrift> Top(DriftGroup group)
     {

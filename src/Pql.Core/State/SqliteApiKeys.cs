@@ -154,17 +154,7 @@ public sealed class SqliteApiKeys : IApiKeys
         using var has = Command(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'");
         if (Convert.ToInt64(has.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
             return;
-        string previous;
-        using (var last = Command(c, tx, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1"))
-            previous = last.ExecuteScalar() is string hash && hash.Length > 0 ? hash : AuditHash.Genesis;
-        using var cmd = Command(c, tx, "INSERT INTO audit (at_ms, actor, action, detail, prev_hash, hash) VALUES ($t, $a, $x, $d, $p, $h)");
-        cmd.Parameters.AddWithValue("$t", entry.AtMs);
-        cmd.Parameters.AddWithValue("$a", entry.Actor);
-        cmd.Parameters.AddWithValue("$x", entry.Action);
-        cmd.Parameters.AddWithValue("$d", entry.Detail);
-        cmd.Parameters.AddWithValue("$p", previous);
-        cmd.Parameters.AddWithValue("$h", AuditHash.Compute(previous, entry));
-        cmd.ExecuteNonQuery();
+        SqliteStateStore.AppendChained(tx, entry);
     }
 
     private SqliteConnection Open()

@@ -11,6 +11,14 @@ namespace Pql.Core.Tests.Governance;
 
 public sealed class DriftMeasuresTests
 {
+    [Fact]
+    public void The_report_names_at_most_twelve_drifted_features_and_counts_the_rest()
+    {
+        var names = Enumerable.Range(0, 14).Select(i => $"f{i}").ToList();
+        Assert.Equal("f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11 and 2 more", ReportDrift.Names(names));
+        Assert.Equal("f0, f1", ReportDrift.Names(names[..2]));
+    }
+
     private static double[] Normal(int n, double mean, double sd, int seed)
     {
         var random = new Random(seed);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pql.Core.Application;
 using Pql.Core.State;
 using Pql.Server.Apis;
 using Pql.Server.Live;
@@ -39,6 +40,8 @@ public static class PqlServer
         {
             engine.Reload();
             engine.LearnSegmentEventIds();
+            // Serving acts on the workspace: a pql.yaml changed since the last audited one is recorded before the first request.
+            engine.WithStateAsync(s => ConfigAudit.RecordIfChangedAsync(engine.Config, s, Actor.OperatingSystemUser()), CancellationToken.None).GetAwaiter().GetResult();
             health.MarkLoaded();
         }
         catch

@@ -70,5 +70,14 @@ public sealed class FeedbackLoopApiTests
         var html = await report.Content.ReadAsStringAsync();
         Assert.Contains("Treated versus control per playbook", html, StringComparison.Ordinal);
         Assert.Contains("<tr><td>disqualified</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        // The same drift section as pql report writes: one renderer, the measure of pql drift against the current version's snapshot.
+        var cli = await new Pql.Core.Application.ReportService().ReportAsync(new Pql.Core.Application.ReportRequest(server.Workspace, "conversion"));
+        Assert.NotNull(cli.Drift.Report);
+        Assert.Contains(Pql.Core.Application.ReportDriftHtml.Render(cli.Drift), html, StringComparison.Ordinal);
+        Assert.Contains("<table class=\"drift-group\">", html, StringComparison.Ordinal);
+        // Serving acts on the workspace: its pql.yaml was audited when the server started (config_changed with the file's hash).
+        using var state = Pql.Core.State.SqliteStateStore.OpenWorkspace(Path.Combine(server.Workspace, ".pql"));
+        var config = Assert.Single((await state.AuditTrailAsync()).Entries, e => e.Entry.Action == Pql.Core.Application.ConfigAudit.Action);
+        Assert.StartsWith($"sha256 {Pql.Core.Application.ConfigAudit.Hash(File.ReadAllText(Path.Combine(server.Workspace, "pql.yaml")))}: ", config.Entry.Detail, StringComparison.Ordinal);
     }
 }

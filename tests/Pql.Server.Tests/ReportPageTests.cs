@@ -60,7 +60,7 @@ public sealed class ReportPageTests : IDisposable
         Assert.Contains("within bounds", row, StringComparison.Ordinal);
         Assert.Contains("estimate", await page.Locator("#performance").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("false positive\t1", await page.Locator("#feedback").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, await page.Locator($"#{ReportHtml.DriftSection}").CountAsync());
+        Assert.Equal(1, await page.Locator($"#{ReportDriftHtml.Section}").CountAsync());
         Assert.All(requests, u => Assert.StartsWith("file:", u, StringComparison.Ordinal));   // nothing fetched from anywhere
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.Path("report.png"), FullPage = true });
     }

@@ -25,7 +25,11 @@ public sealed class WebAppTests
     [ChromiumFact]
     public async Task A_rep_signs_in_sees_the_account_list_filters_it_by_tier_and_opens_an_account_with_its_drivers()
     {
-        await using var server = await RunningServer.StartAsync();
+        // A retrain of the demo's conversion goal, so its current version has a change log against the version it replaced.
+        var workspace = DemoWorkspace.Copy();
+        var (trainOut, trainErr) = (new StringWriter(), new StringWriter());
+        Assert.True(Pql.Cli.CliApp.Run(["train", "--workspace", workspace, "--goal", "conversion", "--by", "alice"], trainOut, trainErr) == 0, $"{trainErr}{trainOut}");
+        await using var server = await RunningServer.StartAsync(workspace: workspace);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -73,6 +77,18 @@ public sealed class WebAppTests
         await page.Locator("svg.calibration circle").First.WaitForAsync();
         Assert.True(await page.Locator("svg.calibration").First.Locator("circle").CountAsync() >= 5);
         Assert.True(await page.Locator("svg.lift").First.Locator("rect").CountAsync() >= 5);
+        // Each model shows its version change log (from the models API); the retrained goal's compares it with the version it replaced.
+        var cards = page.Locator(".card.model");
+        Assert.True(await cards.CountAsync() >= 1);
+        for (var i = 0; i < await cards.CountAsync(); i++)
+            Assert.True(await cards.Nth(i).Locator(".changelog").IsVisibleAsync());
+        var conversion = cards.Filter(new LocatorFilterOptions { HasText = "conversion:" }).Locator(".changelog");
+        Assert.True(await conversion.IsVisibleAsync());
+        var log = await conversion.InnerTextAsync();
+        Assert.Contains("Change log: conversion", log, StringComparison.Ordinal);
+        Assert.Contains("(replacing ", log, StringComparison.Ordinal);
+        Assert.True(await conversion.Locator("table tr", new LocatorLocatorOptions { HasText = "ROC AUC" }).First.IsVisibleAsync());
+        Assert.True(await conversion.Locator("table").CountAsync() >= 3);   // metrics, top inputs, tier movement (and calibration)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("model-page.png"), FullPage = true });
     }
 

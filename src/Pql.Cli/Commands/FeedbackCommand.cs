@@ -32,6 +32,7 @@ internal static class FeedbackCommand
                 ? Duration.TryParseMs(text) ?? throw new PqlInputException($"--cool-down: '{text}' is not a duration such as 90d")
                 : null;
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             var entry = await FeedbackService.RecordAsync(session.State, session.Config, new FeedbackRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!,
                 parse.GetValue(entity)!, k, parse.GetValue(reason)!) { CoolDownMs = ms, By = ctx.By }, TimeProvider.System, ct);
             ctx.Out.WriteLine($"feedback {entry.Id} recorded: {Line(entry)}");
@@ -47,6 +48,7 @@ internal static class FeedbackCommand
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             var all = await FeedbackService.ListAsync(session.State, session.Config, parse.GetValue(goal)!, ct);
             foreach (var f in all)
                 ctx.Out.WriteLine(Line(f));

@@ -31,6 +31,7 @@ internal static class OverrideCommand
             var ms = Duration.TryParseMs(parse.GetValue(expires)) ?? throw new PqlInputException($"--expires: '{parse.GetValue(expires)}' is not a duration such as 30d or 12h");
             var ids = parse.GetValue(entity)!.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             var result = await OverrideService.SetAsync(session.State, session.Config, new OverrideRequest(parse.GetValue(workspace)!, parse.GetValue(goal)!, ids,
                 parse.GetValue(reason)!, ms) { Tier = parse.GetValue(tier), Suppress = parse.GetValue(suppress), By = ctx.By }, TimeProvider.System, cancellationToken: ct);
             ctx.Out.WriteLine(result.WaitsBecause is { } why
@@ -49,6 +50,7 @@ internal static class OverrideCommand
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             var result = await OverrideService.ApproveAsync(session.State, session.Config.Goal(parse.GetValue(goal)!).Name, parse.GetValue(batch), ctx.By, ct);
             ctx.Out.WriteLine($"override batch {parse.GetValue(batch)} approved by {ctx.By}; {result.Active.Count} override(s) in force");
             return 0;
@@ -64,6 +66,7 @@ internal static class OverrideCommand
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             await OverrideService.ClearAsync(session.State, session.Config.Goal(parse.GetValue(goal)!).Name, parse.GetValue(entity)!, ctx.By, ct);
             ctx.Out.WriteLine($"overrides of {parse.GetValue(entity)} ended");
             return 0;
@@ -78,6 +81,7 @@ internal static class OverrideCommand
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
             using var session = WorkspaceSession.Open(parse.GetValue(workspace)!, loadData: false);
+            await session.AuditConfigAsync(ctx.By, ct);
             var result = await OverrideService.DescribeAsync(session.State, session.Config.Goal(parse.GetValue(goal)!).Name, 0, null, ct);
             foreach (var o in result.Active.Values.OrderBy(o => o.EntityId, StringComparer.Ordinal))
                 ctx.Out.WriteLine(Line("in force", o));

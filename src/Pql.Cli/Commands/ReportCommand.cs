@@ -15,7 +15,7 @@ internal static class ReportCommand
         var runs = new Option<int>("--runs") { Description = "How many of the latest runs to measure.", DefaultValueFactory = _ => 12 };
         var command = new Command("report",
             "Performance of past runs (realized once their horizon passed, estimated before), achievement per tier, treated versus control per\n" +
-            "playbook with 95% intervals, lift curve, calibration, tier flow, feedback and the account health index, as one HTML file.\n" +
+            "playbook with 95% intervals, lift curve, calibration, tier flow, feedback, drift and the account health index, as one HTML file.\n" +
             "Example: pql report -w ws --goal conversion --out report.html") { workspace, goal, output, runs };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
@@ -40,6 +40,13 @@ internal static class ReportCommand
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"playbook {p.Playbook}: treated {p.Treated}, control {p.Control} ({p.HoldoutShare:P1} held out, bounds {p.ShareLow}-{p.ShareHigh}), outbox {p.OutboxEntities}; lift {l.AbsoluteLift:P1} [{l.AbsoluteLow:P1}, {l.AbsoluteHigh:P1}], relative {l.RelativeLift:P0} [{l.RelativeLow:P0}, {l.RelativeHigh:P0}]"));
             }
+            if (data.Drift.Report is { } drift)
+            {
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"drift against version {drift.Version}'s training snapshot: {(drift.Drifted.Count == 0 ? "none above the threshold" : $"{drift.Drifted.Count} drifted: {ReportDrift.Names(drift.Drifted)}")}"));
+            }
+            else
+                o.WriteLine($"drift: not measured: {data.Drift.Unavailable}");
             o.WriteLine($"report written to {Path.GetFullPath(parse.GetValue(output)!)}");
             return 0;
         });

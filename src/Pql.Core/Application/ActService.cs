@@ -30,6 +30,7 @@ public sealed class ActService(TimeProvider? time = null, HttpMessageHandler? ht
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
             asOfMs: request.AsOfMs, warn: request.Warn);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
         var run = await ScoreService.ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, null, request.Progress, _time, cancellationToken).ConfigureAwait(false);

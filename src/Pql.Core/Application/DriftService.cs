@@ -5,6 +5,8 @@ using Pql.Core.Playbooks;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.Scoring;
 using Pql.Core.State;
+using Pql.Core.Workspace;
+using Pql.Core.Ingest;
 
 namespace Pql.Core.Application;
 
@@ -44,14 +46,11 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
             throw new Workspace.PqlInputException(string.Create(CultureInfo.InvariantCulture, $"--threshold: {request.Threshold} must be above 0 (0.1 is the usual threshold)"));
         using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
             asOfMs: request.AsOfMs, warn: request.Warn);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
-        var model = await CurrentModel.RequireAsync(session.State, goal.Name, cancellationToken).ConfigureAwait(false);
-        var snapshot = TrainingSnapshot.Load(TrainingSnapshot.PathFor(model.ArtifactPath));
-        request.Progress?.Invoke($"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
-        var population = WorkspaceScorer.Population(session.Config, session.Load, goal, request.AsOfMs, request.Progress);
-        var scores = ModelArtifact.Load(model.ArtifactPath).ToModel().PredictProbability(population.Matrix);
-        var report = DriftAnalyzer.Compare(snapshot, population.AsOfMs, population.Matrix, scores, population.Attributes, request.Threshold);
+        var report = await MeasureAsync(session.Config, session.Load, session.State, goal, request.AsOfMs, request.Threshold, request.Progress, cancellationToken)
+            .ConfigureAwait(false);
         if (!request.Alert)
             return new DriftResult(report, [], [], null);
 
@@ -70,5 +69,23 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
                 owner: OutboxDispatcher.OwnerFor(request.By)).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         return new DriftResult(report, firings, actions, dispatch);
+    }
+
+    /// <summary>
+    /// The measurement alone (no trigger, no state written): the population eligible at as-of scored with the goal's current version
+    /// and compared with that version's training snapshot. The drift check and the lift report's drift section both use it.
+    /// </summary>
+    public static async Task<DriftReport> MeasureAsync(WorkspaceConfig config, LoadResult load, IModelRegistry registry, GoalDefinition goal, long? asOfMs,
+        double threshold, Action<string>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(goal);
+        var model = await CurrentModel.RequireAsync(registry, goal.Name, cancellationToken).ConfigureAwait(false);
+        var snapshot = TrainingSnapshot.Load(TrainingSnapshot.PathFor(model.ArtifactPath));
+        progress?.Invoke($"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
+        var population = WorkspaceScorer.Population(config, load, goal, asOfMs, progress);
+        var scores = ModelArtifact.Load(model.ArtifactPath).ToModel().PredictProbability(population.Matrix);
+        return DriftAnalyzer.Compare(snapshot, population.AsOfMs, population.Matrix, scores, population.Attributes, threshold);
     }
 }

@@ -13,13 +13,17 @@ public static class KeysService
     public static async Task<string> CreateAsync(string workspace, string name, string role, Actor by, CancellationToken cancellationToken = default)
     {
         var parsed = SqliteApiKeys.ParseRole(role) ?? throw new PqlInputException($"--role: '{role}' is not read, write or admin");
-        return await Open(workspace).CreateKeyAsync(name, parsed, by, cancellationToken).ConfigureAwait(false);
+        var config = ConfigLoader.Load(workspace);
+        using var state = StateStores.Open(config);
+        return await Audited(config, state).CreateKeyAsync(name, parsed, by, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Revokes the active key of this name; an input error when there is none.</summary>
     public static async Task RevokeAsync(string workspace, string name, Actor by, CancellationToken cancellationToken = default)
     {
-        if (!await Open(workspace).RevokeKeyAsync(name, by, cancellationToken).ConfigureAwait(false))
+        var config = ConfigLoader.Load(workspace);
+        using var state = StateStores.Open(config);
+        if (!await Audited(config, state).RevokeKeyAsync(name, by, cancellationToken).ConfigureAwait(false))
             throw new PqlInputException($"--name: no active key named '{name}'");
     }
 
@@ -30,4 +34,11 @@ public static class KeysService
     }
 
     private static SqliteApiKeys Open(string workspace) => SqliteApiKeys.OpenWorkspace(ConfigLoader.Load(workspace).StateDirectory);
+
+    /// <summary>
+    /// The keys with their changes joining the workspace's audit chain: the state store is open (so a SQLite file has its audit table and
+    /// the key entries chain there) and, when the state is PostgreSQL, the entries go to its chain.
+    /// </summary>
+    private static SqliteApiKeys Audited(WorkspaceConfig config, IStateStore state) =>
+        SqliteApiKeys.OpenWorkspace(config.StateDirectory, stateAudit: state is SqliteStateStore ? null : state);
 }

@@ -23,6 +23,7 @@ public static class ModelsService
     {
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, loadData: false);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         return await Describe(session.State, request.Goal, cancellationToken).ConfigureAwait(false);
     }
 
@@ -31,6 +32,7 @@ public static class ModelsService
         ArgumentNullException.ThrowIfNull(request);
         var version = request.Version ?? throw new PqlInputException("--version: name the version to promote (pql models list shows them)");
         using var session = WorkspaceSession.Open(request.Workspace, loadData: false);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var state = session.State;
         var pending = await state.PendingPromotionsAsync(request.Goal, cancellationToken).ConfigureAwait(false);
         await Guard(() => pending.Any(p => p.Version == version)
@@ -43,6 +45,7 @@ public static class ModelsService
     {
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, loadData: false);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var state = session.State;
         var before = await Describe(state, request.Goal, cancellationToken).ConfigureAwait(false);
         var target = request.Version ?? Previous(before)

@@ -41,6 +41,7 @@ public sealed class OutboxService(TimeProvider? time = null, HttpMessageHandler?
     {
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, loadData: false);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var outbox = session.State;
         int? retried = null;
         bool? resumed = null;

@@ -26,6 +26,17 @@ public sealed record OverrideResult(long Batch, string? WaitsBecause, IReadOnlyD
 /// </summary>
 public static class OverrideService
 {
+    /// <summary>The guardrail's limits from pql.yaml's <c>overrides:</c> section (its defaults when absent).</summary>
+    public static OverrideOptions Options(WorkspaceConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new OverrideOptions
+        {
+            MaxEntitiesWithoutApproval = config.Overrides.MaxEntitiesWithoutApproval,
+            MaxTierStepsWithoutApproval = config.Overrides.MaxTierStepsWithoutApproval,
+        };
+    }
+
     public static async Task<OverrideResult> SetAsync(IStateStore state, WorkspaceConfig config, OverrideRequest request, TimeProvider time,
         OverrideOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -52,7 +63,7 @@ public static class OverrideService
             if (latest.TryGetValue(id, out var row))
                 modelTiers[id] = TierOverrides.Apply(row, null).Tier;
         }
-        var why = OverrideGuardrail.ApprovalReason(tiers, modelTiers, request.EntityIds, request.Tier, options ?? new OverrideOptions());
+        var why = OverrideGuardrail.ApprovalReason(tiers, modelTiers, request.EntityIds, request.Tier, options ?? Options(config));
         var expires = time.GetUtcNow().ToUnixTimeMilliseconds() + request.DurationMs;
         var batch = await state.SetOverridesAsync(new OverrideChange(request.Goal, [.. request.EntityIds.Distinct(StringComparer.Ordinal)], request.Tier,
             request.Reason.Trim(), expires), why, request.By, cancellationToken).ConfigureAwait(false);

@@ -13,9 +13,6 @@ namespace Pql.Core.Application;
 /// </summary>
 public static class ReportHtml
 {
-    /// <summary>The id of the drift section. Drift is measured by a separate component; until it feeds this report the section says so.</summary>
-    public const string DriftSection = "drift";
-
     public static string Render(ReportData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -32,7 +29,7 @@ public static class ReportHtml
         Curves(sb, data.Evaluated);
         Flow(sb, data.Flow);
         Feedback(sb, data);
-        sb.Append(CultureInfo.InvariantCulture, $"<section id=\"{DriftSection}\"><h2>Drift</h2><p class=\"note\">Drift against the training snapshot is not part of this build's report yet: this section is where it goes.</p></section>");
+        sb.Append(ReportDriftHtml.Render(data.Drift));
         Health(sb, data.Health);
         return sb.Append("</body></html>").ToString();
     }

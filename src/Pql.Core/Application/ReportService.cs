@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pql.Core.Events;
+using Pql.Core.Ingest;
 using Pql.Core.Governance;
 using Pql.Core.Labels;
 using Pql.Core.Playbooks;
@@ -43,7 +44,32 @@ public sealed record ReportData(
     TierFlow? Flow,
     IReadOnlyDictionary<FeedbackKind, int> Feedback,
     int OverridesInForce,
-    IReadOnlyList<AccountHealth> Health);
+    IReadOnlyList<AccountHealth> Health,
+    ReportDrift Drift);
+
+/// <summary>
+/// The report's drift section: the goal's drift at the latest event against its current version's training snapshot (the measure of
+/// <c>pql drift</c>, <see cref="DriftService.MeasureAsync"/>), or why there is none (no trained version, no snapshot).
+/// </summary>
+public sealed record ReportDrift(DriftReport? Report, string? Unavailable)
+{
+    /// <summary>How many features each group shows, largest distance first (the score is always shown beside them).</summary>
+    public const int TopPerGroup = 12;
+
+    /// <summary>The first <see cref="TopPerGroup"/> names, largest distance first, and how many more there are.</summary>
+    public static string Names(IReadOnlyList<string> drifted)
+    {
+        ArgumentNullException.ThrowIfNull(drifted);
+        return string.Join(", ", drifted.Take(TopPerGroup)) + (drifted.Count > TopPerGroup ? $" and {drifted.Count - TopPerGroup} more" : "");
+    }
+
+    /// <summary>The group's features with the largest distances, at most <see cref="TopPerGroup"/>.</summary>
+    public static IReadOnlyList<FeatureDrift> Top(DriftGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return [.. group.Features.OrderByDescending(f => f.Distance).ThenBy(f => f.Feature, StringComparer.Ordinal).Take(TopPerGroup)];
+    }
+}
 
 /// <summary>
 /// <c>pql report --goal G</c>: realized and estimated performance of the goal's runs, achievement per tier, treated against control per
@@ -74,14 +100,15 @@ public sealed class ReportService(TimeProvider? time = null)
     public Task<ReportData> BuildAsync(WorkspaceSession session, ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return BuildAsync(session.Config, session.Load.Store, session.State, request, cancellationToken);
+        return BuildAsync(session.Config, session.Load, session.State, request, cancellationToken);
     }
 
     /// <summary>The same on a loaded store and an open state (the server keeps both).</summary>
-    public async Task<ReportData> BuildAsync(WorkspaceConfig config, EventStore store, IStateStore state, ReportRequest request, CancellationToken cancellationToken = default)
+    public async Task<ReportData> BuildAsync(WorkspaceConfig config, LoadResult load, IStateStore state, ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(load);
+        var store = load.Store;
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(request);
         var goal = config.Goal(request.Goal);
@@ -101,9 +128,27 @@ public sealed class ReportService(TimeProvider? time = null)
             .GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count());
         var overrides = (await state.ActiveOverridesAsync(goal.Name, cancellationToken).ConfigureAwait(false)).Count;
         var health = await HealthAsync(config, state, cancellationToken).ConfigureAwait(false);
+        var drift = await DriftAsync(config, load, state, goal, request.Progress, cancellationToken).ConfigureAwait(false);
         return new ReportData(goal, _time.GetUtcNow().ToUnixTimeMilliseconds(), store.MaxTime, performance, evaluated, playbooks,
             runs.Count >= 2 ? Flow(runs[^2], runs[^1], TierPolicy.Parse(config, goal.Name).TierNames) : null,
-            feedback, overrides, [.. health.Values.OrderBy(h => h.Index).ThenBy(h => h.AccountId, StringComparer.Ordinal)]);
+            feedback, overrides, [.. health.Values.OrderBy(h => h.Index).ThenBy(h => h.AccountId, StringComparer.Ordinal)], drift);
+    }
+
+    /// <summary>Drift at the latest event against the current version's snapshot; a goal not trained yet (or trained before snapshots) says why instead.</summary>
+    private static async Task<ReportDrift> DriftAsync(WorkspaceConfig config, LoadResult load, IModelRegistry registry, GoalDefinition goal,
+        Action<string>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await DriftService.MeasureAsync(config, load, registry, goal, asOfMs: null, DriftAnalyzer.DefaultThreshold, progress, cancellationToken)
+                .ConfigureAwait(false);
+            return new ReportDrift(report, null);
+        }
+        catch (PqlInputException e)
+        {
+            // The rest of the report stands without drift; the section names what is missing and how to get it.
+            return new ReportDrift(null, e.Message);
+        }
     }
 
     /// <summary>The health index of every account from the latest scores of every account goal.</summary>

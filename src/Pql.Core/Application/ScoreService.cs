@@ -35,6 +35,7 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
             asOfMs: request.AsOfMs, warn: request.Warn);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         return await ScoreAsync(session, request, cancellationToken).ConfigureAwait(false);
     }
 

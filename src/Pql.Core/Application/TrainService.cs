@@ -42,6 +42,7 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
         ArgumentNullException.ThrowIfNull(request);
         using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
             asOfMs: request.AsOfMs, warn: request.Warn);
+        await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         return await TrainAsync(session, request, cancellationToken).ConfigureAwait(false);
     }
 

@@ -49,5 +49,10 @@ public sealed class WorkspaceSession : IDisposable
         return new WorkspaceSession(config, load, StateStores.Open(config));
     }
 
+    /// <summary>Records a <c>config_changed</c> audit entry when pql.yaml differs from the last audited one (<see cref="ConfigAudit"/>).
+    /// Every command that acts on the workspace calls it once after opening.</summary>
+    public Task<AuditEntry?> AuditConfigAsync(Actor by, CancellationToken cancellationToken = default) =>
+        ConfigAudit.RecordIfChangedAsync(Config, State, by, cancellationToken: cancellationToken);
+
     public void Dispose() => State.Dispose();
 }

@@ -1,6 +1,6 @@
 namespace Pql.Core.Governance;
 
-/// <summary>When an override needs a second person.</summary>
+/// <summary>When an override needs a second person (pql.yaml's <c>overrides:</c>, read by <c>OverrideService.Options</c>).</summary>
 public sealed record OverrideOptions
 {
     /// <summary>An override of more entities than this at once waits for approval. Default 10.</summary>
@@ -11,9 +11,10 @@ public sealed record OverrideOptions
 }
 
 /// <summary>
-/// The override guardrail: an override takes effect at once unless it moves an entity more than one tier away from the tier the model
-/// gave it (an entity not yet scored counts as the lowest tier), or names more than <see cref="OverrideOptions.MaxEntitiesWithoutApproval"/>
-/// entities at once; then it waits for an identity other than the one that asked. Suppressing moves no tier; only the count applies.
+/// The override guardrail: an override takes effect at once unless it moves an entity more than
+/// <see cref="OverrideOptions.MaxTierStepsWithoutApproval"/> tiers away from the tier the model gave it (an entity not yet scored counts as
+/// the lowest tier), or names more than <see cref="OverrideOptions.MaxEntitiesWithoutApproval"/> entities at once (both from pql.yaml's
+/// <c>overrides:</c> section); then it waits for an identity other than the one that asked. Suppressing moves no tier; only the count applies.
 /// </summary>
 public static class OverrideGuardrail
 {

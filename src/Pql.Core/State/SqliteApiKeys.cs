@@ -17,8 +17,18 @@ public sealed class SqliteApiKeys : IApiKeys
     private readonly string _connectionString;
     private readonly TimeProvider _time;
 
-    public SqliteApiKeys(string databasePath, TimeProvider? time = null)
+    /// <summary>The audit trail key changes join when the workspace's state is not this file (PostgreSQL state); null: this file's.</summary>
+    private readonly IAuditLog? _stateAudit;
+
+    /// <param name="databasePath">The SQLite file that holds the keys (the workspace's <c>.pql/state.db</c>).</param>
+    /// <param name="time">The clock of created and revoked times.</param>
+    /// <param name="stateAudit">
+    /// The workspace's audit trail when its state lives elsewhere (PostgreSQL): each key change is appended there while the key's own
+    /// write transaction is still open, and a failed append rolls the key change back, so no key change goes unaudited.
+    /// </param>
+    public SqliteApiKeys(string databasePath, TimeProvider? time = null, IAuditLog? stateAudit = null)
     {
+        _stateAudit = stateAudit;
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 60 }.ToString();
@@ -39,10 +49,10 @@ public sealed class SqliteApiKeys : IApiKeys
     }
 
     /// <summary>The keys of a workspace's state directory.</summary>
-    public static SqliteApiKeys OpenWorkspace(string stateDirectory, TimeProvider? time = null) =>
-        new(Path.Combine(stateDirectory, "state.db"), time);
+    public static SqliteApiKeys OpenWorkspace(string stateDirectory, TimeProvider? time = null, IAuditLog? stateAudit = null) =>
+        new(Path.Combine(stateDirectory, "state.db"), time, stateAudit);
 
-    public Task<string> CreateKeyAsync(string name, ApiKeyRole role, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<string> CreateKeyAsync(string name, ApiKeyRole role, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(actor);
@@ -65,9 +75,9 @@ public sealed class SqliteApiKeys : IApiKeys
             insert.Parameters.AddWithValue("$t", now);
             insert.ExecuteNonQuery();
         }
-        Audit(c, tx, now, actor, "api-key.create", $"{name} ({RoleText(role)})");
+        await AuditAsync(c, tx, new AuditEntry(now, actor.ToString(), "api-key.create", $"{name} ({RoleText(role)})"), cancellationToken).ConfigureAwait(false);
         tx.Commit();
-        return Task.FromResult(secret);
+        return secret;
     }
 
     public Task<ApiKeyRecord?> FindKeyAsync(string secret, CancellationToken cancellationToken = default)
@@ -81,7 +91,7 @@ public sealed class SqliteApiKeys : IApiKeys
         return Task.FromResult(r.Read() ? Read(r) : null);
     }
 
-    public Task<bool> RevokeKeyAsync(string name, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<bool> RevokeKeyAsync(string name, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         using var c = Open();
@@ -92,9 +102,9 @@ public sealed class SqliteApiKeys : IApiKeys
         cmd.Parameters.AddWithValue("$n", name);
         var changed = cmd.ExecuteNonQuery() > 0;
         if (changed)
-            Audit(c, tx, now, actor, "api-key.revoke", name);
+            await AuditAsync(c, tx, new AuditEntry(now, actor.ToString(), "api-key.revoke", name), cancellationToken).ConfigureAwait(false);
         tx.Commit();
-        return Task.FromResult(changed);
+        return changed;
     }
 
     public Task<IReadOnlyList<ApiKeyRecord>> KeysAsync(CancellationToken cancellationToken = default)
@@ -128,18 +138,23 @@ public sealed class SqliteApiKeys : IApiKeys
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>The audit table belongs to the state schema; when the state store has not created it yet, the key change is not audited.</summary>
-    private static void Audit(SqliteConnection c, SqliteTransaction tx, long now, Actor actor, string action, string detail)
+    /// <summary>
+    /// Appends the key change to the workspace's hash-chained audit trail inside the key's transaction: in this file, chained to its last
+    /// entry (the transaction holds SQLite's write lock, so the last hash is current); or in the state store given at construction.
+    /// The audit table belongs to the state schema: in a file the state store has not created yet, the key change is not audited
+    /// (<c>KeysService</c> opens the state store first, so <c>pql keys</c> always is).
+    /// </summary>
+    private async Task AuditAsync(SqliteConnection c, SqliteTransaction tx, AuditEntry entry, CancellationToken cancellationToken)
     {
+        if (_stateAudit is not null)
+        {
+            await _stateAudit.AppendAuditAsync(entry, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         using var has = Command(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'");
         if (Convert.ToInt64(has.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
             return;
-        using var cmd = Command(c, tx, "INSERT INTO audit (at_ms, actor, action, detail) VALUES ($t, $a, $x, $d)");
-        cmd.Parameters.AddWithValue("$t", now);
-        cmd.Parameters.AddWithValue("$a", actor.ToString());
-        cmd.Parameters.AddWithValue("$x", action);
-        cmd.Parameters.AddWithValue("$d", detail);
-        cmd.ExecuteNonQuery();
+        SqliteStateStore.AppendChained(tx, entry);
     }
 
     private SqliteConnection Open()

@@ -43,10 +43,24 @@ public sealed partial class SqliteStateStore
         InsertAudit(tx, new AuditEntry(NowMs, actor.ToString(), action, detail));
 
     /// <summary>Appends an entry chained to the last one; the caller's write transaction holds SQLite's write lock, so the last hash is current.</summary>
-    private void InsertAudit(SqliteTransaction tx, AuditEntry entry)
+    private static void InsertAudit(SqliteTransaction tx, AuditEntry entry) => AppendChained(tx, entry);
+
+    /// <summary>
+    /// Appends an entry chained to the last one in the state file behind <paramref name="tx"/>, which must be a write transaction (it
+    /// holds SQLite's write lock, so the last hash is current). The store and the API keys (same file) both append through it.
+    /// </summary>
+    internal static void AppendChained(SqliteTransaction tx, AuditEntry entry)
     {
-        var previous = LastAuditHash(tx);
-        using var cmd = Command(tx, "INSERT INTO audit (at_ms, actor, action, detail, prev_hash, hash) VALUES ($t, $a, $x, $d, $p, $h)");
+        string previous;
+        using (var last = tx.Connection!.CreateCommand())
+        {
+            last.Transaction = tx;
+            last.CommandText = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1";
+            previous = last.ExecuteScalar() is string hash && hash.Length > 0 ? hash : AuditHash.Genesis;
+        }
+        using var cmd = tx.Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO audit (at_ms, actor, action, detail, prev_hash, hash) VALUES ($t, $a, $x, $d, $p, $h)";
         cmd.Parameters.AddWithValue("$t", entry.AtMs);
         cmd.Parameters.AddWithValue("$a", entry.Actor);
         cmd.Parameters.AddWithValue("$x", entry.Action);
@@ -54,12 +68,6 @@ public sealed partial class SqliteStateStore
         cmd.Parameters.AddWithValue("$p", previous);
         cmd.Parameters.AddWithValue("$h", AuditHash.Compute(previous, entry));
         cmd.ExecuteNonQuery();
-    }
-
-    private string LastAuditHash(SqliteTransaction tx)
-    {
-        using var cmd = Command(tx, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
-        return cmd.ExecuteScalar() is string hash && hash.Length > 0 ? hash : AuditHash.Genesis;
     }
 
     /// <summary>Chains the rows written before schema version 3, in id order, once: when the file is upgraded (never later, so blanking a hash cannot re-chain).</summary>

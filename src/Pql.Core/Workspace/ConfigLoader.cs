@@ -10,13 +10,13 @@ public static partial class ConfigLoader
     /// <summary>Top-level sections; the last ones are parsed by the stage that owns them.</summary>
     private static readonly string[] s_sections =
         ["data", "products", "goals", "training", "event_kinds", "features", "tiers", "rules", "triggers", "playbooks", "connectors", "state", "assessment",
-         "schedules", "engine"];
+         "schedules", "engine", "overrides"];
 
     /// <summary>Sections whose agreed shape is a list (e.g. <c>triggers: - name: ...</c>).</summary>
     private static readonly string[] s_listSections = ["triggers", "schedules"];
 
     /// <summary>Sections this loader parses into typed records itself (not handed to a later stage as YAML).</summary>
-    private static readonly string[] s_typedHere = ["schedules", "engine"];
+    private static readonly string[] s_typedHere = ["schedules", "engine", "overrides"];
 
     public static WorkspaceConfig Load(string workspaceDirectory)
     {
@@ -84,6 +84,7 @@ public static partial class ConfigLoader
         var schedules = Checked(() => ParseSchedules(r, YamlConfigReader.Child(root, "schedules"), goals, errors), []);
         var engine = Checked(() => ParseEngine(r, YamlConfigReader.Child(root, "engine")), new EngineConfig());
         var state = Checked(() => ParseState(r, YamlConfigReader.Child(root, "state")), new StateConfig());
+        var overrides = Checked(() => ParseOverrides(r, YamlConfigReader.Child(root, "overrides")), new OverridesConfig());
 
         var sections = new Dictionary<string, YamlMappingNode>();
         var lists = new Dictionary<string, YamlSequenceNode>();
@@ -107,6 +108,7 @@ public static partial class ConfigLoader
             ProductOfEvent = products,
             Goals = goals,
             Training = training,
+            Overrides = overrides,
             Sections = sections,
             ListSections = lists,
         };
@@ -196,6 +198,30 @@ public static partial class ConfigLoader
             MaxAucDrop = Share(r, node, "max_auc_drop") ?? 0.005,
             MaxTierMoveShare = Share(r, node, "max_tier_move_share") ?? 0.2,
         };
+    }
+
+    /// <summary>The override guardrail's limits (docs/GOVERNANCE.md): whole numbers, at least 1 entity and 0 tier steps.</summary>
+    private static OverridesConfig ParseOverrides(YamlConfigReader r, YamlNode? node)
+    {
+        if (node is null || YamlConfigReader.IsNull(node))
+            return new OverridesConfig();
+        var map = r.RequireMap(node, "overrides");
+        r.AllowOnly(map, "overrides", "max_entities_without_approval", "max_tier_steps_without_approval");
+        var defaults = new OverridesConfig();
+        return new OverridesConfig
+        {
+            MaxEntitiesWithoutApproval = WholeNumber(r, map, "max_entities_without_approval", min: 1) ?? defaults.MaxEntitiesWithoutApproval,
+            MaxTierStepsWithoutApproval = WholeNumber(r, map, "max_tier_steps_without_approval", min: 0) ?? defaults.MaxTierStepsWithoutApproval,
+        };
+    }
+
+    private static int? WholeNumber(YamlConfigReader r, YamlMappingNode map, string key, int min)
+    {
+        var path = "overrides." + key;
+        var value = r.Number(map, key, path);
+        if (value is { } v && (v != Math.Floor(v) || v < min || v > 1_000_000))
+            throw r.Error(YamlConfigReader.Child(map, key)!, path, $"'{r.Scalar(map, key, path)}' must be a whole number from {min} to 1000000");
+        return (int?)value;
     }
 
     /// <summary>A guardrail setting in [0, 1] (a ROC AUC difference or a share of entities).</summary>

@@ -14,6 +14,19 @@ public sealed record DataConfig
     public double MaxRejectShare { get; init; } = 0.05;
 }
 
+/// <summary>
+/// The override guardrail's limits (<c>overrides:</c> in pql.yaml): an override of more entities at once, or a move of more tiers from
+/// the model's tier, waits for approval by another identity.
+/// </summary>
+public sealed record OverridesConfig
+{
+    /// <summary>Default 10.</summary>
+    public int MaxEntitiesWithoutApproval { get; init; } = 10;
+
+    /// <summary>Default 1 (0: every tier override waits).</summary>
+    public int MaxTierStepsWithoutApproval { get; init; } = 1;
+}
+
 /// <summary>The <c>training</c> section: how training rows are cut from history.</summary>
 public sealed record TrainingConfig
 {
@@ -60,6 +73,9 @@ public sealed record WorkspaceConfig
     public IReadOnlyDictionary<string, string> ProductOfEvent { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<GoalDefinition> Goals { get; init; } = [];
     public TrainingConfig Training { get; init; } = new();
+
+    /// <summary>The <c>overrides:</c> section: when an override waits for a second person.</summary>
+    public OverridesConfig Overrides { get; init; } = new();
     /// <summary>The <c>schedules</c> list the server runs.</summary>
     public IReadOnlyList<ScheduleConfig> Schedules { get; init; } = [];
     /// <summary>Where features are computed (<c>engine</c>); in memory by default.</summary>

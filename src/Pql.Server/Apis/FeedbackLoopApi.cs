@@ -123,7 +123,7 @@ public static class FeedbackLoopApi
         if (Unknown(engine, goal) is { } missing)
             return missing;
         var load = engine.Load ?? engine.Reload();
-        var data = await engine.WithStateAsync(s => new ReportService().BuildAsync(engine.Config, load.Store, s, new ReportRequest(engine.Config.Directory, goal), ct), ct)
+        var data = await engine.WithStateAsync(s => new ReportService().BuildAsync(engine.Config, load, s, new ReportRequest(engine.Config.Directory, goal), ct), ct)
             .ConfigureAwait(false);
         return TypedResults.Content(ReportHtml.Render(data), "text/html; charset=utf-8");
     }

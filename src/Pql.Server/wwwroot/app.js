@@ -198,7 +198,40 @@ async function modelsPage() {
   $('#view').innerHTML = `<h1>Models</h1><div class="cards">${models.map((m) => `<div class="card model"><h2>${esc(m.goal)}: ${esc(m.kind)} ${esc(m.version)}</h2>
     ${m.calibration && m.calibration.length ? `<div class="charts"><figure><figcaption>Calibration (validation)</figcaption>${calibrationChart(m.calibration)}</figure>
       <figure><figcaption>Lift by decile (base rate ${pct(m.baseRate)})</figcaption>${liftChart(m.calibration, m.baseRate)}</figure></div>` : '<p>No validation deciles in this model.</p>'}
+    <section class="changelog"><h3>Change log</h3>${m.changeLog ? markdown(m.changeLog) : '<p>No change log for this version (trained before change logs were kept).</p>'}</section>
     <details><summary>Model card</summary><pre>${esc(m.card || JSON.stringify(m.metrics, null, 2))}</pre></details></div>`).join('')}</div>`;
+}
+
+// The change log is Markdown written by pql train (docs/GOVERNANCE.md): headings, paragraphs, bullet lists and pipe tables only,
+// so a few lines render it; everything is escaped first.
+function markdown(md) {
+  const out = [];
+  let table = null;
+  let list = null;
+  const flush = () => {
+    if (table) out.push(`<table>${table.map((cells, i) => `<tr>${cells.map((c) => i === 0 ? `<th>${c}</th>` : `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`);
+    if (list) out.push(`<ul>${list.map((li) => `<li>${li}</li>`).join('')}</ul>`);
+    table = null;
+    list = null;
+  };
+  for (const raw of md.split('\n')) {
+    const line = esc(raw.trimEnd()).replace(/`([^`]+)`/g, '<code>$1</code>');
+    if (line.startsWith('|')) {
+      if (/^\|[\s:|-]+\|$/.test(line)) continue;   // the header's separator row
+      if (list) flush();
+      (table ||= []).push(line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|').replace(/\\\\/g, '\\')));
+    } else if (line.startsWith('- ')) {
+      if (table) flush();
+      (list ||= []).push(line.slice(2));
+    } else {
+      flush();
+      const h = /^(#{1,3}) (.*)$/.exec(line);
+      if (h) out.push(`<h${h[1].length + 2}>${h[2]}</h${h[1].length + 2}>`);
+      else if (line) out.push(`<p>${line}</p>`);
+    }
+  }
+  flush();
+  return out.join('');
 }
 
 window.addEventListener('hashchange', () => route().catch((e) => console.error(e)));

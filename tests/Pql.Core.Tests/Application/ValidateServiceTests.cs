@@ -43,6 +43,9 @@ public sealed class ValidateServiceTests : IDisposable
     [InlineData("schedules", "schedules:\n  - { task: rescore, goal: all, every: 2d }\n", "schedules[0].every")]
     [InlineData("engine", "engine: { kind: oracle }\n", "engine.kind")]
     [InlineData("state", "state: { kind: postgres }\n", "state.connection_env")]
+    [InlineData("overrides", "overrides: { max_entities_without_approval: 0 }\n", "overrides.max_entities_without_approval")]
+    [InlineData("overrides", "overrides: { max_tier_steps_without_approval: 1.5 }\n", "overrides.max_tier_steps_without_approval")]
+    [InlineData("overrides", "overrides: { max_tier_steps: 2 }\n", "overrides.max_tier_steps")]
     public void An_error_in_each_section_is_reported_with_file_line_and_key(string section, string yaml, string key)
     {
         var check = Check(yaml + (section is "tiers" or "connectors" or "playbooks" or "triggers" ? "" : Valid));

@@ -11,6 +11,14 @@ namespace Pql.Core.Tests.Governance;
 
 public sealed class DriftMeasuresTests
 {
+    [Fact]
+    public void The_report_names_at_most_twelve_drifted_features_and_counts_the_rest()
+    {
+        var names = Enumerable.Range(0, 14).Select(i => $"f{i}").ToList();
+        Assert.Equal("f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11 and 2 more", ReportDrift.Names(names));
+        Assert.Equal("f0, f1", ReportDrift.Names(names[..2]));
+    }
+
     private static double[] Normal(int n, double mean, double sd, int seed)
     {
         var random = new Random(seed);
@@ -143,5 +151,36 @@ public sealed class DriftCheckTests : IDisposable
         Assert.DoesNotContain("firmo.industry", names);
         Assert.StartsWith("conversion drifted: ", (string?)data["message"], StringComparison.Ordinal);
         Assert.Equal(1, after.Dispatch!.Delivered);
+    }
+    [Fact]
+    public async Task The_report_has_the_drift_section_pql_drift_measures_with_at_most_twelve_features_per_group()
+    {
+        var untrained = await new ReportService().ReportAsync(new ReportRequest(_dir, "conversion"));
+        Assert.Null(untrained.Drift.Report);
+        Assert.Contains("no trained model", untrained.Drift.Unavailable, StringComparison.Ordinal);
+        Assert.Contains("No drift measure: ", ReportDriftHtml.Render(untrained.Drift), StringComparison.Ordinal);
+
+        await new TrainService().TrainAsync(new TrainRequest(_dir) { Goal = "conversion", By = Actor.Named("alice") });
+        ShiftAccounts();
+        var html = Path.Combine(_dir, "report.html");
+        var data = await new ReportService().ReportAsync(new ReportRequest(_dir, "conversion") { OutputHtml = html });
+        var check = await new DriftService().CheckAsync(new DriftRequest(_dir, "conversion") { Alert = false });
+
+        var drift = Assert.IsType<DriftReport>(data.Drift.Report);
+        Assert.Equal(check.Report.Measures().Select(m => (m.Segment, m.Drift)), drift.Measures().Select(m => (m.Segment, m.Drift)));
+        Assert.Contains("firmo.employees", drift.Drifted);
+        var text = File.ReadAllText(html);
+        var section = text[text.IndexOf("<section id=\"drift\">", StringComparison.Ordinal)..];
+        section = section[..(section.IndexOf("</section>", StringComparison.Ordinal) + "</section>".Length)];
+        Assert.Equal(ReportDriftHtml.Render(data.Drift), section);
+        Assert.Contains("<tr><td>firmo.employees</td><td>wasserstein</td>", section, StringComparison.Ordinal);
+        var tables = section.Split("<table class=\"drift-group\">")[1..];
+        Assert.Equal(1 + drift.Segments.Count, tables.Length);
+        Assert.True(drift.All.Features.Count > ReportDrift.TopPerGroup, "the world has more features than the section shows");
+        foreach (var table in tables)
+            Assert.Equal(1 + 1 + ReportDrift.TopPerGroup, table[..table.IndexOf("</table>", StringComparison.Ordinal)].Split("<tr>").Length - 1);   // header, score, top 12
+        var shown = ReportDrift.Top(drift.All);
+        Assert.Equal(drift.All.Features.Max(f => f.Distance), shown[0].Distance);
+        Assert.True(shown[^1].Distance >= drift.All.Features.Except(shown).Max(f => f.Distance));
     }
 }

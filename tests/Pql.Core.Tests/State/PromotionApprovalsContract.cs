@@ -42,4 +42,23 @@ public abstract class PromotionApprovalsContract<TFactory> : StateContract<TFact
         Assert.Empty(await Store.PendingPromotionsAsync("conversion"));
         Assert.Equal("v1", (await Store.CurrentModelAsync("conversion"))!.Version);
     }
+
+    [ServerFact]
+    public async Task A_pending_promotion_and_its_audit_entry_are_written_in_one_transaction()
+    {
+        await Store.RegisterModelAsync(Model("v1", 1), Alice);
+        await Store.RegisterModelAsync(Model("v2", 2), Alice, makeCurrent: false);
+        var before = await Store.AuditTrailAsync();
+        Factory.RefuseAuditAction("promotion_pending");   // the second write of the request fails
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.RequestPromotionAsync("conversion", "v2", "metric fell 0.02", Alice));
+
+        Assert.Empty(await Store.PendingPromotionsAsync("conversion"));   // the first write was rolled back with it
+        var after = await Store.AuditTrailAsync();
+        Assert.Equal(before.Entries.Select(e => e.Hash), after.Entries.Select(e => e.Hash));
+        Assert.Equal(before.LastIssuedId, after.LastIssuedId);
+        Assert.True(Pql.Core.Governance.AuditVerifier.Verify(after).Intact);
+        await Store.AppendAuditAsync(new AuditEntry(Now, "user:lead", "note", "the chain goes on"));
+        Assert.True(Pql.Core.Governance.AuditVerifier.Verify(await Store.AuditTrailAsync()).Intact);
+    }
 }

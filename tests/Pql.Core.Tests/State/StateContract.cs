@@ -12,6 +12,15 @@ namespace Pql.Core.Tests.State;
 public interface IStateStoreFactory : IDisposable
 {
     IStateStore Open(TimeProvider time);
+
+    /// <summary>Runs raw SQL on the database (to tamper with it, or to add a trigger), outside any store.</summary>
+    void Execute(string sql);
+
+    /// <summary>Adds a database trigger that makes every insert of an audit entry with this action fail (to prove a write is one transaction).</summary>
+    void RefuseAuditAction(string action);
+
+    /// <summary>The workspace's API keys with their audit entries going where the workspace would send them for this state.</summary>
+    IApiKeys Keys(IStateStore store);
 }
 
 /// <summary>The base of every state contract class: a fresh database per test, one open store and a way to open more.</summary>
@@ -27,6 +36,9 @@ public abstract class StateContract<TFactory> : IDisposable where TFactory : ISt
     protected static Actor Alice { get; } = Actor.Named("alice");
 
     protected IStateStore Store { get; }
+
+    /// <summary>The database behind the stores, for raw SQL.</summary>
+    protected TFactory Factory => _factory;
 
     protected long Now => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -59,6 +71,24 @@ public sealed class SqliteStores : IStateStoreFactory
 
     public IStateStore Open(TimeProvider time) => SqliteStateStore.OpenWorkspace(Path.Combine(_dir, ".pql"), time);
 
+    public void Execute(string sql)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, ".pql", "state.db")};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void RefuseAuditAction(string action) => Execute(
+        $"CREATE TRIGGER refuse_{Name(action)} BEFORE INSERT ON audit WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+
+    /// <summary>An action as part of an SQL identifier (api-key.create: api_key_create).</summary>
+    public static string Name(string action) => new([.. action.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_')]);
+
+    /// <summary>SQLite state: the keys live in the same file and chain into its audit table.</summary>
+    public IApiKeys Keys(IStateStore store) => SqliteApiKeys.OpenWorkspace(Path.Combine(_dir, ".pql"));
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
@@ -79,3 +109,5 @@ public sealed class SqlitePromotionApprovalsContract : PromotionApprovalsContrac
 public sealed class SqliteOverridesContract : OverridesContract<SqliteStores>;
 
 public sealed class SqliteFeedbackContract : FeedbackContract<SqliteStores>;
+
+public sealed class SqliteApiKeyAuditContract : ApiKeyAuditContract<SqliteStores>;

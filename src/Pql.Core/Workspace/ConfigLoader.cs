@@ -187,8 +187,8 @@ public static partial class ConfigLoader
             StepMs = r.DurationMs(node, "step", "training.step"),
             Model = model,
             Seed = (int)(r.Number(node, "seed", "training.seed") ?? 42),
-            Refit = Flag(r, node, "refit"),
-            EntityWeighting = Flag(r, node, "entity_weighting"),
+            Refit = Flag(r, node, "refit", Defaults.Refit),
+            EntityWeighting = Flag(r, node, "entity_weighting", Defaults.EntityWeighting),
             LearningRate = r.Number(node, "learning_rate", "training.learning_rate"),
             MinChildWeight = r.Number(node, "min_child_weight", "training.min_child_weight"),
             Subsample = r.Number(node, "subsample", "training.subsample"),
@@ -233,12 +233,16 @@ public static partial class ConfigLoader
         return value;
     }
 
-    private static bool Flag(YamlConfigReader r, YamlMappingNode node, string key)
+    /// <summary>The defaults of <c>training</c> live in <see cref="TrainingConfig"/>'s initialisers; an absent flag takes them.</summary>
+    private static readonly TrainingConfig Defaults = new();
+
+    private static bool Flag(YamlConfigReader r, YamlMappingNode node, string key, bool whenAbsent)
     {
         var text = r.Scalar(node, key, "training." + key);
         return text switch
         {
-            null or "true" => true,
+            null => whenAbsent,
+            "true" => true,
             "false" => false,
             _ => throw r.Error(YamlConfigReader.Child(node, key)!, "training." + key, $"'{text}' is not true or false"),
         };

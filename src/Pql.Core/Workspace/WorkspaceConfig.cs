@@ -36,8 +36,11 @@ public sealed record TrainingConfig
     public long? StepMs { get; init; }
     /// <summary>Refit the chosen models on every labelled cutoff, the selection cutoff included. Default true.</summary>
     public bool Refit { get; init; } = true;
-    /// <summary>Weigh each training row by 1 / its entity's rows, so an entity present at many cutoffs counts once. Default true.</summary>
-    public bool EntityWeighting { get; init; } = true;
+    /// <summary>
+    /// Weigh each training row by 1 / its entity's rows, so an entity present at many cutoffs counts once. Default false:
+    /// unweighted rows match the population scored at as-of and backtested better (docs/LEARNING.md, "Entity weighting").
+    /// </summary>
+    public bool EntityWeighting { get; init; }
     /// <summary>GBDT early-stopping patience in rounds on the selection window; null = the engine's default.</summary>
     public int? EarlyStoppingRounds { get; init; }
     /// <summary>GBDT maximum number of trees (early stopping may keep fewer); null = the engine's default.</summary>

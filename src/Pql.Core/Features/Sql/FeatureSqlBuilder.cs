@@ -5,7 +5,8 @@ namespace Pql.Core.Features.Sql;
 
 /// <summary>
 /// Builds a <see cref="FeatureMatrix"/> where the events live: one query computes the integer measures per (entity, cutoff), one the
-/// product mask per week (week-set families), one the counts per user (roll-ups, invitees), and each column's value is derived from
+/// product mask per week (week-set families), one the last event time per active day (cadence), one the counts per user (roll-ups,
+/// champion, invitees), and each column's value is derived from
 /// them with the in-memory engine's formulas, so the two paths agree exactly.
 /// </summary>
 internal static class FeatureSqlBuilder
@@ -46,6 +47,12 @@ internal static class FeatureSqlBuilder
             foreach (var r in source.Read(FeatureSqlGenerator.Weeks(plan, source.RowsTable, events), 1, keyed: true))
                 Add(weeks, (r.Entity, r.Cutoff), (int.Parse(r.Key!, System.Globalization.CultureInfo.InvariantCulture), (ulong)r.Values[0]));
         }
+        var days = new Dictionary<(string, long), List<(long, long)>>();
+        if (plan.NeedDays)
+        {
+            foreach (var r in source.Read(FeatureSqlGenerator.Days(plan, source.RowsTable, events), 1, keyed: true))
+                Add(days, (r.Entity, r.Cutoff), (long.Parse(r.Key!, System.Globalization.CultureInfo.InvariantCulture), r.Values[0]));
+        }
         var users = new Dictionary<(string, long), List<(int, long[])>>();
         if (plan.NeedUsers)
         {
@@ -75,6 +82,8 @@ internal static class FeatureSqlBuilder
                 foreach (var (k, mask) in w)
                     row.AddWeek(k, mask);
             }
+            if (days.TryGetValue(at, out var ds))
+                row.AddDays(ds);
             if (users.TryGetValue(at, out var u))
                 row.Users.AddRange(u);
             for (var c = 0; c < values.Length; c++)

@@ -33,8 +33,8 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var names = new List<string>();
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = Guard(cmd.ExecuteReader);
+        while (Guard(r.Read))
             names.Add(r.GetString(0));
         return names;
     }
@@ -71,9 +71,9 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
+        using var r = Guard(cmd.ExecuteReader);
         var first = keyed ? 3 : 2;
-        while (r.Read())
+        while (Guard(r.Read))
         {
             var values = new long[measures];
             for (var m = 0; m < measures; m++)
@@ -84,6 +84,24 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     }
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>
+    /// DuckDB's error on a file it cannot read (a malformed row the loader would have rejected, say) as one input error naming the files;
+    /// DuckDB's message names the line when it knows it.
+    /// </summary>
+    private T Guard<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (DuckDBException e)
+        {
+            var files = string.Join(", ", _workspace.Data.Events.SelectMany(t => t.Paths).Select(Path.GetFileName).Distinct().Take(3));
+            var message = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];   // the rest echoes the query
+            throw new PqlInputException($"engine duckdb could not read the event files ({files}): {message}", e);
+        }
+    }
 
     /// <summary>Every event table as (account_id, user_id, event, product, t, prop) with the workspace's mapping applied.</summary>
     private string EventUnion(string? propertyKey)
@@ -162,8 +180,8 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var names = new HashSet<string>(StringComparer.Ordinal);
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"DESCRIBE SELECT * FROM {Reader(table)}";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = Guard(cmd.ExecuteReader);
+        while (Guard(r.Read))
             names.Add(r.GetString(0));
         return names;
     }

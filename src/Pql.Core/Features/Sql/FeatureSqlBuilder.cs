@@ -29,9 +29,7 @@ internal static class FeatureSqlBuilder
         var key = catalogue.Config.IntegrationKindProperty;
         var plan = new SqlFeaturePlan(catalogue, entity, store, source.EventNames(), source.Dialect, source.PropertyColumn(key));
         if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
-            throw new PqlInputException($"engine {refuseUnsupported} cannot compute {plan.Unsupported.Count} feature(s): "
-                + string.Join("; ", plan.Unsupported.Take(5).Select(u => $"{u.Definition.Name}: {u.Reason}"))
-                + (plan.Unsupported.Count > 5 ? "; ..." : "") + ". Use engine: memory (or duckdb) for this workspace");
+            throw new PqlInputException(Refusal(refuseUnsupported, plan.Unsupported));
         source.LoadRows(entityIds, cutoffs);
         var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
 
@@ -97,6 +95,17 @@ internal static class FeatureSqlBuilder
             result[c] = new FeatureColumn { Name = d.Name, Family = d.FamilyName, Kind = d.Kind, Levels = d.Levels, Values = values[c], Description = d.Description };
         }
         return (new FeatureMatrix { RowCount = cutoffs.Length, Columns = result, RowEntity = entityCodes, RowCutoff = cutoffs }, plan);
+    }
+
+    /// <summary>One line: what cannot be computed on the engine, grouped by why, and what to do.</summary>
+    internal static string Refusal(string engine, IReadOnlyList<(FeatureDefinition Definition, string Reason)> unsupported)
+    {
+        var groups = unsupported.GroupBy(u => u.Reason).Select(g =>
+        {
+            var names = g.Select(u => u.Definition.Name).ToList();
+            return $"{string.Join(", ", names.Take(4))}{(names.Count > 4 ? $" and {names.Count - 4} more" : "")}: {g.Key}";
+        });
+        return $"engine {engine} cannot compute {unsupported.Count} feature(s): {string.Join("; ", groups)}. Use engine: memory (or duckdb) for this workspace";
     }
 
     private static void Add<T>(Dictionary<(string, long), List<T>> map, (string, long) key, T item)

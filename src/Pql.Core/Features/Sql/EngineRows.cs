@@ -17,10 +17,17 @@ public static class EngineRows
     /// <summary>Throws <see cref="PqlInputException"/> when <paramref name="report"/> shows rows the engine would read differently.</summary>
     public static void Check(WorkspaceConfig config, LoadReport report)
     {
+        if (Problem(config, report) is { } problem)
+            throw new PqlInputException(problem);
+    }
+
+    /// <summary>The one-line problem <see cref="Check"/> throws, or null when the engine reads the rows the loader kept (or reads no files).</summary>
+    public static string? Problem(WorkspaceConfig config, LoadReport report)
+    {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(report);
         if (config.Engine.Kind != EngineKind.DuckDb)
-            return;
+            return null;
         var read = new HashSet<string>(config.Data.Events.SelectMany(t => t.Paths), StringComparer.Ordinal);
         if (config.Data.Users is { Origin: TableOrigin.Files } users)
             read.UnionWith(users.Paths);
@@ -28,7 +35,7 @@ public static class EngineRows
         long rejected = files.Sum(f => f.Rejected), duplicates = files.Sum(f => f.Duplicates), filtered = files.Sum(f => f.Filtered);
         var posted = report.Files.Where(f => f.Table == "events" && !read.Contains(f.File)).Sum(f => f.Loaded);
         if (rejected + duplicates + filtered + posted == 0)
-            return;
+            return null;
         var parts = new List<string>();
         if (rejected > 0)
             parts.Add(FirstReject(report.RejectsPath, read) is { } first ? $"{first} ({rejected:N0} rejected rows)" : $"{rejected:N0} rejected rows");
@@ -38,8 +45,8 @@ public static class EngineRows
             parts.Add($"{filtered:N0} rows left out by 'where:' ({DroppedIn(files, f => f.Filtered)})");
         if (posted > 0)
             parts.Add($"{posted:N0} events received by pql serve");
-        throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
-            $"{Path.GetFileName(config.ConfigPath)}: engine duckdb reads the data files as they are, but the load dropped or added rows it would read: {string.Join("; ", parts)}. Fix those rows or use engine: memory"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(config.ConfigPath)}: engine duckdb reads the data files as they are, but the load dropped or added rows it would read: {string.Join("; ", parts)}. Fix those rows or use engine: memory");
     }
 
     private static string DroppedIn(List<FileLoadStats> files, Func<FileLoadStats, long> count) =>

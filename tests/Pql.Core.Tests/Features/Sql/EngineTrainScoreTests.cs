@@ -83,6 +83,12 @@ public sealed class DuckDbTrainScoreTests : EngineTrainScoreTests
         Assert.Matches(@"engine duckdb reads the data files as they are, .*events\.csv\.gz:\d+ field '[a-z_]+': ", e.Message);
         Assert.Contains("rejected rows", e.Message);
         Assert.Contains("use engine: memory", e.Message);
+        // pql validate says it first, as a warning, with the same line.
+        var validated = await ValidateService.ValidateAsync(new ValidateRequest(Engine));
+        Assert.Contains(e.Message, validated.Warnings);
+        // Without the engine the same workspace trains on what the loader kept.
+        File.WriteAllText(Path.Combine(Engine, "pql.yaml"), File.ReadAllText(Path.Combine(Engine, "pql.yaml")).Replace("\nengine: duckdb\n", "\n", StringComparison.Ordinal));
+        Assert.Null(Pql.Core.Features.Sql.EngineRows.Problem(ConfigLoader.Load(Engine), WorkspaceLoader.Load(ConfigLoader.Load(Engine)).Report));
     }
 
     /// <summary>A row DuckDB cannot parse that the loader never saw rejected (the check ran on other files) fails with one line naming the files.</summary>

@@ -14,6 +14,7 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
 {
     private readonly DuckDBConnection _connection;
     private readonly WorkspaceConfig _workspace;
+    private readonly Dictionary<(EntityKind, string?), string> _materialized = [];
 
     public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
     {
@@ -42,7 +43,23 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     /// <summary>Every table can give a property: from its JSON properties column, or a plain column kept as one (null otherwise).</summary>
     public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
 
+    /// <summary>
+    /// The events read from the files once per source into a temporary table (spilled to the temp directory past the memory limit):
+    /// the feature queries (measures, weeks, days, users) then scan it instead of parsing the files again each.
+    /// </summary>
     public string EventsRelation(EntityKind entity, string? propertyKey)
+    {
+        var key = (entity, propertyKey);
+        if (!_materialized.TryGetValue(key, out var table))
+        {
+            table = $"pql_events_{_materialized.Count}";
+            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {FromFiles(entity, propertyKey)}"));
+            _materialized[key] = table;
+        }
+        return $"SELECT * FROM {table}";
+    }
+
+    private string FromFiles(EntityKind entity, string? propertyKey)
     {
         var users = _workspace.Data.Users;
         var all = EventUnion(propertyKey);
@@ -186,10 +203,10 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         return names;
     }
 
-    private void Execute(string sql)
+    private int Execute(string sql)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        return cmd.ExecuteNonQuery();
     }
 }

@@ -43,6 +43,7 @@ public sealed class WorkspaceSession : IDisposable
                 Progress = progress,
             });
             detail?.Invoke(load.Report.Summary());
+            Features.Sql.EngineRows.Check(config, load.Report);
             if (asOfMs is { } t && AsOfRange.Check(load.Store, t) is { } warning)
                 warn?.Invoke(warning);
         }

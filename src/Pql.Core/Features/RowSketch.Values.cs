@@ -50,11 +50,7 @@ internal sealed partial class RowSketch
         Array.Clear(_cadMonthEnd);
         Array.Clear(_machine);
         Array.Clear(_human);
-        _cadPrevDay = None;
-        _gapCount = 0;
-        _gapSum = 0;
-        _gapSumSquares = 0;
-        _gapMax = 0;
+        _gaps.Reset();
         _lastHuman = None;
     }
 
@@ -146,82 +142,38 @@ internal sealed partial class RowSketch
     /// <summary>The cadence, automation, champion, interaction, reconnect and invite columns.</summary>
     private double AnalystValue(in CompiledColumn c)
     {
-        var meanGap = _gapCount == 0 ? double.NaN : (double)_gapSum / _gapCount;
         switch (c.Aggregation)
         {
             case Aggregation.Reconnects: return Sum(_count, c.Slot, c.Level) - _distinct;
-            case Aggregation.InvitesOutstanding:
-                return Math.Max(0, Sum(_count, c.Slot, c.Level) - (_first[c.Slot] == None ? 0 : UsersCreated(_first[c.Slot])));
-            case Aggregation.InviteAcceptance:
-            {
-                var invites = Sum(_count, c.Slot, c.Level);
-                return invites == 0 ? double.NaN : (double)UsersCreated(_first[c.Slot]) / invites;
-            }
-            case Aggregation.MeanGapDays: return meanGap;
-            case Aggregation.GapVariation:
-                return _gapCount == 0 ? double.NaN : Math.Sqrt(Math.Max(0, _gapSumSquares / _gapCount - meanGap * meanGap)) / meanGap;
-            case Aggregation.LongestGapDays: return _gapCount == 0 ? double.NaN : _gapMax;
-            case Aggregation.OverdueRatio: return _gapCount == 0 ? double.NaN : (FloorDay(_cutoff) - _cadPrevDay) / meanGap;
-            case Aggregation.MonthEndShare:
-            {
-                var days = Sum(_cadDays, 0, c.Level);
-                return days == 0 ? double.NaN : (double)Sum(_cadMonthEnd, 0, c.Level) / days;
-            }
-            case Aggregation.RecentActiveWeekShare:
-            {
-                var n = 0;
-                for (var k = 0; k < c.Parameter && k <= _kMax; k++)
-                {
-                    if ((_weeks[k] & FeaturePlan.AnyBit) != 0)
-                        n++;
-                }
-                return (double)n / c.Parameter;
-            }
-            case Aggregation.WeeklyVariation: return Variation(_weekCount.AsSpan(0, c.Parameter));
+            case Aggregation.InvitesOutstanding: return FeatureFormulas.InvitesOutstanding(Sum(_count, c.Slot, c.Level), InvitesAccepted(c.Slot));
+            case Aggregation.InviteAcceptance: return FeatureFormulas.InviteAcceptance(Sum(_count, c.Slot, c.Level), InvitesAccepted(c.Slot));
+            case Aggregation.MeanGapDays: return _gaps.MeanGap;
+            case Aggregation.GapVariation: return _gaps.Variation;
+            case Aggregation.LongestGapDays: return _gaps.LongestGap;
+            case Aggregation.OverdueRatio: return _gaps.Overdue(_cutoff);
+            case Aggregation.MonthEndShare: return FeatureFormulas.Share(Sum(_cadMonthEnd, 0, c.Level), Sum(_cadDays, 0, c.Level));
+            case Aggregation.RecentActiveWeekShare: return FeatureFormulas.RecentActiveWeekShare(_weeks, _kMax, c.Parameter);
+            case Aggregation.WeeklyVariation: return FeatureFormulas.Variation(_weekCount.AsSpan(0, c.Parameter));
             case Aggregation.MachineCount: return Sum(_machine, 0, c.Level);
             case Aggregation.HumanCount: return Sum(_human, 0, c.Level);
-            case Aggregation.MachineShare:
-            {
-                int m = Sum(_machine, 0, c.Level), all = m + Sum(_human, 0, c.Level);
-                return all == 0 ? double.NaN : (double)m / all;
-            }
+            case Aggregation.MachineShare: return FeatureFormulas.MachineShare(Sum(_machine, 0, c.Level), Sum(_human, 0, c.Level));
             case Aggregation.DaysSinceLastHuman: return Days(_lastHuman, _cutoff);
-            case Aggregation.UserTopShare: return Share(RollUp(_uCount, c.Level, mean: false), Sum(_count, _plan.AllSlot, c.Level));
-            case Aggregation.UserTopDayShare: return Share(RollUp(_uDays, c.Level, mean: false), Sum(_days, _plan.AllSlot, c.Level));
-            case Aggregation.PerAttributeUnit: return PerAttributeUnit(in c);
+            case Aggregation.UserTopShare: return FeatureFormulas.Share(RollUp(_uCount, c.Level, mean: false), Sum(_count, _plan.AllSlot, c.Level));
+            case Aggregation.UserTopDayShare: return FeatureFormulas.Share(RollUp(_uDays, c.Level, mean: false), Sum(_days, _plan.AllSlot, c.Level));
+            case Aggregation.PerAttributeUnit: return FeatureFormulas.PerUnit(PerUnitValue(in c), c.Attribute, _account);
             default: throw new InvalidOperationException($"aggregation {c.Aggregation} is not evaluated");
         }
     }
 
-    private static double Share(double part, int whole) => whole == 0 ? double.NaN : part / whole;
+    private int InvitesAccepted(int slot) => FeatureFormulas.InvitesAccepted(_plan.Store, AccountUsers(), _first[slot], _cutoff);
 
-    private static double Variation(ReadOnlySpan<int> values)
+    /// <summary>What a size interaction divides: active users in the window, users created, or events in the window.</summary>
+    private double PerUnitValue(in CompiledColumn c) => c.Parameter switch
     {
-        double sum = 0, squares = 0;
-        foreach (var v in values)
-        {
-            sum += v;
-            squares += (double)v * v;
-        }
-        if (sum == 0)
-            return double.NaN;
-        var mean = sum / values.Length;
-        return Math.Sqrt(Math.Max(0, squares / values.Length - mean * mean)) / mean;
-    }
-
-    private double PerAttributeUnit(in CompiledColumn c)
-    {
-        var size = c.Attribute is { Kind: Events.AttributeKind.Numeric } a ? a.Numbers[_account] : double.NaN;
-        if (!(size > 0))
-            return double.NaN;
-        double value = c.Parameter switch
-        {
-            0 => Sum(_userHist, _plan.UserSlotOf[_plan.AllSlot], c.Level),
-            1 => UsersCreated(None),
-            _ => Sum(_count, _plan.AllSlot, c.Level),
-        };
-        return value / size;
-    }
+        0 => Sum(_userHist, _plan.UserSlotOf[_plan.AllSlot], c.Level),
+        1 => UsersCreated(None),
+        _ => Sum(_count, _plan.AllSlot, c.Level),
+    };
 
     private double Slope(int weeks) => FeatureFormulas.Slope(_weekCount, weeks);
 

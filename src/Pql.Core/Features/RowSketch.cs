@@ -53,12 +53,8 @@ internal sealed partial class RowSketch
     private int _adoptedCount;
     private int _rowStamp;
     private int _distinct;
-    private long _cadPrevDay = None;
+    private DayGaps _gaps;
     private int _cadDayLevel;
-    private int _gapCount;
-    private long _gapSum;
-    private double _gapSumSquares;
-    private long _gapMax;
     private long _lastHuman = None;
 
     public RowSketch(FeaturePlan plan)
@@ -260,39 +256,24 @@ internal sealed partial class RowSketch
     /// <summary>Events arrive in time order, so a new day closes the gap since the previous active day.</summary>
     private void Cadence(long day, int level)
     {
-        if (day != _cadPrevDay)
+        if (day != _gaps.LastDay)
         {
-            if (_cadPrevDay != None)
-            {
-                var gap = day - _cadPrevDay;
-                _gapCount++;
-                _gapSum += gap;
-                _gapSumSquares += (double)gap * gap;
-                _gapMax = Math.Max(_gapMax, gap);
-            }
-            _cadPrevDay = day;
+            _gaps.Add(day);
             _cadDayLevel = level;
             _cadDays[level]++;
-            if (IsMonthEnd(day))
+            if (FeatureFormulas.IsMonthEnd(day, _plan.MonthEndDays))
                 _cadMonthEnd[level]++;
         }
         else if (level < _cadDayLevel)
         {
             // The same day, now also inside a shorter window (as for active days).
-            var monthEnd = IsMonthEnd(day) ? 1 : 0;
+            var monthEnd = FeatureFormulas.IsMonthEnd(day, _plan.MonthEndDays) ? 1 : 0;
             _cadDays[_cadDayLevel]--;
             _cadMonthEnd[_cadDayLevel] -= monthEnd;
             _cadDays[level]++;
             _cadMonthEnd[level] += monthEnd;
             _cadDayLevel = level;
         }
-    }
-
-    /// <summary>Day numbers count from 1970-01-01, which is <see cref="DateOnly.DayNumber"/> 719162.</summary>
-    private bool IsMonthEnd(long day)
-    {
-        var date = DateOnly.FromDayNumber((int)(day + 719162));
-        return date.Day > DateTime.DaysInMonth(date.Year, date.Month) - _plan.MonthEndDays;
     }
 
     private void Machine(long time, int level, bool machine)

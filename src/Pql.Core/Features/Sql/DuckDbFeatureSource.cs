@@ -14,6 +14,7 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
 {
     private readonly DuckDBConnection _connection;
     private readonly WorkspaceConfig _workspace;
+    private readonly Dictionary<(EntityKind, string?), string> _materialized = [];
 
     public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
     {
@@ -33,8 +34,8 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var names = new List<string>();
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = Guard(cmd.ExecuteReader);
+        while (Guard(r.Read))
             names.Add(r.GetString(0));
         return names;
     }
@@ -42,7 +43,23 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     /// <summary>Every table can give a property: from its JSON properties column, or a plain column kept as one (null otherwise).</summary>
     public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
 
+    /// <summary>
+    /// The events read from the files once per source into a temporary table (spilled to the temp directory past the memory limit):
+    /// the feature queries (measures, weeks, days, users) then scan it instead of parsing the files again each.
+    /// </summary>
     public string EventsRelation(EntityKind entity, string? propertyKey)
+    {
+        var key = (entity, propertyKey);
+        if (!_materialized.TryGetValue(key, out var table))
+        {
+            table = $"pql_events_{_materialized.Count}";
+            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {FromFiles(entity, propertyKey)}"));
+            _materialized[key] = table;
+        }
+        return $"SELECT * FROM {table}";
+    }
+
+    private string FromFiles(EntityKind entity, string? propertyKey)
     {
         var users = _workspace.Data.Users;
         var all = EventUnion(propertyKey);
@@ -71,9 +88,9 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
+        using var r = Guard(cmd.ExecuteReader);
         var first = keyed ? 3 : 2;
-        while (r.Read())
+        while (Guard(r.Read))
         {
             var values = new long[measures];
             for (var m = 0; m < measures; m++)
@@ -84,6 +101,24 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     }
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>
+    /// DuckDB's error on a file it cannot read (a malformed row the loader would have rejected, say) as one input error naming the files;
+    /// DuckDB's message names the line when it knows it.
+    /// </summary>
+    private T Guard<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (DuckDBException e)
+        {
+            var files = string.Join(", ", _workspace.Data.Events.SelectMany(t => t.Paths).Select(Path.GetFileName).Distinct().Take(3));
+            var message = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];   // the rest echoes the query
+            throw new PqlInputException($"engine duckdb could not read the event files ({files}): {message}", e);
+        }
+    }
 
     /// <summary>Every event table as (account_id, user_id, event, product, t, prop) with the workspace's mapping applied.</summary>
     private string EventUnion(string? propertyKey)
@@ -162,16 +197,16 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var names = new HashSet<string>(StringComparer.Ordinal);
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"DESCRIBE SELECT * FROM {Reader(table)}";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using var r = Guard(cmd.ExecuteReader);
+        while (Guard(r.Read))
             names.Add(r.GetString(0));
         return names;
     }
 
-    private void Execute(string sql)
+    private int Execute(string sql)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        return cmd.ExecuteNonQuery();
     }
 }

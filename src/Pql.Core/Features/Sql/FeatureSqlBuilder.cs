@@ -5,7 +5,8 @@ namespace Pql.Core.Features.Sql;
 
 /// <summary>
 /// Builds a <see cref="FeatureMatrix"/> where the events live: one query computes the integer measures per (entity, cutoff), one the
-/// product mask per week (week-set families), one the counts per user (roll-ups, invitees), and each column's value is derived from
+/// product mask per week (week-set families), one the last event time per active day (cadence), one the counts per user (roll-ups,
+/// champion, invitees), and each column's value is derived from
 /// them with the in-memory engine's formulas, so the two paths agree exactly.
 /// </summary>
 internal static class FeatureSqlBuilder
@@ -28,9 +29,7 @@ internal static class FeatureSqlBuilder
         var key = catalogue.Config.IntegrationKindProperty;
         var plan = new SqlFeaturePlan(catalogue, entity, store, source.EventNames(), source.Dialect, source.PropertyColumn(key));
         if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
-            throw new PqlInputException($"engine {refuseUnsupported} cannot compute {plan.Unsupported.Count} feature(s): "
-                + string.Join("; ", plan.Unsupported.Take(5).Select(u => $"{u.Definition.Name}: {u.Reason}"))
-                + (plan.Unsupported.Count > 5 ? "; ..." : "") + ". Use engine: memory (or duckdb) for this workspace");
+            throw new PqlInputException(Refusal(refuseUnsupported, plan.Unsupported));
         source.LoadRows(entityIds, cutoffs);
         var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
 
@@ -45,6 +44,12 @@ internal static class FeatureSqlBuilder
         {
             foreach (var r in source.Read(FeatureSqlGenerator.Weeks(plan, source.RowsTable, events), 1, keyed: true))
                 Add(weeks, (r.Entity, r.Cutoff), (int.Parse(r.Key!, System.Globalization.CultureInfo.InvariantCulture), (ulong)r.Values[0]));
+        }
+        var days = new Dictionary<(string, long), List<(long, long)>>();
+        if (plan.NeedDays)
+        {
+            foreach (var r in source.Read(FeatureSqlGenerator.Days(plan, source.RowsTable, events), 1, keyed: true))
+                Add(days, (r.Entity, r.Cutoff), (long.Parse(r.Key!, System.Globalization.CultureInfo.InvariantCulture), r.Values[0]));
         }
         var users = new Dictionary<(string, long), List<(int, long[])>>();
         if (plan.NeedUsers)
@@ -75,6 +80,8 @@ internal static class FeatureSqlBuilder
                 foreach (var (k, mask) in w)
                     row.AddWeek(k, mask);
             }
+            if (days.TryGetValue(at, out var ds))
+                row.AddDays(ds);
             if (users.TryGetValue(at, out var u))
                 row.Users.AddRange(u);
             for (var c = 0; c < values.Length; c++)
@@ -88,6 +95,17 @@ internal static class FeatureSqlBuilder
             result[c] = new FeatureColumn { Name = d.Name, Family = d.FamilyName, Kind = d.Kind, Levels = d.Levels, Values = values[c], Description = d.Description };
         }
         return (new FeatureMatrix { RowCount = cutoffs.Length, Columns = result, RowEntity = entityCodes, RowCutoff = cutoffs }, plan);
+    }
+
+    /// <summary>One line: what cannot be computed on the engine, grouped by why, and what to do.</summary>
+    internal static string Refusal(string engine, IReadOnlyList<(FeatureDefinition Definition, string Reason)> unsupported)
+    {
+        var groups = unsupported.GroupBy(u => u.Reason).Select(g =>
+        {
+            var names = g.Select(u => u.Definition.Name).ToList();
+            return $"{string.Join(", ", names.Take(4))}{(names.Count > 4 ? $" and {names.Count - 4} more" : "")}: {g.Key}";
+        });
+        return $"engine {engine} cannot compute {unsupported.Count} feature(s): {string.Join("; ", groups)}. Use engine: memory (or duckdb) for this workspace";
     }
 
     private static void Add<T>(Dictionary<(string, long), List<T>> map, (string, long) key, T item)

@@ -35,6 +35,14 @@ internal static class FeatureSqlGenerator
         return $"{head},\n  {d.BitOr(mask)}\n{tail}";
     }
 
+    /// <summary>Per (entity, cutoff, UTC day) with an event: the day's last event time (cadence: gaps between active days, month-end days).</summary>
+    public static string Days(SqlFeaturePlan plan, string rowsTable, string eventsRelation)
+    {
+        var d = plan.Dialect;
+        var (head, tail) = d.Frame(rowsTable, eventsRelation, d.Div(d.E("t"), FeaturePlan.DayMs));
+        return $"{head},\n  {d.Aggregate("max", false, d.E("t"), "1 = 1")}\n{tail}";
+    }
+
     /// <summary>
     /// Per (entity, cutoff, user) with an event: the user's events in all history, then for each of <see cref="SqlFeaturePlan.UserWindows"/>
     /// its events and active days. A null user comes back as a null key.

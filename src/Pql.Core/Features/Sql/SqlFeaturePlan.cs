@@ -11,7 +11,7 @@ namespace Pql.Core.Features.Sql;
 /// in <see cref="Store"/>; only the events stay where they live. A definition without a SQL form on this backend is listed in
 /// <see cref="Unsupported"/> with the reason, never approximated.
 /// </summary>
-internal sealed class SqlFeaturePlan
+internal sealed partial class SqlFeaturePlan
 {
     /// <summary>The column holding the tracked property in the events relation (DuckDB and PostgreSQL sources alias it so).</summary>
     public const string PropertyAlias = "prop";
@@ -102,9 +102,14 @@ internal sealed class SqlFeaturePlan
         Aggregation.WeeksBoth or Aggregation.ActiveWeeks or Aggregation.MultiProductWeeks or Aggregation.MultiProductWeekShare
             or Aggregation.StreakCurrent or Aggregation.StreakLongest or Aggregation.MultiProductShareRecentWeeks
             or Aggregation.ActiveWeekShare => (WeekSet(d), null),
-        Aggregation.DistinctValues or Aggregation.CountOfValue or Aggregation.DistinctValuesPerActiveUser => _propertyColumn is null
+        Aggregation.DistinctValues or Aggregation.CountOfValue or Aggregation.DistinctValuesPerActiveUser or Aggregation.Reconnects => _propertyColumn is null
             ? (null, $"the events here have no column for the property '{d.Key}' (load it into a column of that name)")
             : (DistinctValues(d), null),
+        Aggregation.InvitesOutstanding or Aggregation.InviteAcceptance or Aggregation.MeanGapDays or Aggregation.GapVariation
+            or Aggregation.LongestGapDays or Aggregation.OverdueRatio or Aggregation.MonthEndShare or Aggregation.RecentActiveWeekShare
+            or Aggregation.WeeklyVariation or Aggregation.MachineCount or Aggregation.HumanCount or Aggregation.MachineShare
+            or Aggregation.DaysSinceLastHuman or Aggregation.UserTopShare or Aggregation.UserTopDayShare
+            or Aggregation.PerAttributeUnit => (Analyst(d), null),
         Aggregation.InviteesActive or Aggregation.ActiveUserShare or Aggregation.UsersAdded or Aggregation.UsersTotal
             or Aggregation.AttributeValue or Aggregation.AgeDays => (Entities(d), null),
         _ => Counts(d) is { } f ? (f, null) : (null, $"aggregation {d.Aggregation} has no SQL form yet"),
@@ -155,15 +160,10 @@ internal sealed class SqlFeaturePlan
             case Aggregation.WeeklySlope:
             {
                 // The in-memory engine counts every event of the entity per week for the slope, whatever the definition's filter.
-                var all = Predicate(EventFilter.All);
-                var weeks = new int[d.Parameter];
-                for (var k = 0; k < weeks.Length; k++)
-                    weeks[k] = Measure(new(MeasureKind.WeekCount, all, 0, k));
+                var weeks = WeekCounts(d.Parameter);
                 return r =>
                 {
-                    Span<int> counts = stackalloc int[weeks.Length];
-                    for (var k = 0; k < weeks.Length; k++)
-                        counts[k] = (int)r.Measures[weeks[k]];
+                    var counts = WeekValues(r, weeks);
                     return FeatureFormulas.Slope(counts, counts.Length);
                 };
             }
@@ -175,30 +175,39 @@ internal sealed class SqlFeaturePlan
     /// <summary>Per-user roll-ups from the per-user query (account rows; the in-memory engine reads all events of the account's users).</summary>
     private Func<SqlRow, double> RollUp(FeatureDefinition d)
     {
+        var (count, days) = UserWindow(d.WindowDays);
+        var value = d.Aggregation is Aggregation.UserMaxCount or Aggregation.UserMeanCount ? count : days;
+        var mean = d.Aggregation is Aggregation.UserMeanCount or Aggregation.UserMeanActiveDays;
+        return r => RollUp(r, value, count, mean);
+    }
+
+    /// <summary>The indices, among a user's values of the per-user query, of its events and active days in the window (added when new).</summary>
+    private (int Count, int Days) UserWindow(int windowDays)
+    {
         NeedUsers = true;
-        var w = _userWindows.IndexOf(d.WindowDays);
+        var w = _userWindows.IndexOf(windowDays);
         if (w < 0)
         {
             w = _userWindows.Count;
-            _userWindows.Add(d.WindowDays);
+            _userWindows.Add(windowDays);
         }
-        var count = 1 + 2 * w;
-        var value = d.Aggregation is Aggregation.UserMaxCount or Aggregation.UserMeanCount ? count : count + 1;
-        var mean = d.Aggregation is Aggregation.UserMeanCount or Aggregation.UserMeanActiveDays;
-        return r =>
+        return (1 + 2 * w, 2 + 2 * w);
+    }
+
+    /// <summary>Largest or mean of one per-user value over the entity's own users, as <see cref="FeatureFormulas.RollUp"/> in memory.</summary>
+    private double RollUp(SqlRow r, int value, int count, bool mean)
+    {
+        var values = new int[r.Users.Count];
+        var counts = new int[r.Users.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            var values = new int[r.Users.Count];
-            var counts = new int[r.Users.Count];
-            for (var i = 0; i < values.Length; i++)
-            {
-                var (user, v) = r.Users[i];
-                if (Store.UserAccount[user] != r.Entity)
-                    continue;   // another account's user: not a user of this entity
-                values[i] = (int)v[value];
-                counts[i] = (int)v[count];
-            }
-            return FeatureFormulas.RollUp(values, counts, mean);
-        };
+            var (user, v) = r.Users[i];
+            if (Store.UserAccount[user] != r.Entity)
+                continue;   // another account's user: not a user of this entity
+            values[i] = (int)v[value];
+            counts[i] = (int)v[count];
+        }
+        return FeatureFormulas.RollUp(values, counts, mean);
     }
 
     private Func<SqlRow, double> Adoption(FeatureDefinition d)
@@ -308,6 +317,11 @@ internal sealed class SqlFeaturePlan
             {
                 var m = Measure(new(MeasureKind.DistinctValues, f, 0));
                 return r => r.Measures[m];
+            }
+            case Aggregation.Reconnects:
+            {
+                var (n, m) = (Measure(new(MeasureKind.Count, f, 0)), Measure(new(MeasureKind.DistinctValues, f, 0)));
+                return r => r.Measures[n] - r.Measures[m];
             }
             default:
             {

@@ -23,6 +23,11 @@ internal sealed class SqlRow(SqlFeaturePlan plan)
     public int KMax { get; private set; } = -1;
     /// <summary>Per user of the entity's account with an event by the cutoff: its store code and its <see cref="SqlFeaturePlan.UserMeasures"/>.</summary>
     public List<(int User, long[] Values)> Users { get; } = [];
+    /// <summary>The entity's active days by the cutoff, ascending, each with its last event time (from the per-day query).</summary>
+    public List<(long Day, long Last)> Days { get; } = [];
+    /// <summary>The gaps between <see cref="Days"/>, fed in order as the in-memory scan feeds them.</summary>
+    public DayGaps Gaps => _gaps;
+    private DayGaps _gaps;
 
     public EventStore Store => plan.Store;
 
@@ -50,7 +55,18 @@ internal sealed class SqlRow(SqlFeaturePlan plan)
             Array.Clear(Weeks, 0, KMax + 1);
         KMax = -1;
         Users.Clear();
+        Days.Clear();
+        _gaps.Reset();
         _adoptedCount = -1;
+    }
+
+    /// <summary>Adds the active days of the per-day query (any order).</summary>
+    public void AddDays(List<(long Day, long Last)> days)
+    {
+        Days.AddRange(days);
+        Days.Sort((a, b) => a.Day.CompareTo(b.Day));
+        foreach (var (day, _) in Days)
+            _gaps.Add(day);
     }
 
     public void AddWeek(int k, ulong productMask)

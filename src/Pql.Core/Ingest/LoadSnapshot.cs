@@ -39,7 +39,7 @@ internal static class LoadSnapshot
 
     private static IEnumerable<string> InputFiles(DataConfig data)
     {
-        foreach (var table in new[] { data.Accounts, data.Users }.Concat(data.Events))
+        foreach (var table in new[] { data.Accounts, data.Users }.Concat(data.Events).Concat(data.Metrics))
         {
             if (table is null)
                 continue;

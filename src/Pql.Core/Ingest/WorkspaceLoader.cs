@@ -77,6 +77,12 @@ public static class WorkspaceLoader
         }
         events.Finish();
         builder.DeriveCreatedFromFirstEvents();
+        var metrics = new MetricFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
+        foreach (var source in data.Metrics)
+        {
+            options.Progress?.Invoke($"loading metrics from {source.Pattern}");
+            metrics.Load(source);
+        }
 
         var rejectsPath = Path.Combine(config.StateDirectory, RejectsFileName);
         if (rejects.Count > 0 && options.WriteRejects)

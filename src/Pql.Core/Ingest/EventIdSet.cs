@@ -106,6 +106,26 @@ internal sealed unsafe class EventIdSet : IDisposable
         _slots = null;
     }
 
+    /// <summary>Writes the set's hashes (count, then the hashes in slot order) so a later load can seed a set with them.</summary>
+    public void WriteTo(Events.SnapshotWriter writer)
+    {
+        writer.Long(_count);
+        var buffer = new UInt128[1 << 14];
+        var n = 0;
+        for (var i = 0; i < _capacity; i++)
+        {
+            if (_slots[i] == UInt128.Zero)
+                continue;
+            buffer[n++] = _slots[i];
+            if (n == buffer.Length)
+            {
+                writer.Bytes(MemoryMarshal.AsBytes(buffer.AsSpan()));
+                n = 0;
+            }
+        }
+        writer.Bytes(MemoryMarshal.AsBytes(buffer.AsSpan(0, n)));
+    }
+
     public void Dispose()
     {
         Free();

@@ -52,6 +52,7 @@ internal sealed class EventFileLoader(
     /// <summary>Treats these event-id hashes as already loaded (an append to a loaded store dedupes against its rows).</summary>
     public void SeedEventIds(ReadOnlySpan<UInt128> hashes)
     {
+        _eventIds.Reserve(hashes.Length);
         foreach (var h in hashes)
             _eventIds.AddHash(h);
     }

@@ -80,7 +80,7 @@ internal static class BenchIngestCommand
         if (File.Exists(snapshot))
             File.Delete(snapshot);
         // The key covers the property keys the load keeps; the same options as the cold load give the same ones.
-        LoadSnapshot.Save(snapshot, LoadSnapshot.Key(config, WorkspaceLoader.PropertyKeys(config, options)), cold);
+        LoadSnapshot.Save(snapshot, LoadSnapshot.Keys(config, WorkspaceLoader.PropertyKeys(config, options)), cold);
         ctx.Out.WriteLine(Inv($"snapshot write           {clock.Elapsed.TotalSeconds,7:F2} s  ({new FileInfo(snapshot).Length / 1e6:F0} MB, {keys.Length} property columns)"));
         cold = null;
         GC.Collect();

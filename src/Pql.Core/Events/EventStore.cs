@@ -34,6 +34,8 @@ public sealed class EventStore
     public required int[] AccountOffsets { get; init; }
     /// <summary>Properties kept because a feature or goal reads them, by key.</summary>
     public required IReadOnlyDictionary<string, PropertyColumn> Properties { get; init; }
+    /// <summary>Daily values of the <c>metrics</c> table (empty when the workspace declares none).</summary>
+    public MetricTable Metrics { get; init; } = MetricTable.Empty;
 
     private readonly Lazy<(int[] Order, int[] Offsets)> _userIndex;
     private readonly Lazy<(long Min, long Max)> _minMax;

@@ -24,6 +24,13 @@ public sealed class EventStoreBuilder
     private readonly ChunkedColumn<int> _evName = new();
     private readonly ChunkedColumn<int> _evProduct = new();
 
+    private readonly StringPool _metricNames = new();
+    private readonly List<int> _mAccount = [];
+    private readonly List<int> _mUser = [];
+    private readonly List<int> _mDay = [];
+    private readonly List<int> _mName = [];
+    private readonly List<double> _mValue = [];
+
     /// <summary>Creation time of an entity whose table says <c>created_at: first_event</c>, until <see cref="DeriveCreatedFromFirstEvents"/>.</summary>
     public const long CreatedAtFirstEvent = long.MaxValue;
 
@@ -32,6 +39,18 @@ public sealed class EventStoreBuilder
     public StringPool EventNames => _eventNames;
     public StringPool Products => _products;
     public int EventCount => _evTime.Count;
+    public StringPool MetricNames => _metricNames;
+    public int MetricCount => _mDay.Count;
+
+    /// <summary>Adds a daily metric value of an account (user -1) or of a user of that account; day = whole UTC days since 1970.</summary>
+    public void AddMetric(int account, int user, int day, int metricName, double value)
+    {
+        _mAccount.Add(account);
+        _mUser.Add(user);
+        _mDay.Add(day);
+        _mName.Add(metricName);
+        _mValue.Add(value);
+    }
 
     /// <summary>Adds an account (or returns the existing code). Attributes are name/raw-text pairs.</summary>
     public int AddAccount(string id, long createdAt, IEnumerable<KeyValuePair<string, string>>? attributes = null)
@@ -222,6 +241,7 @@ public sealed class EventStoreBuilder
             EventProduct = product,
             AccountOffsets = offsets,
             Properties = props,
+            Metrics = MetricTable.Build(accountCount, _metricNames, _mAccount, _mUser, _mDay, _mName, _mValue),
         };
     }
 

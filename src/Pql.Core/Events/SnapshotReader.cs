@@ -28,7 +28,7 @@ internal sealed unsafe class SnapshotReader : IDisposable
         _end = length;
     }
 
-    /// <summary>Opens and verifies the file; null (with why) when it is missing, for another key, or damaged.</summary>
+    /// <summary>Opens and verifies the file; null (with why) when it is missing, for another key, or damaged. An empty key accepts any.</summary>
     public static SnapshotReader? Open(string path, ReadOnlySpan<byte> key, out string? problem)
     {
         problem = null;
@@ -68,7 +68,7 @@ internal sealed unsafe class SnapshotReader : IDisposable
         var header = new ReadOnlySpan<byte>(_base, SnapshotWriter.HeaderSize);
         if (!header[..8].SequenceEqual(SnapshotWriter.Magic) || BitConverter.ToInt32(header[8..]) != SnapshotWriter.FormatVersion)
             return "the snapshot is of another format";
-        if (!header.Slice(16, 16).SequenceEqual(key[..16]))
+        if (!key.IsEmpty && !header.Slice(16, 16).SequenceEqual(key[..16]))
             return "the inputs or pql.yaml changed since the snapshot";
         var length = BitConverter.ToInt64(header[32..]);
         if (length != _end - SnapshotWriter.HeaderSize)

@@ -11,7 +11,7 @@ namespace Pql.Core.Events;
 internal sealed class SnapshotWriter : IDisposable
 {
     public const int HeaderSize = 48;
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: the metrics table
     public static ReadOnlySpan<byte> Magic => "PQLSTORE"u8;
 
     private readonly string _path;

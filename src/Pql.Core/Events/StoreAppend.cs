@@ -76,6 +76,7 @@ public static class StoreAppend
             EventProduct = product,
             AccountOffsets = offsets,
             Properties = Properties(earlier, later, fromEarlier, fromLater),
+            Metrics = earlier.Metrics, // appended events carry no metric rows
         };
     }
 

@@ -33,6 +33,14 @@ internal static class StoreSnapshot
             w.Array<int>(p.ValueCode);
             w.Strings(p.Values.Values);
         }
+        var m = store.Metrics;
+        w.Strings(m.Names.Values);
+        w.Array<int>(m.Account);
+        w.Array<int>(m.User);
+        w.Array<int>(m.Day);
+        w.Array<int>(m.Name);
+        w.Array<double>(m.Value);
+        w.Array<int>(m.AccountOffsets);
         w.Commit(key);
     }
 
@@ -70,6 +78,7 @@ internal static class StoreSnapshot
             EventProduct = r.Array<int>(),
             AccountOffsets = r.Array<int>(),
             Properties = ReadProperties(r),
+            Metrics = ReadMetrics(r),
         };
         return (store, note);
     }
@@ -84,6 +93,22 @@ internal static class StoreSnapshot
             props[key] = new PropertyColumn { Key = key, EventIndex = r.Array<int>(), ValueCode = r.Array<int>(), Values = Pool(r.Strings()) };
         }
         return props;
+    }
+
+    private static MetricTable ReadMetrics(SnapshotReader r)
+    {
+        var names = Pool(r.Strings());
+        var table = new MetricTable
+        {
+            Names = names,
+            Account = r.Array<int>(),
+            User = r.Array<int>(),
+            Day = r.Array<int>(),
+            Name = r.Array<int>(),
+            Value = r.Array<double>(),
+            AccountOffsets = r.Array<int>(),
+        };
+        return table.Count == 0 ? MetricTable.Empty : table;
     }
 
     private static void WriteAttributes(SnapshotWriter w, IReadOnlyList<AttributeColumn> columns)

@@ -112,4 +112,18 @@ public enum Aggregation
     /// users in the window, 1 = users created by the cutoff, 2 = events in the window (NaN when the attribute is missing or not positive).
     /// </summary>
     PerAttributeUnit,
+    /// <summary>
+    /// Sum of the daily values of metric <see cref="FeatureDefinition.Key"/> (the pooled rarer metrics when null) over the window's
+    /// whole days before the cutoff's day. A daily value is the sum of the entity's rows of that metric and day (an account's users
+    /// add up). Days are read only when they ended by the cutoff, so the cutoff's own, unfinished, day is never read.
+    /// </summary>
+    MetricSum,
+    /// <summary>Mean daily value over the window's days that have a value (NaN when none).</summary>
+    MetricMean,
+    /// <summary>Least-squares slope of the daily value per day over the window's days that have a value (NaN with fewer than two).</summary>
+    MetricTrend,
+    /// <summary>The latest daily value before the cutoff's day (NaN when none).</summary>
+    MetricLast,
+    /// <summary>Whole days from the latest day with a value to the cutoff's day (NaN when none).</summary>
+    MetricDaysSinceLast,
 }

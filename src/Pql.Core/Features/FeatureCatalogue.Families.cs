@@ -175,6 +175,34 @@ public sealed partial class FeatureCatalogue
         }
     }
 
+    /// <summary>
+    /// Daily values of the metrics table (usage rolled up outside the engine): per frequent metric name, and for the rarer names
+    /// pooled, the sum, mean and trend of the daily values in each window and the last value with its age. Only whole days
+    /// before the cutoff's day are read. <see cref="FeatureDefinition.Key"/> is the metric name, null for the pooled set.
+    /// </summary>
+    private IEnumerable<FeatureDefinition> MetricFamily()
+    {
+        const FeatureFamilies f = FeatureFamilies.Metric;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var sets = NamedMetrics.Select(n => (Key: Snake(n), Label: $"'{n}'", Metric: (string?)n)).ToList();
+        if (!PooledMetrics.IsEmpty)
+            sets.Add(("other_metrics", $"rarer metrics ({PooledMetrics.Length}) summed", null));
+        foreach (var (baseKey, label, metric) in sets)
+        {
+            var key = baseKey;
+            for (var n = 2; !used.Add(key); n++)
+                key = baseKey + "_" + n.ToString(CultureInfo.InvariantCulture);
+            foreach (var w in _config.WindowDays)
+            {
+                yield return new() { Name = $"metric.{key}.sum_{D(w)}", Family = f, Aggregation = Aggregation.MetricSum, WindowDays = w, Key = metric, Description = $"Sum of the daily {label} values over the last {w} whole days before the cutoff's day." };
+                yield return new() { Name = $"metric.{key}.mean_{D(w)}", Family = f, Aggregation = Aggregation.MetricMean, WindowDays = w, Key = metric, Description = $"Mean daily {label} value over the days with a value among the last {w} whole days." };
+                yield return new() { Name = $"metric.{key}.trend_{D(w)}", Family = f, Aggregation = Aggregation.MetricTrend, WindowDays = w, Key = metric, Description = $"Least-squares slope of the daily {label} value per day over the last {w} whole days (days with a value)." };
+            }
+            yield return new() { Name = $"metric.{key}.last", Family = f, Aggregation = Aggregation.MetricLast, Key = metric, Description = $"The latest daily {label} value before the cutoff's day." };
+            yield return new() { Name = $"metric.{key}.days_since_last", Family = f, Aggregation = Aggregation.MetricDaysSinceLast, Key = metric, Description = $"Whole days from the latest day with a {label} value to the cutoff's day." };
+        }
+    }
+
     private static IEnumerable<FeatureDefinition> Firmographics(EventStore store, HashSet<string> excluded)
     {
         const FeatureFamilies f = FeatureFamilies.Firmographics;

@@ -32,6 +32,10 @@ public sealed partial class FeatureCatalogue
     public IReadOnlyList<string> NamedEvents { get; }
     /// <summary>Rarer event names, pooled into one set of columns.</summary>
     public ImmutableArray<string> PooledEvents { get; }
+    /// <summary>Metric names (metrics table) with their own columns in the metric family (the most frequent, ordered by name).</summary>
+    public IReadOnlyList<string> NamedMetrics { get; }
+    /// <summary>Rarer metric names, pooled into one set of columns.</summary>
+    public ImmutableArray<string> PooledMetrics { get; }
     /// <summary>Event names counted as machine activity (besides events without a user).</summary>
     public ImmutableArray<string> AutomatedEvents { get; }
     public ImmutableArray<string> LimitEvents { get; }
@@ -68,6 +72,7 @@ public sealed partial class FeatureCatalogue
         ShareEvents = [.. names.Where(config.IsShare).Order(StringComparer.Ordinal)];
         CreatorEvents = [.. names.Where(config.IsCreator).Order(StringComparer.Ordinal)];
         (NamedEvents, PooledEvents) = EventNamesByFrequency(store, config);
+        (NamedMetrics, PooledMetrics) = MetricNamesByFrequency(store.Metrics, config);
         AutomatedEvents = [.. names.Where(config.IsAutomated).Order(StringComparer.Ordinal)];
         LimitEvents = [.. names.Where(config.IsLimit).Order(StringComparer.Ordinal)];
         PricingEvents = [.. names.Where(config.IsPricing).Order(StringComparer.Ordinal)];
@@ -94,6 +99,7 @@ public sealed partial class FeatureCatalogue
                 FeatureFamilies.Monetization => Monetization(),
                 FeatureFamilies.Champion => Champion(),
                 FeatureFamilies.Interaction => Interaction(),
+                FeatureFamilies.Metric => MetricFamily(),
                 _ => Firmographics(store, excluded),
             };
             foreach (var d in defs)
@@ -145,6 +151,20 @@ public sealed partial class FeatureCatalogue
         var named = codes.Where(n => counts[n] >= config.MinEventNameCount).Take(config.MaxEventNames).ToHashSet();
         return ([.. named.Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)],
             [.. codes.Where(n => !named.Contains(n)).Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>As for event names: names with at least <see cref="FeatureConfig.MinMetricRows"/> rows, at most
+    /// <see cref="FeatureConfig.MaxMetricNames"/> of them by row count, get columns; the others are pooled.</summary>
+    private static (string[] Named, ImmutableArray<string> Pooled) MetricNamesByFrequency(MetricTable metrics, FeatureConfig config)
+    {
+        var counts = new long[metrics.Names.Count];
+        foreach (var n in metrics.Name)
+            counts[n]++;
+        var codes = Enumerable.Range(0, counts.Length).Where(n => counts[n] > 0)
+            .OrderByDescending(n => counts[n]).ThenBy(n => metrics.Names[n], StringComparer.Ordinal).ToList();
+        var named = codes.Where(n => counts[n] >= config.MinMetricRows).Take(config.MaxMetricNames).ToHashSet();
+        return ([.. named.Select(n => metrics.Names[n]).Order(StringComparer.Ordinal)],
+            [.. codes.Where(n => !named.Contains(n)).Select(n => metrics.Names[n]).Order(StringComparer.Ordinal)]);
     }
 
     private static string[] TopIntegrationKinds(EventStore store, FeatureConfig config)

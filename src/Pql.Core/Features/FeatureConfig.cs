@@ -30,6 +30,10 @@ public sealed record FeatureConfig
     public int MaxEventNames { get; init; } = 40;
     /// <summary>Event names seen fewer times than this are pooled into <c>event.other_names</c>.</summary>
     public int MinEventNameCount { get; init; } = 50;
+    /// <summary>Metric names (of the metrics table) with their own columns in the metric family, the most frequent first.</summary>
+    public int MaxMetricNames { get; init; } = 40;
+    /// <summary>Metric names with fewer rows than this are pooled into <c>metric.other_metrics</c>.</summary>
+    public int MinMetricRows { get; init; } = 20;
     /// <summary>Invite events; null = collaboration events whose name contains <c>invite</c>.</summary>
     public IReadOnlyList<string>? InviteEvents { get; init; }
     /// <summary>Share events; null = collaboration events whose name contains <c>share</c>.</summary>

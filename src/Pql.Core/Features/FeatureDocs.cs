@@ -50,6 +50,14 @@ public static class FeatureDocs
             `headcount`, `company_size`, `size`; `features.size_attribute` names another); without one the family is left out.
             `features.exclude_families: [cadence, ...]` leaves families out, e.g. to measure in a backtest what one adds.
 
+            The metric family reads the `metrics` table of pql.yaml (`data.metrics`: entity, date, metric, value; usage already
+            rolled up per day), here a metric `api_calls`. Each metric name with at least 20 rows (at most the 40 most frequent)
+            gets its columns; rarer names are summed into one pooled set (`metric.other_metrics.*`). A daily value is the sum of
+            the entity's rows of that metric and day (an account's rows include its users'; a user's only its own). A row dated D
+            covers the whole day D, so it is read only for cutoffs on a later day: a window of N days is the N whole days before
+            the cutoff's day, and the cutoff's own (unfinished) day is never read. The family is left out without a metrics
+            table; the SQL engines refuse it (engine: memory computes it).
+
 
             """);
         foreach (var family in FeatureFamilyNames.Each)
@@ -113,6 +121,9 @@ public static class FeatureDocs
             if (name == "integration_added")
                 b.AddProperty(i, "integration", "slack");
         }
+        var apiCalls = b.MetricNames.GetOrAdd("api_calls");
+        for (var day = 0; day < FeatureConfig.Default.MinMetricRows; day++)
+            b.AddMetric(a, -1, day, apiCalls, 100 + day);
         return b.Build();
     }
 }

@@ -35,6 +35,8 @@ public enum FeatureFamilies
     Champion = 8192,
     /// <summary>Firmographic interactions: users and activity per unit of company size.</summary>
     Interaction = 16384,
+    /// <summary>Per metric name of the metrics table (rare names pooled): sum, mean and trend of daily values in each window, last value.</summary>
+    Metric = 32768,
     All = Activity | Product | Kind | Adoption | Synergy | Stickiness | Integration | Collaboration | Firmographics | EventName
-        | Cadence | Automation | Monetization | Champion | Interaction,
+        | Cadence | Automation | Monetization | Champion | Interaction | Metric,
 }

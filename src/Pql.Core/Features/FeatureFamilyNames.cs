@@ -20,6 +20,7 @@ public static class FeatureFamilyNames
         FeatureFamilies.Monetization => "monetization",
         FeatureFamilies.Champion => "champion",
         FeatureFamilies.Interaction => "interaction",
+        FeatureFamilies.Metric => "metric",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "expected a single family"),
     };
 
@@ -29,6 +30,7 @@ public static class FeatureFamilyNames
         FeatureFamilies.Activity, FeatureFamilies.Product, FeatureFamilies.Kind, FeatureFamilies.Adoption, FeatureFamilies.Synergy,
         FeatureFamilies.Stickiness, FeatureFamilies.Integration, FeatureFamilies.Collaboration, FeatureFamilies.Firmographics, FeatureFamilies.EventName,
         FeatureFamilies.Cadence, FeatureFamilies.Automation, FeatureFamilies.Monetization, FeatureFamilies.Champion, FeatureFamilies.Interaction,
+        FeatureFamilies.Metric,
     ];
 
     /// <summary>Parses a comma-separated list of family names (<c>activity,adoption</c>) or <c>all</c>.</summary>

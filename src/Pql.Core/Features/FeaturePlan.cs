@@ -46,6 +46,12 @@ internal sealed class FeaturePlan
     /// <summary>Per event name code, whether the name is automated (machine activity).</summary>
     public bool[] AutomatedName { get; }
 
+    /// <summary>Metric family columns exist: the sketch reads the store's metrics table.</summary>
+    public bool NeedMetrics { get; }
+    /// <summary>Per metric name code of the store's metrics table, its group (named metrics by catalogue order, then the pooled set), or -1.</summary>
+    public int[] MetricGroupOf { get; } = [];
+    public int MetricGroups { get; }
+
     /// <summary>Catalogue product index of each store product code (-1 = no columns).</summary>
     public int[] ProductIndex { get; }
     public int ProductCount { get; }
@@ -156,6 +162,7 @@ internal sealed class FeaturePlan
             }
             columns[c] = Compile(d, slot, products);
         }
+        (NeedMetrics, MetricGroupOf, MetricGroups) = MetricGroupsOf(store, catalogue, Definitions, columns);
         AllSlot = needAll || NeedRollup ? Slot(EventFilter.All) : keys.GetValueOrDefault(EventFilter.All.Describe(), -1);
         if (needAll)
             userSlots.Add(AllSlot);
@@ -206,6 +213,41 @@ internal sealed class FeaturePlan
                 MaxUserEvents = Math.Max(MaxUserEvents, offsets[u + 1] - offsets[u]);
         }
     }
+
+    /// <summary>Groups the store's metric names as the catalogue does and points each metric column (A) at its group.</summary>
+    private static (bool Need, int[] GroupOf, int Groups) MetricGroupsOf(EventStore store, FeatureCatalogue catalogue, IReadOnlyList<FeatureDefinition> definitions, CompiledColumn[] columns)
+    {
+        var need = false;
+        for (var c = 0; c < columns.Length && !need; c++)
+            need = IsMetric(columns[c].Aggregation);
+        if (!need)
+            return (false, [], 0);
+        var names = store.Metrics.Names;
+        var groupOf = new int[names.Count];
+        Array.Fill(groupOf, -1);
+        var named = catalogue.NamedMetrics;
+        for (var g = 0; g < named.Count; g++)
+        {
+            var code = names.Find(named[g]);
+            if (code >= 0)
+                groupOf[code] = g;
+        }
+        foreach (var pooled in catalogue.PooledMetrics)
+        {
+            var code = names.Find(pooled);
+            if (code >= 0)
+                groupOf[code] = named.Count;
+        }
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (IsMetric(columns[c].Aggregation))
+                columns[c] = columns[c] with { A = definitions[c].Key is { } key ? IndexOf(named, key) : named.Count };
+        }
+        return (true, groupOf, named.Count + 1);
+    }
+
+    public static bool IsMetric(Aggregation a) =>
+        a is Aggregation.MetricSum or Aggregation.MetricMean or Aggregation.MetricTrend or Aggregation.MetricLast or Aggregation.MetricDaysSinceLast;
 
     /// <summary>Dense key of an adoption order prefix: digits base (products + 1), 0 = none.</summary>
     public int OrderKey(ReadOnlySpan<int> sequence, int length) => OrderKey(sequence, length, OrderDepth, ProductCount);

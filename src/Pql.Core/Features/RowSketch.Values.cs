@@ -135,6 +135,8 @@ internal sealed partial class RowSketch
             case Aggregation.AttributeValue: return FeatureFormulas.Attribute(c.Attribute, c.OfUser ? _entity : _account);
             case Aggregation.AgeDays:
                 return Days(c.OfUser || _plan.Entity == Workspace.EntityKind.Account ? _signup : _plan.Store.AccountCreatedAt[_account], t);
+            case Aggregation.MetricSum or Aggregation.MetricMean or Aggregation.MetricTrend or Aggregation.MetricLast or Aggregation.MetricDaysSinceLast:
+                return _metrics!.Value(in c);
             default: return AnalystValue(in c);
         }
     }

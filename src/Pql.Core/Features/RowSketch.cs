@@ -44,6 +44,7 @@ internal sealed partial class RowSketch
     private readonly int[] _machine;
     private readonly int[] _human;
 
+    private readonly MetricSketch? _metrics;
     private long _cutoff;
     private int _entity;
     private int _account;
@@ -94,6 +95,7 @@ internal sealed partial class RowSketch
         _cadMonthEnd = new int[plan.NeedCadence ? _levels : 0];
         _machine = new int[plan.NeedMachine ? _levels : 0];
         _human = new int[plan.NeedMachine ? _levels : 0];
+        _metrics = plan.NeedMetrics ? new MetricSketch(plan) : null;
     }
 
     private static long[] Filled(int n)
@@ -130,6 +132,7 @@ internal sealed partial class RowSketch
             Scan(_gTime.AsSpan(0, n), _gName.AsSpan(0, n), _gProduct.AsSpan(0, n), default, 0, _gIndex.AsSpan(0, n));
         }
         Finish();
+        _metrics?.Scan(entity, cutoff);
         for (var c = 0; c < columns.Length; c++)
             columns[c][row] = (float)Value(in _plan.Columns[c]);
         Reset();

@@ -39,7 +39,7 @@ public static class AppendedEvents
     }
 
     /// <summary>A builder that knows the store's accounts and users under the same codes.</summary>
-    private static EventStoreBuilder Seeded(EventStore store)
+    internal static EventStoreBuilder Seeded(EventStore store)
     {
         var builder = new EventStoreBuilder();
         for (var a = 0; a < store.AccountCount; a++)
@@ -53,7 +53,7 @@ public static class AppendedEvents
     /// True when a new event would move a creation time the load took from first events (<c>created_at: first_event</c>): an
     /// entity still waiting for its first event, or one that gets an event earlier than its first.
     /// </summary>
-    private static bool TouchesFirstEventCreation(WorkspaceConfig config, EventStore store, EventStore later)
+    internal static bool TouchesFirstEventCreation(WorkspaceConfig config, EventStore store, EventStore later)
     {
         var accounts = config.Data.Accounts?.CreatedAt?.FromFirstEvent == true;
         var users = config.Data.Users?.CreatedAt?.FromFirstEvent == true;

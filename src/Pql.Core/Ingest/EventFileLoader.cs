@@ -49,8 +49,20 @@ internal sealed class EventFileLoader(
         DataFile.Read(name, () => LoadFile(name, source, stats, null, usersFromEvents, rows));
     }
 
+    /// <summary>Treats these event-id hashes as already loaded (an append to a loaded store dedupes against its rows).</summary>
+    public void SeedEventIds(ReadOnlySpan<UInt128> hashes)
+    {
+        _eventIds.Reserve(hashes.Length);
+        foreach (var h in hashes)
+            _eventIds.AddHash(h);
+    }
+
+    /// <summary>Called with the event-id set when the load finishes, before it is freed (to keep it for a later append).</summary>
+    public Action<EventIdSet>? KeepEventIds { get; init; }
+
     public void Finish()
     {
+        KeepEventIds?.Invoke(_eventIds);
         _eventIds.Dispose(); // hundreds of MB on large loads: free them before the store is sorted
         report.ImplicitUsers = _implicitUsers;
         if (_latencies.Count > 0)

@@ -106,6 +106,50 @@ internal sealed unsafe class EventIdSet : IDisposable
         _slots = null;
     }
 
+    /// <summary>
+    /// Grows the table once so <paramref name="more"/> further ids fit below the fill limit. Seeding from <see cref="WriteTo"/> needs
+    /// it: the hashes come in slot order, i.e. sorted by their low bits, and inserted into a smaller table they would pile into one
+    /// long probe run (measured: 45 s instead of well under a second for 2.7M ids).
+    /// </summary>
+    public void Reserve(int more)
+    {
+        var needed = (long)_count + more;
+        var capacity = _capacity;
+        while (needed >= capacity / 4 * 3)
+            capacity *= 2;
+        if (capacity == _capacity)
+            return;
+        var old = _slots;
+        var oldCapacity = _capacity;
+        _slots = Allocate(_capacity = capacity);
+        for (var i = 0; i < oldCapacity; i++)
+        {
+            if (old[i] != UInt128.Zero)
+                Insert(_slots, _capacity, old[i]);
+        }
+        NativeMemory.AlignedFree(old);
+    }
+
+    /// <summary>Writes the set's hashes (count, then the hashes in slot order) so a later load can seed a set with them.</summary>
+    public void WriteTo(Events.SnapshotWriter writer)
+    {
+        writer.Long(_count);
+        var buffer = new UInt128[1 << 14];
+        var n = 0;
+        for (var i = 0; i < _capacity; i++)
+        {
+            if (_slots[i] == UInt128.Zero)
+                continue;
+            buffer[n++] = _slots[i];
+            if (n == buffer.Length)
+            {
+                writer.Bytes(MemoryMarshal.AsBytes(buffer.AsSpan()));
+                n = 0;
+            }
+        }
+        writer.Bytes(MemoryMarshal.AsBytes(buffer.AsSpan(0, n)));
+    }
+
     public void Dispose()
     {
         Free();

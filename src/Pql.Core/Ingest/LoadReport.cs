@@ -29,6 +29,10 @@ public sealed class LoadReport
     public double LoadSeconds { get; internal set; }
     /// <summary>The store was opened from the workspace's load snapshot instead of parsing the files.</summary>
     public bool FromSnapshot { get; internal set; }
+    /// <summary>Files parsed by this load: every input file on a full load, only the new ones when they were appended to the snapshot, 0 when it was opened.</summary>
+    public int FilesParsed { get; internal set; }
+    /// <summary>New files of the last events glob were loaded and appended to the snapshot's store instead of rebuilding it.</summary>
+    public bool Appended { get; internal set; }
     /// <summary>Entity rows repeating a kept id with different values (counted among duplicates; the first row is kept).</summary>
     public long ConflictingDuplicates { get; internal set; }
     /// <summary>The first conflicting repeats, one line each: where, which field differs, which row was kept.</summary>

@@ -20,31 +20,56 @@ internal static class LoadSnapshot
 
     public static string PathOf(WorkspaceConfig config) => Path.Combine(config.StateDirectory, FileName);
 
-    public static byte[] Key(WorkspaceConfig config, IReadOnlyList<string> propertyKeys)
+    public static byte[] Key(WorkspaceConfig config, IReadOnlyList<string> propertyKeys) => Keys(config, propertyKeys).Key;
+
+    /// <summary>
+    /// The snapshot's key, split so an append can be recognised: <see cref="SnapshotKeys.Base"/> covers everything but the files of the
+    /// last events table (the config, every other input file, the posted segments); <see cref="SnapshotKeys.Tail"/> is the identity of
+    /// each file of that table in load order; the key hashes both.
+    /// </summary>
+    public static SnapshotKeys Keys(WorkspaceConfig config, IReadOnlyList<string> propertyKeys)
     {
         var text = new StringBuilder();
         text.Append("engine ").Append(typeof(EventStore).Assembly.ManifestModule.ModuleVersionId).Append('\n');
-        text.Append("data ").Append(JsonSerializer.Serialize(config.Data)).Append('\n');
+        var tailTable = config.Data.Events.Count > 0 ? config.Data.Events[^1] : null;
+        // The tail table's resolved file list is in the tail, not the base, so a new file of its glob leaves the base unchanged.
+        var data = tailTable is null ? config.Data : config.Data with { Events = [.. config.Data.Events.Take(config.Data.Events.Count - 1), tailTable with { Paths = [] }] };
+        text.Append("data ").Append(JsonSerializer.Serialize(data)).Append('\n');
         foreach (var (ev, product) in config.ProductOfEvent.OrderBy(p => p.Key, StringComparer.Ordinal))
             text.Append("product ").Append(ev).Append('=').Append(product).Append('\n');
         text.Append("properties ").AppendJoin(',', propertyKeys).Append('\n');
         var hash = new XxHash128();
         hash.Append(Encoding.UTF8.GetBytes(text.ToString()));
-        foreach (var path in InputFiles(config.Data))
+        foreach (var path in InputFiles(config.Data, tailTable))
             AppendIdentity(hash, path);
         foreach (var path in PostedFiles(config)) // rows posted to pql serve are inputs too: a snapshot without them is stale
             AppendIdentity(hash, path);
-        return hash.GetCurrentHash();
+        var baseKey = Convert.ToHexString(hash.GetCurrentHash());
+        var tail = new List<TailFile>();
+        foreach (var path in tailTable?.Paths ?? [])
+        {
+            var file = new XxHash128();
+            AppendIdentity(file, path);
+            tail.Add(new TailFile(path, Convert.ToHexString(file.GetCurrentHash())));
+        }
+        var key = new XxHash128();
+        key.Append(Encoding.UTF8.GetBytes(baseKey));
+        foreach (var f in tail)
+            key.Append(Encoding.UTF8.GetBytes(f.Identity));
+        return new SnapshotKeys(key.GetCurrentHash(), baseKey, tail);
     }
 
-    private static IEnumerable<string> InputFiles(DataConfig data)
+    private static IEnumerable<string> InputFiles(DataConfig data, TableSource? tail)
     {
-        foreach (var table in new[] { data.Accounts, data.Users }.Concat(data.Events))
+        foreach (var table in new[] { data.Accounts, data.Users }.Concat(data.Events).Concat(data.Metrics))
         {
             if (table is null)
                 continue;
-            foreach (var p in table.Paths)
-                yield return p;
+            if (!ReferenceEquals(table, tail))
+            {
+                foreach (var p in table.Paths)
+                    yield return p;
+            }
             if (table.AccountVia is { } via)
                 yield return via.Path;
         }
@@ -83,8 +108,59 @@ internal static class LoadSnapshot
         }
     }
 
-    public static void Save(string path, byte[] key, LoadResult load) =>
-        StoreSnapshot.Write(path, key, load.Store, JsonSerializer.Serialize(ReportRecord.Of(load.Report)));
+    public static void Save(string path, SnapshotKeys keys, LoadResult load) =>
+        StoreSnapshot.Write(path, keys.Key, load.Store, JsonSerializer.Serialize(ReportRecord.Of(load.Report) with { Base = keys.Base, Tail = [.. keys.Tail] }));
+
+    /// <summary>The event-id hashes of a load, beside its snapshot under the same key (read only to append to that snapshot).</summary>
+    public static string EventIdsPathOf(WorkspaceConfig config) => Path.Combine(config.StateDirectory, EventIdsFileName);
+
+    public const string EventIdsFileName = "store.eventids";
+
+    public static void SaveEventIds(string path, byte[] key, EventIdSet ids)
+    {
+        using var w = new SnapshotWriter(path);
+        ids.WriteTo(w);
+        w.Commit(key);
+    }
+
+    /// <summary>The event-id hashes saved with the snapshot of <paramref name="key"/>, or null (with why).</summary>
+    public static UInt128[]? OpenEventIds(string path, byte[] key, out string? problem)
+    {
+        using var r = SnapshotReader.Open(path, key, out problem);
+        return r?.Array<UInt128>();
+    }
+
+    /// <summary>
+    /// A snapshot whatever its key (checksum still verified), with the base and tail it was saved under, for an append; null with why.
+    /// </summary>
+    public static (LoadResult Load, string Base, IReadOnlyList<TailFile> Tail, byte[] Key)? OpenAny(string path, out string? problem)
+    {
+        try
+        {
+            if (StoreSnapshot.Read(path, [], out problem) is not { } opened)
+                return null;
+            var record = JsonSerializer.Deserialize<ReportRecord>(opened.Note)!;
+            if (record.Base is null || record.Tail is null)
+            {
+                problem = "the snapshot has no record of its files";
+                return null;
+            }
+            return (new LoadResult(opened.Store, record.ToReport()), record.Base, record.Tail, HeaderKey(path));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"the snapshot could not be read ({ex.Message})";
+            return null;
+        }
+    }
+
+    private static byte[] HeaderKey(string path)
+    {
+        using var file = File.OpenRead(path);
+        var header = new byte[32];
+        file.ReadExactly(header);
+        return header[16..32];
+    }
 
     /// <summary>The snapshot's store and report, or null with why it cannot be used.</summary>
     public static LoadResult? Open(string path, byte[] key, out string? problem)
@@ -109,6 +185,11 @@ internal static class LoadSnapshot
         List<FileRecord> Files, SortedDictionary<string, long> RejectsByReason, long ImplicitUsers, string? RejectsPath,
         long? LatencyMedianMs, long? LatencyP95Ms, long ConflictingDuplicates, List<string> ConflictSamples)
     {
+        /// <summary>The base key the snapshot was saved under (see <see cref="Keys"/>).</summary>
+        public string? Base { get; init; }
+        /// <summary>The files of the last events table the snapshot holds, in load order, with their identities.</summary>
+        public List<TailFile>? Tail { get; init; }
+
         public static ReportRecord Of(LoadReport r) => new(
             [.. r.Files.Select(f => new FileRecord(f.File, f.Table, f.Read, f.Loaded, f.Duplicates, f.Rejected, f.Filtered))],
             r.RejectsByReason, r.ImplicitUsers, r.RejectsPath, r.LatencyMedianMs, r.LatencyP95Ms, r.ConflictingDuplicates, r.ConflictSamples);
@@ -131,6 +212,10 @@ internal static class LoadSnapshot
             return r;
         }
     }
+
+    public sealed record TailFile(string Path, string Identity);
+
+    public sealed record SnapshotKeys(byte[] Key, string Base, IReadOnlyList<TailFile> Tail);
 
     private sealed record FileRecord(string File, string Table, long Read, long Loaded, long Duplicates, long Rejected, long Filtered);
 }

@@ -38,6 +38,21 @@ internal sealed class RejectLog
         File.Move(tmp, path, overwrite: true);
     }
 
+    /// <summary>Adds these rejects to an existing rejects file (an append to a loaded store), or writes a new one.</summary>
+    public void AppendTo(string path)
+    {
+        if (!File.Exists(path))
+        {
+            WriteTo(path);
+            return;
+        }
+        var rows = _csv.ToString();
+        var tmp = path + ".tmp";
+        File.Copy(path, tmp, overwrite: true);
+        File.AppendAllText(tmp, rows[(rows.IndexOf('\n', StringComparison.Ordinal) + 1)..]); // without the header
+        File.Move(tmp, path, overwrite: true);
+    }
+
     private static string Quote(string s) =>
         s.AsSpan().IndexOfAny(',', '"', '\n') < 0 && s.IndexOf('\r', StringComparison.Ordinal) < 0
             ? s

@@ -20,28 +20,48 @@ public static class WorkspaceLoader
         var clock = Stopwatch.StartNew();
         var keys = PropertyKeys(config, options);
         var snapshotPath = LoadSnapshot.PathOf(config);
-        var snapshotKey = options.Snapshot && options.WriteRejects ? LoadSnapshot.Key(config, keys) : null;
-        if (snapshotKey is not null)
+        var snapshotKeys = options.Snapshot && options.WriteRejects ? LoadSnapshot.Keys(config, keys) : null;
+        if (snapshotKeys is not null)
         {
-            if (LoadSnapshot.Open(snapshotPath, snapshotKey, out var problem) is { } opened)
+            if (LoadSnapshot.Open(snapshotPath, snapshotKeys.Key, out var problem) is { } opened)
             {
                 opened.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
                 options.Progress?.Invoke($"opened the load snapshot {snapshotPath}");
                 return opened;
             }
             options.Progress?.Invoke($"loading the files: {problem}");
+            if (SnapshotAppend.TryAppend(config, options, keys, snapshotKeys, out var why) is { } appended)
+            {
+                options.Progress?.Invoke("writing the load snapshot");
+                LoadSnapshot.Save(snapshotPath, snapshotKeys, appended);
+                appended.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
+                return appended;
+            }
+            if (why is not null)
+                options.Progress?.Invoke($"not appending: {why}");
         }
-        var result = Parse(config, options, keys);
-        if (snapshotKey is not null)
+        var result = Parse(config, options, keys, snapshotKeys is null ? null : ids => LoadSnapshot.SaveEventIds(LoadSnapshot.EventIdsPathOf(config), snapshotKeys.Key, ids));
+        if (snapshotKeys is not null)
         {
             options.Progress?.Invoke("writing the load snapshot");
-            LoadSnapshot.Save(snapshotPath, snapshotKey, result);
+            LoadSnapshot.Save(snapshotPath, snapshotKeys, result);
         }
         result.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return result;
     }
 
-    private static LoadResult Parse(WorkspaceConfig config, LoadOptions options, string[] keys)
+    /// <summary>Fails with one line when the rejected share of the load passes <c>data.max_reject_share</c>.</summary>
+    internal static void CheckRejectShare(WorkspaceConfig config, LoadReport report, RejectLog rejects)
+    {
+        var read = report.Read;
+        if (read > 0 && (double)report.Rejected / read > config.Data.MaxRejectShare)
+        {
+            throw new DataLoadException(Path.GetFileName(config.ConfigPath), string.Create(CultureInfo.InvariantCulture,
+                $"{report.Rejected:N0} of {read:N0} rows rejected ({100.0 * report.Rejected / read:F1}%), more than data.max_reject_share {100 * config.Data.MaxRejectShare:F1}%; first: {rejects.Samples.FirstOrDefault()}; all in {report.RejectsPath ?? "the rejects file"}"));
+        }
+    }
+
+    private static LoadResult Parse(WorkspaceConfig config, LoadOptions options, string[] keys, Action<EventIdSet>? keepEventIds)
     {
         var clock = Stopwatch.StartNew();
         var report = new LoadReport();
@@ -64,7 +84,7 @@ public static class WorkspaceLoader
             options.Progress?.Invoke("loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse };
+        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse, KeepEventIds = keepEventIds };
         foreach (var source in data.Events)
         {
             options.Progress?.Invoke($"loading events from {source.Pattern}");
@@ -77,6 +97,12 @@ public static class WorkspaceLoader
         }
         events.Finish();
         builder.DeriveCreatedFromFirstEvents();
+        var metrics = new MetricFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
+        foreach (var source in data.Metrics)
+        {
+            options.Progress?.Invoke($"loading metrics from {source.Pattern}");
+            metrics.Load(source);
+        }
 
         var rejectsPath = Path.Combine(config.StateDirectory, RejectsFileName);
         if (rejects.Count > 0 && options.WriteRejects)
@@ -88,15 +114,11 @@ public static class WorkspaceLoader
         {
             File.Delete(rejectsPath); // a stale rejects file from an earlier load would mislead
         }
-        var read = report.Read;
-        if (read > 0 && (double)report.Rejected / read > data.MaxRejectShare)
-        {
-            throw new DataLoadException(Path.GetFileName(config.ConfigPath), string.Create(CultureInfo.InvariantCulture,
-                $"{report.Rejected:N0} of {read:N0} rows rejected ({100.0 * report.Rejected / read:F1}%), more than data.max_reject_share {100 * data.MaxRejectShare:F1}%; first: {rejects.Samples.FirstOrDefault()}; all in {report.RejectsPath ?? "the rejects file"}"));
-        }
+        CheckRejectShare(config, report, rejects);
         RequireEvents(data, report);
         options.Progress?.Invoke("sorting events");
         var store = builder.Build();
+        report.FilesParsed = report.Files.Count;
         report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return new LoadResult(store, report);
     }

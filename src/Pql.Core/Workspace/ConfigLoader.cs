@@ -117,7 +117,7 @@ public static partial class ConfigLoader
     /// <summary>Events may be absent only when every goal reads its outcome from a snapshot table's label column.</summary>
     private static DataConfig ParseData(YamlConfigReader r, string dir, YamlMappingNode node, bool snapshotOnly)
     {
-        r.AllowOnly(node, "data", "accounts", "users", "events", "exclude_attributes", "max_reject_share");
+        r.AllowOnly(node, "data", "accounts", "users", "events", "metrics", "exclude_attributes", "max_reject_share");
         var users = TableParser.Parse(r, dir, node, "users", required: false);
         var accounts = TableParser.Parse(r, dir, node, "accounts", required: false);
         var eventsNode = YamlConfigReader.Child(node, "events");
@@ -133,6 +133,7 @@ public static partial class ConfigLoader
         {
             events.Add(TableParser.ParseNode(r, dir, eventsNode, "data.events", "events"));
         }
+        var metrics = ParseMetrics(r, dir, node);
         if (accounts is null && users is null)
             throw r.Error(node, "data.accounts", "accounts or users are required (use 'accounts: { from: users }' when each user is its own account)");
         if (accounts is null)
@@ -148,9 +149,37 @@ public static partial class ConfigLoader
             Accounts = accounts,
             Users = users,
             Events = events,
+            Metrics = metrics,
             ExcludeAttributes = r.ScalarList(node, "exclude_attributes", "data.exclude_attributes"),
             MaxRejectShare = share,
         };
+    }
+
+    /// <summary>
+    /// <c>metrics:</c> one table or a list, each with the options of an event table that make sense for daily values (path or
+    /// glob, format, columns, timestamp_format for the date, encoding, delimiter, where); the event-only keys are refused by name.
+    /// </summary>
+    private static List<TableSource> ParseMetrics(YamlConfigReader r, string dir, YamlMappingNode node)
+    {
+        var tables = new List<TableSource>();
+        var metricsNode = YamlConfigReader.Child(node, "metrics");
+        if (metricsNode is null || YamlConfigReader.IsNull(metricsNode))
+            return tables;
+        var nodes = metricsNode is YamlSequenceNode seq ? seq.Children.ToList() : [metricsNode];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = metricsNode is YamlSequenceNode ? $"data.metrics[{i}]" : "data.metrics";
+            if (nodes[i] is YamlMappingNode map)
+            {
+                foreach (var key in new[] { "event", "product", "properties", "attributes", "account_via", "from", "created_at", "id" })
+                {
+                    if (YamlConfigReader.Child(map, key) is { } bad)
+                        throw r.Error(bad, $"{path}.{key}", "is not an option of a metrics table (it takes path, format, columns, timestamp_format, encoding, delimiter and where)");
+                }
+            }
+            tables.Add(TableParser.ParseNode(r, dir, nodes[i], path, "metrics"));
+        }
+        return tables;
     }
 
     private static Dictionary<string, string> ParseProducts(YamlConfigReader r, YamlMappingNode? node)

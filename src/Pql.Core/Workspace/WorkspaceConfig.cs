@@ -8,6 +8,8 @@ public sealed record DataConfig
     public TableSource? Accounts { get; init; }
     public TableSource? Users { get; init; }
     public IReadOnlyList<TableSource> Events { get; init; } = [];
+    /// <summary>Daily metric tables (entity, date, metric, value): product usage already rolled up outside the engine.</summary>
+    public IReadOnlyList<TableSource> Metrics { get; init; } = [];
     /// <summary>Attribute columns that are never features (snapshot values that would leak the outcome).</summary>
     public IReadOnlyList<string> ExcludeAttributes { get; init; } = [];
     /// <summary>The load fails when more than this share of rows is rejected. Default 0.05.</summary>

@@ -75,7 +75,7 @@ public sealed partial class FeatureEngineTests
         var codes = ids.Select(id => pool.Find(id)).ToArray();
         // The event family's vocabulary (which names get columns, which are pooled) is read from the whole store like
         // the product list; fixing it here checks that the values read nothing after the cutoff.
-        var config = pinned ?? FeatureConfig.Default with { MinEventNameCount = 0, MaxEventNames = 1000 };
+        var config = pinned ?? FeatureConfig.Default with { MinEventNameCount = 0, MaxEventNames = 1000, MinMetricRows = 0, MaxMetricNames = 1000 };
         var engine = new FeatureEngine(store, config, null, family);
         return engine.Build(entity, codes, Enumerable.Repeat(cutoff, codes.Length).ToArray());
     }

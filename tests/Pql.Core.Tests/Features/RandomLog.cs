@@ -16,9 +16,12 @@ internal static class RandomLog
 
     private static readonly string[] s_integrations = ["slack", "github", "jira"];
 
+    private static readonly string[] s_metrics = ["api_calls", "minutes", "storage_gb"];
+
     public static TestLog Create(int seed, int accounts = 8)
     {
         var rng = new Random(seed);
+        var metricRng = new Random(seed + 7919); // its own stream, so the events of a seed stay what they were before metrics
         var log = new TestLog();
         for (var a = 0; a < accounts; a++)
         {
@@ -32,8 +35,24 @@ internal static class RandomLog
             var events = 20 + rng.Next(120);
             for (var e = 0; e < events; e++)
                 log.Events.Add(RandomEvent(rng, id, $"{id}u{rng.Next(users)}", T - 150 * Day, T + 60 * Day));
+            AddMetrics(metricRng, log, id, users, (int)((T - 150 * Day) / Day), (int)((T + 60 * Day) / Day));
         }
         return log;
+    }
+
+    /// <summary>Daily metric rows of an account and its users on random distinct (day, metric, entity) keys in [fromDay, toDay).</summary>
+    private static void AddMetrics(Random rng, TestLog log, string account, int users, int fromDay, int toDay)
+    {
+        var keys = new HashSet<(string?, int, string)>();
+        var rows = 10 + rng.Next(60);
+        for (var i = 0; i < rows; i++)
+        {
+            string? user = rng.Next(3) == 0 ? null : $"{account}u{rng.Next(users)}";
+            var day = fromDay + rng.Next(toDay - fromDay);
+            var name = s_metrics[rng.Next(s_metrics.Length)];
+            if (keys.Add((user, day, name)))
+                log.Metrics.Add((account, user, day, name, Math.Round(rng.NextDouble() * 100, 2)));
+        }
     }
 
     public static TestLog.Event RandomEvent(Random rng, string account, string? user, long from, long to)
@@ -54,6 +73,20 @@ internal static class RandomLog
         var copy = new TestLog();
         copy.Accounts.AddRange(log.Accounts);
         copy.Users.AddRange(log.Users);
+        var cutoffDay = (int)Math.Floor((double)cutoff / Day); // a row of the cutoff's day is read only after that day
+        foreach (var m in log.Metrics)
+        {
+            if (m.Day < cutoffDay)
+                copy.Metrics.Add(m);
+            else if (rng.Next(3) == 1)
+                copy.Metrics.Add(m with { Value = m.Value * 10 + 1 });
+        }
+        foreach (var (id, _, _) in log.Accounts)
+        {
+            copy.Metrics.Add((id, null, cutoffDay, "api_calls_late", 1e6)); // a name only the future knows
+            if (!log.Metrics.Any(m => m.Account == id && m.User == null && m.Day == cutoffDay && m.Name == "minutes"))
+                copy.Metrics.Add((id, null, cutoffDay, "minutes", 1e6));
+        }
         foreach (var e in log.Events)
         {
             if (e.Time <= cutoff)

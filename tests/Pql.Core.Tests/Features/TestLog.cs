@@ -17,6 +17,8 @@ internal sealed class TestLog
     public List<(string Id, long Created, KeyValuePair<string, string>[] Attributes)> Accounts { get; } = [];
     public List<(string Id, string Account, long Created)> Users { get; } = [];
     public List<Event> Events { get; } = [];
+    /// <summary>Rows of the metrics table: a user's (User set) or the account's, on a whole UTC day (days since 1970).</summary>
+    public List<(string Account, string? User, int Day, string Name, double Value)> Metrics { get; } = [];
 
     public TestLog Account(string id, long created, params (string Key, string Value)[] attributes)
     {
@@ -42,6 +44,7 @@ internal sealed class TestLog
         copy.Accounts.AddRange(Accounts);
         copy.Users.AddRange(Users);
         copy.Events.AddRange(Events);
+        copy.Metrics.AddRange(Metrics);
         return copy;
     }
 
@@ -58,6 +61,8 @@ internal sealed class TestLog
             if (e.Integration is not null)
                 b.AddProperty(i, "integration", e.Integration);
         }
+        foreach (var (account, user, day, name, value) in Metrics)
+            b.AddMetric(b.FindAccount(account), user is null ? -1 : b.FindUser(user), day, b.MetricNames.GetOrAdd(name), value);
         return b.Build();
     }
 

@@ -16,6 +16,12 @@ internal static class StoreAssert
         Assert.Equal(a.EventTime, b.EventTime);
         Assert.Equal(a.EventName.Select(c => a.EventNames[c]), b.EventName.Select(c => b.EventNames[c]));
         Assert.Equal(a.EventProduct.Select(c => c < 0 ? null : a.Products[c]), b.EventProduct.Select(c => c < 0 ? null : b.Products[c]));
+        Assert.Equal(a.Metrics.Count, b.Metrics.Count);
+        Assert.Equal(a.Metrics.Account, b.Metrics.Account);
+        Assert.Equal(a.Metrics.User, b.Metrics.User);
+        Assert.Equal(a.Metrics.Day, b.Metrics.Day);
+        Assert.Equal(a.Metrics.Value, b.Metrics.Value);
+        Assert.Equal(a.Metrics.Name.Select(c => a.Metrics.Names[c]), b.Metrics.Name.Select(c => b.Metrics.Names[c]));
         Assert.Equal(a.Properties.Keys.Order(), b.Properties.Keys.Order());
         foreach (var (key, p) in a.Properties)
         {

@@ -112,6 +112,8 @@ internal sealed partial class SqlFeaturePlan
             or Aggregation.PerAttributeUnit => (Analyst(d), null),
         Aggregation.InviteesActive or Aggregation.ActiveUserShare or Aggregation.UsersAdded or Aggregation.UsersTotal
             or Aggregation.AttributeValue or Aggregation.AgeDays => (Entities(d), null),
+        Aggregation.MetricSum or Aggregation.MetricMean or Aggregation.MetricTrend or Aggregation.MetricLast or Aggregation.MetricDaysSinceLast =>
+            (null, "the metric family reads the metrics table (data.metrics), which the SQL engines do not load; use engine: memory"),
         _ => Counts(d) is { } f ? (f, null) : (null, $"aggregation {d.Aggregation} has no SQL form yet"),
     };
 

@@ -42,14 +42,13 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
         ArgumentNullException.ThrowIfNull(request);
         if (request.Threshold is <= 0 or > 10)
             throw new Workspace.PqlInputException(string.Create(CultureInfo.InvariantCulture, $"--threshold: {request.Threshold} must be above 0 (0.1 is the usual threshold)"));
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
         var model = await CurrentModel.RequireAsync(session.State, goal.Name, cancellationToken).ConfigureAwait(false);
         var snapshot = TrainingSnapshot.Load(TrainingSnapshot.PathFor(model.ArtifactPath));
-        request.Progress?.Invoke($"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
-        var population = WorkspaceScorer.Population(session.Config, session.Load, goal, request.AsOfMs, request.Progress);
+        Log.Progress(request.Log, $"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
+        var population = WorkspaceScorer.Population(session.Config, session.Load, goal, request.AsOfMs, request.Log);
         var scores = ModelArtifact.Load(model.ArtifactPath).ToModel().PredictProbability(population.Matrix);
         var report = DriftAnalyzer.Compare(snapshot, population.AsOfMs, population.Matrix, scores, population.Attributes, request.Threshold);
         if (!request.Alert)
@@ -66,7 +65,7 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
             using var client = OutboxService.Client(http);
             var context = new ConnectorContext(client, secrets ?? new SecretResolver(), _time, session.Config.Directory);
             dispatch = await new OutboxDispatcher(session.State, ConnectorFactory.CreateAll(playbooks.Connectors, context), _time,
-                new DispatchOptions { MaxWait = request.MaxWait }, log: request.Detail, secrets: context.Secrets,
+                new DispatchOptions { MaxWait = request.MaxWait }, log: request.Log, secrets: context.Secrets,
                 owner: OutboxDispatcher.OwnerFor(request.By)).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         return new DriftResult(report, firings, actions, dispatch);

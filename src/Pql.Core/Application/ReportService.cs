@@ -60,7 +60,7 @@ public sealed class ReportService(TimeProvider? time = null)
     public async Task<ReportData> ReportAsync(ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log);
         var data = await BuildAsync(session, request, cancellationToken).ConfigureAwait(false);
         if (request.OutputHtml is { } path)
         {
@@ -93,7 +93,7 @@ public sealed class ReportService(TimeProvider? time = null)
             if (await state.LoadRunAsync(s.RunId, cancellationToken).ConfigureAwait(false) is { } run)
                 runs.Add(run);
         }
-        request.Progress?.Invoke($"{goal.Name}: measuring {runs.Count} run(s)");
+        Log.Progress(request.Log, $"{goal.Name}: measuring {runs.Count} run(s)");
         var performance = runs.Select(r => RunPerformance.Measure(r, goal, store, labeler)).ToList();
         var evaluated = performance.LastOrDefault(p => !p.Estimated) ?? performance.LastOrDefault();
         var playbooks = await CompareAsync(config, store, state, goal, runs, labeler, cancellationToken).ConfigureAwait(false);

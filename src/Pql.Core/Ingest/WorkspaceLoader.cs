@@ -26,15 +26,15 @@ public static class WorkspaceLoader
             if (LoadSnapshot.Open(snapshotPath, snapshotKey, out var problem) is { } opened)
             {
                 opened.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
-                options.Progress?.Invoke($"opened the load snapshot {snapshotPath}");
+                Log.Progress(options.Log, $"opened the load snapshot {snapshotPath}");
                 return opened;
             }
-            options.Progress?.Invoke($"loading the files: {problem}");
+            Log.Progress(options.Log, $"loading the files: {problem}");
         }
         var result = Parse(config, options, keys);
         if (snapshotKey is not null)
         {
-            options.Progress?.Invoke("writing the load snapshot");
+            Log.Progress(options.Log, "writing the load snapshot");
             LoadSnapshot.Save(snapshotPath, snapshotKey, result);
         }
         result.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
@@ -54,25 +54,25 @@ public static class WorkspaceLoader
             entities.LoadAccounts(postedAccounts);
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
         {
-            options.Progress?.Invoke("loading accounts");
+            Log.Progress(options.Log, "loading accounts");
             entities.LoadAccounts(accounts);
         }
         if (IngestSegments.Users(config) is { } postedUsers)
             entities.LoadUsers(postedUsers, data.Accounts?.Origin == TableOrigin.FromUsers);
         if (data.Users is { Origin: TableOrigin.Files } users)
         {
-            options.Progress?.Invoke("loading users");
+            Log.Progress(options.Log, "loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse };
+        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Log = options.Log, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse };
         foreach (var source in data.Events)
         {
-            options.Progress?.Invoke($"loading events from {source.Pattern}");
+            Log.Progress(options.Log, $"loading events from {source.Pattern}");
             events.Load(source);
         }
         if (IngestSegments.Events(config) is { } posted)
         {
-            options.Progress?.Invoke("loading events received by pql serve");
+            Log.Progress(options.Log, "loading events received by pql serve");
             events.Load(posted);
         }
         events.Finish();
@@ -95,7 +95,7 @@ public static class WorkspaceLoader
                 $"{report.Rejected:N0} of {read:N0} rows rejected ({100.0 * report.Rejected / read:F1}%), more than data.max_reject_share {100 * data.MaxRejectShare:F1}%; first: {rejects.Samples.FirstOrDefault()}; all in {report.RejectsPath ?? "the rejects file"}"));
         }
         RequireEvents(data, report);
-        options.Progress?.Invoke("sorting events");
+        Log.Progress(options.Log, "sorting events");
         var store = builder.Build();
         report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return new LoadResult(store, report);

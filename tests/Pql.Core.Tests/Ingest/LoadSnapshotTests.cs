@@ -143,7 +143,7 @@ public sealed class LoadSnapshotTests : IDisposable
         Assert.False(File.Exists(_ws.PathOf(".pql/store.snapshot")));
 
         var failing = Yaml.Replace("max_reject_share: 0.5", "max_reject_share: 0.1", StringComparison.Ordinal);
-        Assert.Throws<Pql.Core.Workspace.DataLoadException>(() => Load(failing)); // 1 of 7 rows rejected: past 10%
+        Assert.Throws<Pql.Core.Ingest.DataLoadException>(() => Load(failing)); // 1 of 7 rows rejected: past 10%
         Assert.False(File.Exists(_ws.PathOf(".pql/store.snapshot")));
     }
 }

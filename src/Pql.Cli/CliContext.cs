@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pql.Core.State;
 
 namespace Pql.Cli;
@@ -12,6 +13,14 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool verbo
     public bool Interactive { get; } = interactive;
     /// <summary>Who the state changes are recorded as: <c>--by NAME</c>, or the operating-system user.</summary>
     public Actor By { get; } = by;
+
+    /// <summary>
+    /// The logger the Application services and stages write their lines to, rendered by <see cref="TerminalLoggerProvider"/>
+    /// exactly as <see cref="Progress"/>, <see cref="Detail"/> and <see cref="Warn"/> print.
+    /// </summary>
+    public ILogger Log => _log ??= new TerminalLoggerProvider(this).CreateLogger("pql");
+
+    private ILogger? _log;
 
     /// <summary>A progress line on stderr, shown only on an interactive terminal.</summary>
     public void Progress(string message)

@@ -33,9 +33,7 @@ internal static class ActCommand
                 DryRun = dry,
                 MaxWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxWait))),
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             var (g, run, plan) = (result.Goal, result.Run, result.Plan);
             var o = ctx.Out;

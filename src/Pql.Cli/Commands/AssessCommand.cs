@@ -58,8 +58,7 @@ internal static class AssessCommand
                 Format = parse.GetValue(format),
                 Workspace = parse.GetValue(workspace),
                 Ask = terminal is null ? null : chosen => AssessmentPrompt.Run(terminal, chosen),
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
+                Log = ctx.Log,
             });
             if (parse.GetValue(output) is { } outPath)
             {

@@ -48,7 +48,7 @@ internal static class BacktestCommand
                     Compare = [.. (parse.GetValue(compare) ?? []).Select(ParseCompare)],
                     Rounds = parse.GetValue(rounds),
                     Threads = parse.GetValue(threads),
-                    Progress = ctx.Progress,
+                    Log = ctx.Log,
                 },
             };
             var result = BacktestService.BacktestAsync(request).GetAwaiter().GetResult();

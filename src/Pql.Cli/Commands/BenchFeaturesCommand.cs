@@ -38,7 +38,7 @@ internal static class BenchFeaturesCommand
                 Threads = parse.GetValue(threads),
                 Families = parse.GetValue(families)!,
                 Peer = parse.GetValue(peer),
-                Progress = ctx.Progress,
+                Log = ctx.Log,
             });
             Render(result, ctx.Out);
             return 0;
@@ -49,7 +49,7 @@ internal static class BenchFeaturesCommand
     /// <summary>The generated world for this many accounts in the temp folder, written once and reused (pql bench ingest reads it too).</summary>
     internal static string EnsureWorld(int accounts, CliContext ctx)
     {
-        var world = BenchWorld.Ensure(accounts, ctx.Progress);
+        var world = BenchWorld.Ensure(accounts, ctx.Log);
         ctx.Out.WriteLine(world.Line);
         return world.Directory;
     }

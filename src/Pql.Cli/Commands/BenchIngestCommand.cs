@@ -98,7 +98,7 @@ internal static class BenchIngestCommand
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var result = WorkspaceLoader.Load(config, new LoadOptions { Snapshot = false, WriteRejects = false, ParallelParse = parallel, Progress = ctx.Progress });
+        var result = WorkspaceLoader.Load(config, new LoadOptions { Snapshot = false, WriteRejects = false, ParallelParse = parallel, Log = ctx.Log });
         var seconds = clock.Elapsed.TotalSeconds;
         return (result, seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }

@@ -31,8 +31,7 @@ internal static class DemoCommand
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
+                Log = ctx.Log,
             }, ct);
             var o = ctx.Out;
             var inv = CultureInfo.InvariantCulture;

@@ -36,9 +36,7 @@ internal static class DriftCommand
                 Alert = !parse.GetValue(noAlerts),
                 Deliver = true,
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             ctx.Out.Write(DriftRenderer.Render(result, parse.GetValue(format)!));
             return 0;

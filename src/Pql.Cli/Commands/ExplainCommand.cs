@@ -29,9 +29,7 @@ internal static class ExplainCommand
             {
                 AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
                 IncludeZero = parse.GetValue(all),
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             var inv = CultureInfo.InvariantCulture;
             var o = ctx.Out;

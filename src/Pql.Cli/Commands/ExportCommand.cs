@@ -20,7 +20,7 @@ internal static class ExportCommand
         };
         CliApp.SetHandler(command, (parse, ctx) =>
         {
-            var r = ExportService.Export(new ExportRequest(parse.GetValue(workspace)!, parse.GetValue(output)!) { Progress = ctx.Progress, Detail = ctx.Detail, Warn = ctx.Warn });
+            var r = ExportService.Export(new ExportRequest(parse.GetValue(workspace)!, parse.GetValue(output)!) { Log = ctx.Log });
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {r.Accounts:N0} accounts, {r.Users:N0} users, {r.Events:N0} events -> {r.OutDirectory}"));
             return 0;
         });

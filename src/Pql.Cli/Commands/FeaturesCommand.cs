@@ -32,7 +32,7 @@ internal static class FeaturesCommand
                 Entity = ParseEntity(parse.GetValue(entity)!),
                 AsOfMs = CommonOptions.ParseAsOf(parse.GetValue(asOf)),
                 Families = parse.GetValue(families)!,
-                Progress = ctx.Progress,
+                Log = ctx.Log,
             }, ct);
             var positives = r.PositiveLabels is { } p ? string.Create(CultureInfo.InvariantCulture, $", {p:N0} positive labels") : "";
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -36,7 +36,7 @@ internal static class GenerateCommand
                 End = parse.GetValue(end),
                 DirtyShare = parse.GetValue(dirty),
                 Threads = parse.GetValue(threads),
-                Progress = ctx.Progress,
+                Log = ctx.Log,
             }, ct);
             var inv = CultureInfo.InvariantCulture;
             ctx.Out.WriteLine(string.Format(inv,

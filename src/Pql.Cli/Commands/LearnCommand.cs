@@ -40,7 +40,7 @@ internal static class LearnCommand
                 Threads = parse.GetValue(threads),
                 Seed = parse.GetValue(seed),
                 PredictionsCsv = parse.GetValue(predictions),
-                Progress = ctx.Progress,
+                Log = ctx.Log,
                 Peer = new LightGbmPeer(),
             });
             ctx.Out.WriteLine(result.ToJson());

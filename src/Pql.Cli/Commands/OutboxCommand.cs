@@ -46,9 +46,7 @@ internal static class OutboxCommand
                 Status = parse.GetValue(status) is { } s ? ParseStatus(s) : null,
                 Limit = Math.Max(0, parse.GetValue(limit)),
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             Print(result, parse.GetValue(resume), ctx.Out);
             return 0;

@@ -24,9 +24,7 @@ internal static class ReportCommand
                 OutputHtml = parse.GetValue(output),
                 Runs = parse.GetValue(runs),
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             var o = ctx.Out;
             foreach (var p in data.Performance)

@@ -36,9 +36,7 @@ internal static class ScoreCommand
                 OutputCsv = path,
                 WithAttributes = parse.GetValue(with)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             var (g, run, plan) = (result.Goal, result.Run, result.Plan);
             var tiers = string.Join(", ", run.Rows.GroupBy(r => r.Tier).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Count():N0}"));

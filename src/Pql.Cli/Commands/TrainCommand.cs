@@ -35,9 +35,7 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads),
                 CompareWithActivityOnly = parse.GetValue(baseline),
                 By = ctx.By,
-                Progress = ctx.Progress,
-                Detail = ctx.Detail,
-                Warn = ctx.Warn,
+                Log = ctx.Log,
             }, ct);
             ctx.Out.WriteLine(result.LoadSummary);
             foreach (var report in result.Trained)

@@ -24,7 +24,7 @@ internal static class ValidateCommand
         };
         CliApp.SetHandler(command, async (parse, ctx, ct) =>
         {
-            var result = await ValidateService.ValidateAsync(new ValidateRequest(parse.GetValue(workspace)!) { Progress = ctx.Progress }, ct);
+            var result = await ValidateService.ValidateAsync(new ValidateRequest(parse.GetValue(workspace)!) { Log = ctx.Log }, ct);
             foreach (var error in result.Errors)
                 ctx.Err.WriteLine($"error: {error.Message}");
             if (!result.IsValid)

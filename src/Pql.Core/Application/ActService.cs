@@ -28,17 +28,16 @@ public sealed class ActService(TimeProvider? time = null, HttpMessageHandler? ht
     public async Task<ActResult> ActAsync(ActRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
-        var run = await ScoreService.ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, null, request.Progress, _time, cancellationToken).ConfigureAwait(false);
+        var run = await ScoreService.ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, null, request.Log, _time, cancellationToken).ConfigureAwait(false);
         using var client = OutboxService.Client(http);
         var connectors = new ConnectorContext(client, new SecretResolver(), _time, session.Config.Directory);
-        request.Progress?.Invoke(request.DryRun ? "planning" : "recording the run and delivering the outbox");
+        Log.Progress(request.Log, request.DryRun ? "planning" : "recording the run and delivering the outbox");
         var (plan, dispatch) = await new ActPipeline(session.State, session.State, playbooks, _time, session.State)
-            .ActAsync(run, request.DryRun, request.By, connectors, new DispatchOptions { MaxWait = request.MaxWait }, request.Detail, cancellationToken)
+            .ActAsync(run, request.DryRun, request.By, connectors, new DispatchOptions { MaxWait = request.MaxWait }, request.Log, cancellationToken)
             .ConfigureAwait(false);
         return new ActResult(goal, plan.Run, plan, dispatch);
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Assessment;
 using Pql.Core.Events;
 using Pql.Core.Ingest;
@@ -22,8 +24,8 @@ public sealed record AssessRequest
     public string? Workspace { get; init; }
     /// <summary>Asks the questions when there is no answers file; called after the workspace is measured.</summary>
     public Func<SegmentBenchmark?, AssessmentAnswers>? Ask { get; init; }
-    public Action<string>? Progress { get; init; }
-    public Action<string>? Detail { get; init; }
+    /// <summary>Where progress (Information) and detail (Debug) lines go; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 }
 
 /// <summary>The scored report, rendered in the requested format, and a one-line summary of it.</summary>
@@ -56,8 +58,8 @@ public static class AssessService
     private static AssessmentEvidence Measure(string dir, AssessRequest request)
     {
         var config = ConfigLoader.Load(dir);
-        var load = WorkspaceLoader.Load(config, new LoadOptions { Progress = request.Progress, WriteRejects = false });
-        request.Detail?.Invoke(load.Report.Summary());
+        var load = WorkspaceLoader.Load(config, new LoadOptions { Log = request.Log, WriteRejects = false });
+        Log.Detail(request.Log, load.Report.Summary());
         return EvidenceCollector.Collect(load.Store, config, ReadModels(config, load.Store),
             latencyMedianMs: load.Report.LatencyMedianMs, latencyP95Ms: load.Report.LatencyP95Ms);
     }

@@ -29,7 +29,7 @@ public static class BacktestService
             var load = WorkspaceLoader.Load(config, new LoadOptions
             {
                 PropertyKeys = FeatureConfig.Parse(config).PropertyKeysNeeded,
-                Progress = request.Options.Progress,
+                Log = request.Options.Log,
             });
             cancel.ThrowIfCancellationRequested();
             var report = Backtester.Run(config, load.Store, goal, request.Options, cancel);

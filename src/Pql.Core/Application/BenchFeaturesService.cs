@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
@@ -25,7 +27,8 @@ public sealed record BenchFeaturesRequest
     public string Families { get; init; } = "all";
     /// <summary>Run the pandas peer on the same events file and cutoffs (file loads only).</summary>
     public bool Peer { get; init; } = true;
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress lines go; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 }
 
 /// <summary>The store that was timed: where it came from and its size.</summary>
@@ -62,7 +65,7 @@ public static class BenchFeaturesService
         BenchWorldResult? world = null;
         if (dir is null && !request.Synthetic)
         {
-            world = BenchWorld.Ensure(accounts, request.Progress);
+            world = BenchWorld.Ensure(accounts, request.Log);
             dir = world.Directory;
         }
 
@@ -77,13 +80,13 @@ public static class BenchFeaturesService
         {
             config = ConfigLoader.Load(dir);
             featureConfig = FeatureConfig.Parse(config);
-            store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Progress = request.Progress, WriteRejects = false }).Store;
+            store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Log = request.Log, WriteRejects = false }).Store;
             loadSeconds = clock.Elapsed.TotalSeconds;
             loadCpu = CpuSeconds();
         }
         else
         {
-            request.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"generating {request.Events:N0} synthetic events in memory"));
+            Log.Progress(request.Log, string.Create(CultureInfo.InvariantCulture, $"generating {request.Events:N0} synthetic events in memory"));
             store = SyntheticEvents.Build(request.Events, accounts);
             syntheticSeconds = clock.Elapsed.TotalSeconds;
         }
@@ -102,7 +105,7 @@ public static class BenchFeaturesService
             process.Refresh();
             peakMb = process.PeakWorkingSet64 / (1024.0 * 1024);
         }
-        var peer = config is not null && request.Peer ? PandasPeer.Run(config, cutoffs, request.Progress) : null;
+        var peer = config is not null && request.Peer ? PandasPeer.Run(config, cutoffs, request.Log) : null;
         return new BenchFeaturesResult(world, new BenchStore(config?.Directory, store.EventCount, store.AccountCount, store.UserCount, store.BytesPerEvent()),
             loadSeconds, loadCpu, syntheticSeconds, matrix.RowCount, matrix.ColumnCount, request.Cutoffs,
             familySet == FeatureFamilies.All ? "all families" : familySet.ToString().ToLowerInvariant(), featureSeconds, cpuSeconds, peakMb, peer);

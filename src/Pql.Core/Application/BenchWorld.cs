@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Demo;
 using Pql.Core.Workspace;
 
@@ -18,12 +20,12 @@ public sealed record BenchWorldResult(string Directory, WorldResult? Generated, 
 /// <summary>The generated world the benchmarks read, kept in the temp folder per account count and written once.</summary>
 public static class BenchWorld
 {
-    public static BenchWorldResult Ensure(int accounts, Action<string>? progress = null)
+    public static BenchWorldResult Ensure(int accounts, ILogger? log = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"pql-bench-world-{accounts}"));
         if (File.Exists(Path.Combine(dir, ConfigLoader.FileName)))
             return new BenchWorldResult(dir, null, TimeSpan.Zero);
-        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"generating {accounts:N0} accounts into {dir}"));
+        Log.Progress(log ?? NullLogger.Instance, string.Create(CultureInfo.InvariantCulture, $"generating {accounts:N0} accounts into {dir}"));
         var clock = Stopwatch.StartNew();
         var world = WorldGenerator.Generate(new WorldOptions { Accounts = accounts, OutputDirectory = dir });
         return new BenchWorldResult(dir, world, clock.Elapsed);

@@ -48,8 +48,8 @@ public static class DemoService
             Seed = request.Seed,
             OutputDirectory = dir,
         }, cancellationToken: cancellationToken);
-        request.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"generated {world.Accounts:N0} accounts, {world.EventRows:N0} event rows in {dir}"));
-        using var session = WorkspaceSession.Open(dir, progress: request.Progress, detail: request.Detail);
+        Log.Progress(request.Log, string.Create(CultureInfo.InvariantCulture, $"generated {world.Accounts:N0} accounts, {world.EventRows:N0} event rows in {dir}"));
+        using var session = WorkspaceSession.Open(dir, log: request.Log);
         var goals = new List<DemoGoal>();
         foreach (var goal in session.Config.Goals)
             goals.Add(await TrainAndScoreAsync(session, request, goal, cancellationToken).ConfigureAwait(false));
@@ -65,14 +65,14 @@ public static class DemoService
             Goal = goal.Name,
             CompareWithActivityOnly = true,
             By = request.By,
-            Progress = request.Progress,
+            Log = request.Log,
         }, cancellationToken).ConfigureAwait(false);
         var trained = training.Failed.Count == 0 ? training.Trained[0] : throw new PqlInputException(training.Failed[0].Problem);
         var run = (await new ScoreService().ScoreAsync(session, new ScoreRequest(dir, goal.Name)
         {
             OutputCsv = Path.Combine(dir, "scores", goal.Name + ".csv"),
             By = request.By,
-            Progress = request.Progress,
+            Log = request.Log,
         }, cancellationToken).ConfigureAwait(false)).Run;
         var best = trained.Result.Candidates.First(c => ReferenceEquals(c.Model, trained.Result.Best)).Metrics;
         var tiers = run.Rows.GroupBy(r => r.Tier).OrderBy(t => t.Key, StringComparer.Ordinal)

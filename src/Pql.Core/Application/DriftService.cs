@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Pql.Core.Governance;
 using Pql.Core.Learning.Artifacts;
@@ -44,12 +45,11 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
         ArgumentNullException.ThrowIfNull(request);
         if (request.Threshold is <= 0 or > 10)
             throw new Workspace.PqlInputException(string.Create(CultureInfo.InvariantCulture, $"--threshold: {request.Threshold} must be above 0 (0.1 is the usual threshold)"));
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
-        var report = await MeasureAsync(session.Config, session.Load, session.State, goal, request.AsOfMs, request.Threshold, request.Progress, cancellationToken)
+        var report = await MeasureAsync(session.Config, session.Load, session.State, goal, request.AsOfMs, request.Threshold, request.Log, cancellationToken)
             .ConfigureAwait(false);
         if (!request.Alert)
             return new DriftResult(report, [], [], null);
@@ -65,7 +65,7 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
             using var client = OutboxService.Client(http);
             var context = new ConnectorContext(client, secrets ?? new SecretResolver(), _time, session.Config.Directory);
             dispatch = await new OutboxDispatcher(session.State, ConnectorFactory.CreateAll(playbooks.Connectors, context), _time,
-                new DispatchOptions { MaxWait = request.MaxWait }, log: request.Detail, secrets: context.Secrets,
+                new DispatchOptions { MaxWait = request.MaxWait }, log: request.Log, secrets: context.Secrets,
                 owner: OutboxDispatcher.OwnerFor(request.By)).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         return new DriftResult(report, firings, actions, dispatch);
@@ -76,15 +76,15 @@ public sealed class DriftService(TimeProvider? time = null, HttpMessageHandler? 
     /// and compared with that version's training snapshot. The drift check and the lift report's drift section both use it.
     /// </summary>
     public static async Task<DriftReport> MeasureAsync(WorkspaceConfig config, LoadResult load, IModelRegistry registry, GoalDefinition goal, long? asOfMs,
-        double threshold, Action<string>? progress, CancellationToken cancellationToken = default)
+        double threshold, ILogger log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(goal);
         var model = await CurrentModel.RequireAsync(registry, goal.Name, cancellationToken).ConfigureAwait(false);
         var snapshot = TrainingSnapshot.Load(TrainingSnapshot.PathFor(model.ArtifactPath));
-        progress?.Invoke($"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
-        var population = WorkspaceScorer.Population(config, load, goal, asOfMs, progress);
+        Log.Progress(log, $"{goal.Name}: measuring drift against version {model.Version}'s training snapshot");
+        var population = WorkspaceScorer.Population(config, load, goal, asOfMs, log);
         var scores = ModelArtifact.Load(model.ArtifactPath).ToModel().PredictProbability(population.Matrix);
         return DriftAnalyzer.Compare(snapshot, population.AsOfMs, population.Matrix, scores, population.Attributes, threshold);
     }

@@ -26,8 +26,7 @@ public static class ExplainService
     public static async Task<ExplainResult> ExplainAsync(ExplainRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         var g = session.Config.Goal(request.Goal);
         var record = await CurrentModel.RequireAsync(session.State, g.Name, cancellationToken).ConfigureAwait(false);
         var model = ModelArtifact.Load(record.ArtifactPath).ToModel();

@@ -25,7 +25,7 @@ public static class ExportService
     public static ExportResult Export(ExportRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log);
         var store = session.Load.Store;
         var outDir = Path.GetFullPath(request.OutDirectory);
         if (Path.GetFullPath(session.Config.Directory).TrimEnd('/') == outDir.TrimEnd('/'))

@@ -34,7 +34,7 @@ public static class FeaturesService
         var goal = request.Goal is { } g ? config.Goal(g) : null;
         var kind = goal?.Entity ?? request.Entity;
         var clock = Stopwatch.StartNew();
-        var store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Progress = request.Progress }).Store;
+        var store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = featureConfig.PropertyKeysNeeded, Log = request.Log }).Store;
         var loadSeconds = clock.Elapsed.TotalSeconds;
         if (store.EventCount == 0)
             throw new PqlInputException($"{config.ConfigPath}: the workspace has no events, so there is nothing to compute features from");
@@ -59,7 +59,7 @@ public static class FeaturesService
         }
 
         clock.Restart();
-        request.Progress?.Invoke($"computing features for {entities.Length:N0} rows");
+        Log.Progress(request.Log, $"computing features for {entities.Length:N0} rows");
         var matrix = new FeatureEngine(store, featureConfig, config, selected).Build(kind, entities, cutoffs);
         var featureSeconds = clock.Elapsed.TotalSeconds;
         Write(request.OutputCsv, matrix, store, kind, labels);

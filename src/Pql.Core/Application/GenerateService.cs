@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Demo;
 using Pql.Core.Workspace;
 
@@ -19,7 +21,8 @@ public sealed record GenerateRequest(string OutputDirectory)
     /// <summary>Worker threads (all cores when null); never changes the output.</summary>
     public int? Threads { get; init; }
     /// <summary>A line per tenth of the accounts generated.</summary>
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress lines go (one per tenth of the accounts); none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     /// <summary>The generator's defaults, for option help.</summary>
     public static WorldOptions Defaults => s_defaults;
@@ -45,7 +48,7 @@ public static class GenerateService
         };
         DemoTarget.Prepare(options.OutputDirectory, clearState: true);
         var clock = Stopwatch.StartNew();
-        var world = WorldGenerator.Generate(options, request.Progress is { } p ? new TenthLines(p) : null, cancellationToken);
+        var world = WorldGenerator.Generate(options, request.Log.IsEnabled(LogLevel.Information) ? new TenthLines(request.Log) : null, cancellationToken);
         return new GenerateResult(world, clock.Elapsed);
     }
 
@@ -59,7 +62,7 @@ public static class GenerateService
     }
 
     /// <summary>A progress line per tenth of the accounts (the generator reports from its own thread, in order).</summary>
-    private sealed class TenthLines(Action<string> progress) : IProgress<double>
+    private sealed class TenthLines(ILogger log) : IProgress<double>
     {
         private int _lastTenth;
 
@@ -69,7 +72,7 @@ public static class GenerateService
             if (tenth <= _lastTenth)
                 return;
             _lastTenth = tenth;
-            progress($"generated {tenth * 10}% of accounts");
+            Log.Progress(log, $"generated {tenth * 10}% of accounts");
         }
     }
 }

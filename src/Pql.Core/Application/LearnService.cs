@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Features;
 using Pql.Core.Learning;
 using Pql.Core.Learning.Evaluation;
@@ -25,7 +27,8 @@ public sealed record LearnRequest(string TrainCsv, string TestCsv, string Label)
     public int Seed { get; init; }
     /// <summary>Write id,score for the test rows to this CSV.</summary>
     public string? PredictionsCsv { get; init; }
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress lines go; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
     /// <summary>
     /// A learner from outside the engine, used when <see cref="Model"/> equals its name: <c>pql learn --model lightgbm</c> runs the
     /// benchmark's LightGBM peer through here so it reads the same tables and is measured the same way, without the engine
@@ -95,20 +98,20 @@ public static class LearnService
             Seed = request.Seed,
         };
         options.Validate();
-        var result = Run(request.TrainCsv, request.TestCsv, request.Label, request.Id, request.Model, options, peer, request.Progress);
+        var result = Run(request.TrainCsv, request.TestCsv, request.Label, request.Id, request.Model, options, peer, request.Log);
         if (request.PredictionsCsv is { } path)
             WritePredictions(path, result.Ids, result.Scores);
         return result;
     }
 
     private static LearnResult Run(string trainPath, string testPath, string label, string? id, string kind, GbdtOptions options, IPeerLearner? peer,
-        Action<string>? progress)
+        ILogger log)
     {
         var sw = Stopwatch.StartNew();
         var train = FeatureTable.Read(trainPath, label, id);
         var test = FeatureTable.Read(testPath, label, id, train.Features);
         var read = sw.Elapsed.TotalSeconds;
-        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"read {train.Features.RowCount} train and {test.Features.RowCount} test rows in {read:F1}s"));
+        Log.Progress(log, string.Create(CultureInfo.InvariantCulture, $"read {train.Features.RowCount} train and {test.Features.RowCount} test rows in {read:F1}s"));
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         if (peer is not null)
         {

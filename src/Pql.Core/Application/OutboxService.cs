@@ -59,8 +59,8 @@ public sealed class OutboxService(TimeProvider? time = null, HttpMessageHandler?
             using var client = Client(http);
             var context = new ConnectorContext(client, secrets, _time, session.Config.Directory);
             var dispatcher = new OutboxDispatcher(outbox, ConnectorFactory.CreateAll(playbooks.Connectors, context), _time,
-                new DispatchOptions { MaxWait = request.MaxWait, LeaseDuration = request.LeaseDuration }, log: request.Detail, secrets: secrets, owner: OutboxDispatcher.OwnerFor(request.By));
-            request.Progress?.Invoke("delivering the outbox");
+                new DispatchOptions { MaxWait = request.MaxWait, LeaseDuration = request.LeaseDuration }, log: request.Log, secrets: secrets, owner: OutboxDispatcher.OwnerFor(request.By));
+            Log.Progress(request.Log, "delivering the outbox");
             report = await dispatcher.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         var counts = await outbox.OutboxCountsAsync(cancellationToken).ConfigureAwait(false);

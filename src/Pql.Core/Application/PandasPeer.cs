@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Pql.Core.Events;
 using Pql.Core.Workspace;
 
@@ -18,7 +19,7 @@ public static class PandasPeer
 {
     public const string Script = "../shared/peers/pandas_features.py";
 
-    public static PandasPeerRun Run(WorkspaceConfig config, long[] cutoffs, Action<string>? progress)
+    public static PandasPeerRun Run(WorkspaceConfig config, long[] cutoffs, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(config);
         var script = Find();
@@ -29,7 +30,7 @@ public static class PandasPeer
         var args = new List<string> { script, "--events", events, "--cutoffs", string.Join(',', cutoffs.Select(Timestamps.Format)) };
         if (config.Data.Users is { Origin: TableOrigin.Files, Paths: [var users, ..] })
             args.AddRange(["--users", users]);
-        progress?.Invoke("running the pandas peer");
+        Log.Progress(log, "running the pandas peer");
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(PandasShim);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using Pql.Core.Events;
 using Pql.Core.Ingest;
@@ -86,7 +87,7 @@ public sealed class ReportService(TimeProvider? time = null)
     public async Task<ReportData> ReportAsync(ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log);
         var data = await BuildAsync(session, request, cancellationToken).ConfigureAwait(false);
         if (request.OutputHtml is { } path)
         {
@@ -120,7 +121,7 @@ public sealed class ReportService(TimeProvider? time = null)
             if (await state.LoadRunAsync(s.RunId, cancellationToken).ConfigureAwait(false) is { } run)
                 runs.Add(run);
         }
-        request.Progress?.Invoke($"{goal.Name}: measuring {runs.Count} run(s)");
+        Log.Progress(request.Log, $"{goal.Name}: measuring {runs.Count} run(s)");
         var performance = runs.Select(r => RunPerformance.Measure(r, goal, store, labeler)).ToList();
         var evaluated = performance.LastOrDefault(p => !p.Estimated) ?? performance.LastOrDefault();
         var playbooks = await CompareAsync(config, store, state, goal, runs, labeler, cancellationToken).ConfigureAwait(false);
@@ -128,7 +129,7 @@ public sealed class ReportService(TimeProvider? time = null)
             .GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.Count());
         var overrides = (await state.ActiveOverridesAsync(goal.Name, cancellationToken).ConfigureAwait(false)).Count;
         var health = await HealthAsync(config, state, cancellationToken).ConfigureAwait(false);
-        var drift = await DriftAsync(config, load, state, goal, request.Progress, cancellationToken).ConfigureAwait(false);
+        var drift = await DriftAsync(config, load, state, goal, request.Log, cancellationToken).ConfigureAwait(false);
         return new ReportData(goal, _time.GetUtcNow().ToUnixTimeMilliseconds(), store.MaxTime, performance, evaluated, playbooks,
             runs.Count >= 2 ? Flow(runs[^2], runs[^1], TierPolicy.Parse(config, goal.Name).TierNames) : null,
             feedback, overrides, [.. health.Values.OrderBy(h => h.Index).ThenBy(h => h.AccountId, StringComparer.Ordinal)], drift);
@@ -136,11 +137,11 @@ public sealed class ReportService(TimeProvider? time = null)
 
     /// <summary>Drift at the latest event against the current version's snapshot; a goal not trained yet (or trained before snapshots) says why instead.</summary>
     private static async Task<ReportDrift> DriftAsync(WorkspaceConfig config, LoadResult load, IModelRegistry registry, GoalDefinition goal,
-        Action<string>? progress, CancellationToken cancellationToken)
+        ILogger log, CancellationToken cancellationToken)
     {
         try
         {
-            var report = await DriftService.MeasureAsync(config, load, registry, goal, asOfMs: null, DriftAnalyzer.DefaultThreshold, progress, cancellationToken)
+            var report = await DriftService.MeasureAsync(config, load, registry, goal, asOfMs: null, DriftAnalyzer.DefaultThreshold, log, cancellationToken)
                 .ConfigureAwait(false);
             return new ReportDrift(report, null);
         }

@@ -33,8 +33,7 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
     public async Task<ScoreResult> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         return await ScoreAsync(session, request, cancellationToken).ConfigureAwait(false);
     }
@@ -47,7 +46,7 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
         var goal = session.Config.Goal(request.Goal);
         var playbooks = PlaybookConfig.Parse(session.Config);
         ScoreCsv.CheckAttributes(request.WithAttributes, EntityAttributes.Names(session.Load.Store, goal.Entity), goal.Entity.ToString().ToLowerInvariant());
-        var run = await ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, request.ModelPath, request.Progress, _time, cancellationToken).ConfigureAwait(false);
+        var run = await ScoreGoalAsync(session, goal, request.AsOfMs, request.Threads, request.ModelPath, request.Log, _time, cancellationToken).ConfigureAwait(false);
         var plan = await new ActPipeline(session.State, session.State, playbooks, _time, session.State).RecordAsync(run, dryRun: false, request.By, cancellationToken).ConfigureAwait(false);
         Log.RunRecorded(_logger, run.RunId, goal.Name, request.By.ToString(), plan.Fired.Count, plan.Actions.Count);
         if (request.OutputCsv is { } path)
@@ -56,7 +55,7 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
     }
 
     internal static async Task<ScoreRun> ScoreGoalAsync(WorkspaceSession session, GoalDefinition goal, long? asOfMs, int threads, string? modelPath,
-        Action<string>? progress, TimeProvider time, CancellationToken cancellationToken)
+        ILogger log, TimeProvider time, CancellationToken cancellationToken)
     {
         var path = modelPath ?? (await CurrentModel.RequireAsync(session.State, goal.Name, cancellationToken).ConfigureAwait(false)).ArtifactPath;
         return WorkspaceScorer.Score(session.Config, session.Load, goal, new ScoreOptions
@@ -64,7 +63,7 @@ public sealed class ScoreService(TimeProvider? time = null, ILogger<ScoreService
             AsOfMs = asOfMs,
             Threads = threads,
             ModelPath = path,
-            Progress = progress,
+            Log = log,
             Time = time,
         });
     }

@@ -40,8 +40,7 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
     public async Task<TrainResult> TrainAsync(TrainRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var session = WorkspaceSession.Open(request.Workspace, progress: request.Progress, detail: request.Detail,
-            asOfMs: request.AsOfMs, warn: request.Warn);
+        using var session = WorkspaceSession.Open(request.Workspace, log: request.Log, asOfMs: request.AsOfMs);
         await session.AuditConfigAsync(request.By, cancellationToken).ConfigureAwait(false);
         return await TrainAsync(session, request, cancellationToken).ConfigureAwait(false);
     }
@@ -68,7 +67,7 @@ public sealed class TrainService(TimeProvider? time = null, ILogger<TrainService
                     AsOfMs = request.AsOfMs,
                     Threads = request.Threads,
                     CompareWithActivityOnly = request.CompareWithActivityOnly,
-                    Progress = request.Progress,
+                    Log = request.Log,
                     Time = _time,
                     Feedback = await TrainingFeedbackOf(session.State, goal.Name, cancellationToken).ConfigureAwait(false),
                 });

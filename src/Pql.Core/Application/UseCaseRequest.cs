@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.State;
 
 namespace Pql.Core.Application;
@@ -8,12 +10,10 @@ public abstract record UseCaseRequest(string Workspace)
     /// <summary>Who makes the state changes this request causes. Default: the operating-system user.</summary>
     public Actor By { get; init; } = Actor.OperatingSystemUser();
 
-    /// <summary>Short progress lines (the CLI shows them on an interactive terminal).</summary>
-    public Action<string>? Progress { get; init; }
-
-    /// <summary>Warnings the user must see (the CLI writes them to stderr); for example an as-of long after the data ends.</summary>
-    public Action<string>? Warn { get; init; }
-
-    /// <summary>Detail lines (the CLI shows them with --verbose).</summary>
-    public Action<string>? Detail { get; init; }
+    /// <summary>
+    /// Where the use case's lines go: progress (Information events named <c>Progress</c>, which the CLI shows on an interactive
+    /// terminal), detail (Debug, <c>Detail</c>: the CLI shows them with --verbose) and warnings the user must see (Warning,
+    /// <c>Warning</c>: the CLI writes them to stderr), such as an as-of long after the data ends. None by default.
+    /// </summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 }

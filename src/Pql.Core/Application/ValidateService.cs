@@ -36,7 +36,7 @@ public static class ValidateService
         {
             // The same property keys as train and score, so the load snapshot one command keeps serves the others.
             PropertyKeys = config.Features.PropertyKeysNeeded,
-            Progress = request.Progress,
+            Log = request.Log,
         });
         cancellationToken.ThrowIfCancellationRequested();
         // Rule weights name features, which exist only for the loaded data's events and products.

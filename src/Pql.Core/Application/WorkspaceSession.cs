@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Ingest;
@@ -28,11 +30,12 @@ public sealed class WorkspaceSession : IDisposable
     /// <summary>
     /// Reads pql.yaml, loads the data (unless <paramref name="loadData"/> is false) and opens the state store. An explicit
     /// <paramref name="asOfMs"/> is checked against the loaded events (<see cref="AsOfRange"/>): before the first event is an
-    /// input error, long after the last a line to <paramref name="warn"/>.
+    /// input error, long after the last a warning to <paramref name="log"/>, which also gets the load's progress and its row
+    /// accounting (a detail line).
     /// </summary>
-    public static WorkspaceSession Open(string directory, bool loadData = true, Action<string>? progress = null, Action<string>? detail = null,
-        long? asOfMs = null, Action<string>? warn = null)
+    public static WorkspaceSession Open(string directory, bool loadData = true, ILogger? log = null, long? asOfMs = null)
     {
+        log ??= NullLogger.Instance;
         var config = ConfigLoader.Load(directory);
         LoadResult? load = null;
         if (loadData)
@@ -40,12 +43,12 @@ public sealed class WorkspaceSession : IDisposable
             load = WorkspaceLoader.Load(config, new LoadOptions
             {
                 PropertyKeys = FeatureConfig.Parse(config).PropertyKeysNeeded,
-                Progress = progress,
+                Log = log,
             });
-            detail?.Invoke(load.Report.Summary());
+            Application.Log.Detail(log, load.Report.Summary());
             Features.Sql.EngineRows.Check(config, load.Report);
             if (asOfMs is { } t && AsOfRange.Check(load.Store, t) is { } warning)
-                warn?.Invoke(warning);
+                Application.Log.Warning(log, warning);
         }
         return new WorkspaceSession(config, load, StateStores.Open(config));
     }

@@ -38,7 +38,7 @@ internal static class DataFile
         {
             var name = Path.GetFileName(path);
             var problem = ex.Message.StartsWith(name + ": ", StringComparison.Ordinal) ? ex.Message[(name.Length + 2)..] : ex.Message;
-            throw new Workspace.DataLoadException(path, problem, ex);
+            throw new DataLoadException(path, problem, ex);
         }
     }
 }

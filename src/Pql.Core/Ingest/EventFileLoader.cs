@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Events;
 using Pql.Core.Workspace;
 
@@ -136,7 +138,7 @@ internal sealed class EventFileLoader(
             if (stats.Read % RowReaders.CancelCheckRows == 0)
                 Cancellation.ThrowIfCancellationRequested();
             if (stats.Read % progressEvery == 0)
-                Progress?.Invoke(FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
+                Ingest.Log.Progress(Log, FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
             if (reader.RowError is { } rowError)
             {
                 rejects.Add(stats, reader.Line, reader.RowErrorField, rowError, default);
@@ -207,7 +209,7 @@ internal sealed class EventFileLoader(
         }
     }
 
-    public Action<string>? Progress { get; init; }
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     /// <summary>Frees the event-id set (native memory) when a load fails before <see cref="Finish"/>.</summary>
     public void Dispose() => _eventIds.Dispose();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pql.Core.Ingest;
 
 /// <summary>Row accounting for one file: <c>Read = Loaded + Duplicates + Rejected + Filtered</c>, always.</summary>
@@ -60,8 +63,8 @@ public sealed record LoadOptions
 {
     /// <summary>Event property keys to keep beyond those the goals read (e.g. the integration-kind property).</summary>
     public IReadOnlyList<string> PropertyKeys { get; init; } = [];
-    /// <summary>Progress messages (file names, row counts); null for none.</summary>
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress goes (file names, row counts) as <c>Progress</c> log events; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
     /// <summary>Write to the workspace state folder: the rejects file and the load snapshot. Default true.</summary>
     public bool WriteRejects { get; init; } = true;
     /// <summary>Open the load snapshot when the inputs are unchanged, and keep one after parsing. Default true.</summary>

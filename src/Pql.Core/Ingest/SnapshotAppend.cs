@@ -47,14 +47,14 @@ internal static class SnapshotAppend
         var rejects = new RejectLog(report);
         using (var events = new EventFileLoader(builder, config, report, rejects, propertyKeys)
         {
-            Progress = options.Progress,
+            Log = options.Log,
             Cancellation = options.CancellationToken,
             ParallelParse = options.ParallelParse,
             KeepEventIds = set => LoadSnapshot.SaveEventIds(LoadSnapshot.EventIdsPathOf(config), keys.Key, set),
         })
         {
             events.SeedEventIds(ids);
-            options.Progress?.Invoke($"appending {newFiles.Count} new file(s) of {data.Events[^1].Pattern}");
+            Log.Progress(options.Log, $"appending {newFiles.Count} new file(s) of {data.Events[^1].Pattern}");
             events.Load(data.Events[^1] with { Paths = newFiles });
             events.Finish();
         }

@@ -26,24 +26,24 @@ public static class WorkspaceLoader
             if (LoadSnapshot.Open(snapshotPath, snapshotKeys.Key, out var problem) is { } opened)
             {
                 opened.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
-                options.Progress?.Invoke($"opened the load snapshot {snapshotPath}");
+                Log.Progress(options.Log, $"opened the load snapshot {snapshotPath}");
                 return opened;
             }
-            options.Progress?.Invoke($"loading the files: {problem}");
+            Log.Progress(options.Log, $"loading the files: {problem}");
             if (SnapshotAppend.TryAppend(config, options, keys, snapshotKeys, out var why) is { } appended)
             {
-                options.Progress?.Invoke("writing the load snapshot");
+                Log.Progress(options.Log, "writing the load snapshot");
                 LoadSnapshot.Save(snapshotPath, snapshotKeys, appended);
                 appended.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
                 return appended;
             }
             if (why is not null)
-                options.Progress?.Invoke($"not appending: {why}");
+                Log.Progress(options.Log, $"not appending: {why}");
         }
         var result = Parse(config, options, keys, snapshotKeys is null ? null : ids => LoadSnapshot.SaveEventIds(LoadSnapshot.EventIdsPathOf(config), snapshotKeys.Key, ids));
         if (snapshotKeys is not null)
         {
-            options.Progress?.Invoke("writing the load snapshot");
+            Log.Progress(options.Log, "writing the load snapshot");
             LoadSnapshot.Save(snapshotPath, snapshotKeys, result);
         }
         result.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
@@ -74,25 +74,25 @@ public static class WorkspaceLoader
             entities.LoadAccounts(postedAccounts);
         if (data.Accounts is { Origin: TableOrigin.Files } accounts)
         {
-            options.Progress?.Invoke("loading accounts");
+            Log.Progress(options.Log, "loading accounts");
             entities.LoadAccounts(accounts);
         }
         if (IngestSegments.Users(config) is { } postedUsers)
             entities.LoadUsers(postedUsers, data.Accounts?.Origin == TableOrigin.FromUsers);
         if (data.Users is { Origin: TableOrigin.Files } users)
         {
-            options.Progress?.Invoke("loading users");
+            Log.Progress(options.Log, "loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
-        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Progress = options.Progress, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse, KeepEventIds = keepEventIds };
+        using var events = new EventFileLoader(builder, config, report, rejects, keys) { Log = options.Log, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse, KeepEventIds = keepEventIds };
         foreach (var source in data.Events)
         {
-            options.Progress?.Invoke($"loading events from {source.Pattern}");
+            Log.Progress(options.Log, $"loading events from {source.Pattern}");
             events.Load(source);
         }
         if (IngestSegments.Events(config) is { } posted)
         {
-            options.Progress?.Invoke("loading events received by pql serve");
+            Log.Progress(options.Log, "loading events received by pql serve");
             events.Load(posted);
         }
         events.Finish();
@@ -100,7 +100,7 @@ public static class WorkspaceLoader
         var metrics = new MetricFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         foreach (var source in data.Metrics)
         {
-            options.Progress?.Invoke($"loading metrics from {source.Pattern}");
+            Log.Progress(options.Log, $"loading metrics from {source.Pattern}");
             metrics.Load(source);
         }
 
@@ -116,7 +116,7 @@ public static class WorkspaceLoader
         }
         CheckRejectShare(config, report, rejects);
         RequireEvents(data, report);
-        options.Progress?.Invoke("sorting events");
+        Log.Progress(options.Log, "sorting events");
         var store = builder.Build();
         report.FilesParsed = report.Files.Count;
         report.LoadSeconds = clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pql.Core.Playbooks.Connectors;
 using Pql.Core.Scoring;
 using Pql.Core.State;
@@ -72,7 +73,7 @@ public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookC
 
     /// <summary>Records the run and then delivers the outbox (unless a dry run).</summary>
     public async Task<(ActPlan Plan, DispatchReport? Dispatch)> ActAsync(ScoreRun run, bool dryRun, Actor actor, ConnectorContext connectors,
-        DispatchOptions? options = null, Action<string>? log = null, CancellationToken cancellationToken = default)
+        DispatchOptions? options = null, ILogger? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectors);
         var plan = await RecordAsync(run, dryRun, actor, cancellationToken).ConfigureAwait(false);

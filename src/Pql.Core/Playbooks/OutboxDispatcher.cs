@@ -30,18 +30,18 @@ public sealed class OutboxDispatcher
     private readonly TimeProvider _time;
     private readonly DispatchOptions _options;
     private readonly Func<TimeSpan, CancellationToken, Task> _sleep;
-    private readonly Action<string> _log;
     private readonly SecretResolver? _secrets;
     private readonly Random _jitter;
     private readonly ILogger _logger;
 
     /// <summary>
     /// <paramref name="sleep"/> waits for a retry (default: <c>Task.Delay</c> on <paramref name="time"/>); <paramref name="log"/> gets
-    /// one redacted line per attempt; <paramref name="secrets"/> scrubs details once more before they are stored; <paramref name="owner"/>
+    /// one redacted line per attempt (a Debug <c>Detail</c> event) besides the structured events (deferrals, lost leases);
+    /// <paramref name="secrets"/> scrubs details once more before they are stored; <paramref name="owner"/>
     /// names this dispatcher's leases (default: <see cref="OwnerFor"/> the operating-system user).
     /// </summary>
     public OutboxDispatcher(IOutbox outbox, IReadOnlyDictionary<string, IConnector> connectors, TimeProvider time, DispatchOptions? options = null,
-        Func<TimeSpan, CancellationToken, Task>? sleep = null, Action<string>? log = null, SecretResolver? secrets = null, string? owner = null, ILogger<OutboxDispatcher>? logger = null)
+        Func<TimeSpan, CancellationToken, Task>? sleep = null, ILogger? log = null, SecretResolver? secrets = null, string? owner = null)
     {
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
         _connectors = connectors ?? throw new ArgumentNullException(nameof(connectors));
@@ -49,16 +49,9 @@ public sealed class OutboxDispatcher
         _options = options ?? new DispatchOptions();
         _options.Validate();
         _sleep = sleep ?? ((d, ct) => Task.Delay(d, _time, ct));
-        var logLock = new Lock();
-        var sink = log ?? (_ => { });
-        _log = line =>
-        {
-            lock (logLock)
-                sink(line);
-        };
         _secrets = secrets;
         _jitter = new Random(_options.Seed);
-        _logger = logger ?? NullLogger<OutboxDispatcher>.Instance;
+        _logger = log ?? NullLogger.Instance;
         Owner = owner ?? OwnerFor(Actor.OperatingSystemUser());
     }
 
@@ -112,7 +105,7 @@ public sealed class OutboxDispatcher
             if (was != SafeFingerprint(connector))
             {
                 await _outbox.ResumeConnectorAsync(paused.Connector, s_self, ct).ConfigureAwait(false);
-                _log($"{paused.Connector}: config changed since it was paused on credentials; resumed");
+                Log.Detail(_logger, $"{paused.Connector}: config changed since it was paused on credentials; resumed");
             }
         }
     }
@@ -247,7 +240,7 @@ public sealed class OutboxDispatcher
         {
             tally.Gate.Release();
         }
-        _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId}: failed: {reason}");
+        Log.Detail(_logger, $"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId}: failed: {reason}");
     }
 
     private async Task RecordAsync(OutboxAction action, DeliveryResult result, Share share, Tally tally, CancellationToken ct)
@@ -276,7 +269,7 @@ public sealed class OutboxDispatcher
             Tally.Add(ref tally.Deferred, held);
             share.Held ??= result;   // the quota is the connector's: its other claimed actions wait for the same reset
             Log.Deferred(_logger, action.ActionId, at + (long)wait.TotalMilliseconds, detail);
-            _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} deferred {wait.TotalSeconds:0.###} s (no attempt spent): {detail}{LeaseNote(held)}");
+            Log.Detail(_logger, $"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} deferred {wait.TotalSeconds:0.###} s (no attempt spent): {detail}{LeaseNote(held)}");
             return;
         }
         if (result.Outcome == DeliveryOutcome.AuthFailed)
@@ -284,7 +277,7 @@ public sealed class OutboxDispatcher
             await PauseAsync(action.Connector, share, detail, ct).ConfigureAwait(false);
             held = await _outbox.DeferAsync(action.ActionId, Owner, at, $"waiting on credentials: {detail}", ct).ConfigureAwait(false);
             Tally.Add(ref tally.Waiting, held);
-            _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} waiting on credentials: {detail}{LeaseNote(held)}");
+            Log.Detail(_logger, $"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} waiting on credentials: {detail}{LeaseNote(held)}");
             return;
         }
         var tries = action.Attempts + 1;
@@ -315,7 +308,7 @@ public sealed class OutboxDispatcher
                 }
                 break;
         }
-        _log($"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} attempt {tries}: {result.Outcome}: {detail}{LeaseNote(held)}");
+        Log.Detail(_logger, $"{action.ActionId} {action.Connector}/{action.Action} {action.EntityId} attempt {tries}: {result.Outcome}: {detail}{LeaseNote(held)}");
         Log.DeliveryAttempt(_logger, action.ActionId, action.Connector, action.Action, action.EntityId, tries, result.Outcome.ToString());
         if (!held)
             Log.LeaseLost(_logger, action.ActionId);
@@ -330,7 +323,7 @@ public sealed class OutboxDispatcher
         var fingerprint = share.Connector is null ? "none" : SafeFingerprint(share.Connector);
         var reason = $"credentials failed: {detail}; fix them, then 'pql outbox --retry-dead' (or change the connector's config){ConfigMarker}{fingerprint}]";
         await _outbox.PauseConnectorAsync(connector, reason, s_self, ct).ConfigureAwait(false);
-        _log($"{connector}: paused: {detail}");
+        Log.Detail(_logger, $"{connector}: paused: {detail}");
     }
 
     private bool OutOfTime(OutboxAction action, long nowMs) =>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Labels;
@@ -29,7 +31,8 @@ public sealed record BacktestOptions
 
     public int Threads { get; init; }
 
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress goes, as <c>Progress</c> log events; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 }
 
 /// <summary>One candidate's measured outcomes in one window, and its paired difference from the engine's kept model.</summary>
@@ -80,8 +83,8 @@ public static class Backtester
     private static BacktestWindow Window(WorkspaceConfig config, EventStore store, GoalDefinition goal, long at, BacktestOptions options)
     {
         var when = Timestamps.Format(at);
-        options.Progress?.Invoke($"{goal.Name}: backtest at {when}: training with data up to {when}");
-        var fit = GoalTrainer.Fit(config, store, goal, at, new TrainOptions { AsOfMs = at, Threads = options.Threads, Progress = options.Progress });
+        Log.Progress(options.Log, $"{goal.Name}: backtest at {when}: training with data up to {when}");
+        var fit = GoalTrainer.Fit(config, store, goal, at, new TrainOptions { AsOfMs = at, Threads = options.Threads, Log = options.Log });
 
         var labeler = new GoalLabeler(store, goal);
         var entities = labeler.EligibleAt(at);
@@ -90,7 +93,7 @@ public static class Backtester
             labels[i] = labeler.Label(entities[i], at);
         var cutoffs = new long[entities.Length];
         Array.Fill(cutoffs, at);
-        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible at {when}"));
+        Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible at {when}"));
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, entities, cutoffs);
         var attributes = new IReadOnlyDictionary<string, string>?[entities.Length];
         for (var i = 0; i < entities.Length; i++)

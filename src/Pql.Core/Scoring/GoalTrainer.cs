@@ -118,10 +118,10 @@ public static class GoalTrainer
         // selection rows are a held-out fifth of the entities instead, and their rows at every cutoff stay out of the fit.
         var byEntity = plan.Train.Length == 0;
         var cutoffs = training.Refit || byEntity ? plan.Refit : [.. plan.Train, plan.Selection];
-        options.Progress?.Invoke($"{goal.Name}: labelling {cutoffs.Length} cutoffs");
+        Log.Progress(options.Log, $"{goal.Name}: labelling {cutoffs.Length} cutoffs");
         var (entities, cuts, labels) = new GoalLabeler(store, goal).Rows(cutoffs);
         if (byEntity)
-            options.Progress?.Invoke($"warning: goal '{goal.Name}': history is shorter than two horizons, so the model is selected on a held-out fifth of the accounts instead of a later window");
+            Log.Progress(options.Log, $"warning: goal '{goal.Name}': history is shorter than two horizons, so the model is selected on a held-out fifth of the accounts instead of a later window");
         var trainSet = new HashSet<long>(plan.Train);
         var trainRows = new List<int>();
         var validRows = new List<int>();
@@ -145,20 +145,20 @@ public static class GoalTrainer
             throw new PqlInputException(string.Create(CultureInfo.InvariantCulture,
                 $"goal '{goal.Name}': a model needs achievers and non-achievers in both windows; training has {trainPos:N0} of {trainY.Length:N0}, selection {validPos:N0} of {validY.Length:N0}. Check the goal's definition, or lengthen training.cutoffs / the data window"));
         if (validPos < 20)
-            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture,
                 $"warning: goal '{goal.Name}': the selection window has only {validPos} achievers, so the model choice and its calibration are noisy"));
 
-        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
+        Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {entities.Length:N0} rows"));
         var featureConfig = FeatureConfig.Parse(config);
         var built = EngineFeatures.Build(config, store, featureConfig, goal.Entity, entities, cuts);
         var ruleWeights = RuleWeights.Parse(config, goal.Name, built.Columns.Select(c => c.Name).ToArray());
         var (matrix, dropped) = ColumnPruning.DropUninformative(built, ruleWeights?.Keys.ToHashSet(StringComparer.Ordinal));
         if (dropped.Count > 0)
-            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: {dropped.Count} constant or duplicate columns left out, {matrix.ColumnCount} kept"));
+            Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: {dropped.Count} constant or duplicate columns left out, {matrix.ColumnCount} kept"));
         var train = matrix.SelectRows(trainRows.ToArray());
         var valid = matrix.SelectRows(validRows.ToArray());
 
-        options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, selecting on {valid.RowCount:N0}");
+        Log.Progress(options.Log, $"{goal.Name}: training on {train.RowCount:N0} rows, selecting on {valid.RowCount:N0}");
         var request = new TrainingRequest
         {
             Seed = training.Seed,
@@ -175,7 +175,7 @@ public static class GoalTrainer
         var fittedPositives = trainPos;
         if (training.Refit)
         {
-            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: refitting on all {matrix.RowCount:N0} rows of {cutoffs.Length} cutoffs"));
+            Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: refitting on all {matrix.RowCount:N0} rows of {cutoffs.Length} cutoffs"));
             var all = Enumerable.Range(0, matrix.RowCount).Where(i => !leftOut[i]).ToList();
             var kept = all.Count == matrix.RowCount ? matrix : matrix.SelectRows(all.ToArray());
             var keptLabels = Pick(labels, all);
@@ -187,7 +187,7 @@ public static class GoalTrainer
         BaselineComparison? baseline = null;
         if (options.CompareWithActivityOnly)
         {
-            options.Progress?.Invoke($"{goal.Name}: activity-only baseline");
+            Log.Progress(options.Log, $"{goal.Name}: activity-only baseline");
             var activity = EngineFeatures.Build(config, store, featureConfig, goal.Entity, entities, cuts, FeatureFamilies.Activity);
             var baseResult = ModelTrainer.Train(activity.SelectRows(trainRows.ToArray()), trainY, activity.SelectRows(validRows.ToArray()), validY,
                 request with { PinnedModel = "gbdt", RuleWeights = null });
@@ -210,7 +210,7 @@ public static class GoalTrainer
             return (new bool[entities.Length], null, null);
         var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var (leftOut, weights, effect) = new TrainingFeedback(signals, options.Time.GetUtcNow().ToUnixTimeMilliseconds()).Apply(e => ids[e], entities, cuts, labels);
-        options.Progress?.Invoke($"{goal.Name}: feedback: {effect}");
+        Log.Progress(options.Log, $"{goal.Name}: feedback: {effect}");
         return (leftOut, weights, effect);
     }
 

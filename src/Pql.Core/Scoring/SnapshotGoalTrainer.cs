@@ -34,7 +34,7 @@ public static class SnapshotGoalTrainer
             ? TimeSplit(dates)
             : StratifiedSplit(rows.Labels, config.Training.Seed);
 
-        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {rows.Entities.Length:N0} rows"));
+        Log.Progress(options.Log, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: features for {rows.Entities.Length:N0} rows"));
         var matrix = new FeatureEngine(store, FeatureConfig.Parse(config), config).Build(goal.Entity, rows.Entities, cutoffs);
         var train = matrix.SelectRows(trainRows);
         var valid = matrix.SelectRows(validRows);
@@ -42,9 +42,9 @@ public static class SnapshotGoalTrainer
         var validY = GoalTrainer.Pick(rows.Labels, validRows);
         var warnings = LeakageWarnings(goal, train, trainY).Select(Describe).ToList();
         foreach (var w in warnings)
-            options.Progress?.Invoke($"{goal.Name}: warning: {w}");
+            Log.Progress(options.Log, $"{goal.Name}: warning: {w}");
 
-        options.Progress?.Invoke($"{goal.Name}: training on {train.RowCount:N0} rows, validating on {valid.RowCount:N0} ({split})");
+        Log.Progress(options.Log, $"{goal.Name}: training on {train.RowCount:N0} rows, validating on {valid.RowCount:N0} ({split})");
         var request = new TrainingRequest
         {
             Seed = config.Training.Seed,

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pql.Core.Scoring;
 
 /// <summary>Options of <see cref="GoalTrainer.Train"/>.</summary>
@@ -9,7 +12,8 @@ public sealed record TrainOptions
     /// <summary>Worker threads (0 = all processors).</summary>
     public int Threads { get; init; }
 
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress goes, as <c>Progress</c> log events; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     /// <summary>Also fit on activity features alone and report what the multi-product families add.</summary>
     public bool CompareWithActivityOnly { get; init; }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pql.Core.Events;
 using Pql.Core.Features;
 using Pql.Core.Features.Sql;
@@ -37,7 +39,8 @@ public sealed record ScoreOptions
     /// </summary>
     public Func<IReadOnlyList<EntityScore>, IReadOnlySet<string>>? ExplainOnly { get; init; }
 
-    public Action<string>? Progress { get; init; }
+    /// <summary>Where progress goes, as <c>Progress</c> log events; none by default.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
@@ -66,7 +69,7 @@ public static class WorkspaceScorer
         var policy = TierPolicy.Parse(config, goal.Name);
         // Fixed thresholds let the live rescorer score only the touched entities; percentile tiers need everyone.
         var only = options.Entities is { } o && !policy.RanksWithinRows ? o : null;
-        var (asOf, entities, matrix, attributes) = Population(config, load, goal, options.AsOfMs, options.Progress, only);
+        var (asOf, entities, matrix, attributes) = Population(config, load, goal, options.AsOfMs, options.Log, only);
         var scores = model.PredictProbability(matrix);
 
         var tiers = policy.Assign(scores, attributes);
@@ -100,7 +103,7 @@ public static class WorkspaceScorer
     /// What scoring at <paramref name="asOfMs"/> scores: the eligible entities (every row of a snapshot goal), their features at
     /// as-of and their attributes. Training compares versions and records the drift reference on it; drift measures it again later.
     /// </summary>
-    public static ScoringPopulation Population(WorkspaceConfig config, LoadResult load, GoalDefinition goal, long? asOfMs, Action<string>? progress = null,
+    public static ScoringPopulation Population(WorkspaceConfig config, LoadResult load, GoalDefinition goal, long? asOfMs, ILogger? log = null,
         IReadOnlySet<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -112,7 +115,7 @@ public static class WorkspaceScorer
         var (entities, cutoffs) = snapshot ? SnapshotGoalTrainer.ScoringRows(store, goal, asOf) : EligibleRows(store, goal, asOf);
         if (only is not null)
             (entities, cutoffs) = Only(entities, cutoffs, goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds, only);
-        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
+        Log.Progress(log ?? NullLogger.Instance, string.Create(CultureInfo.InvariantCulture, $"{goal.Name}: scoring {entities.Length:N0} eligible {goal.Entity.ToString().ToLowerInvariant()}s"));
         var matrix = EngineFeatures.Build(config, store, FeatureConfig.Parse(config), goal.Entity, entities, cutoffs);
         var attributes = new IReadOnlyDictionary<string, string>[entities.Length];
         for (var i = 0; i < entities.Length; i++)

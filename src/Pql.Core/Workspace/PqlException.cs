@@ -16,10 +16,3 @@ public sealed class ConfigException(string file, int line, string key, string pr
     /// <summary>The problem without the file, line and key.</summary>
     public string Problem { get; } = problem;
 }
-
-/// <summary>A data file that cannot be used at all (truncated gzip, missing required column, too many rejects).</summary>
-public sealed class DataLoadException(string file, string problem, Exception? inner = null)
-    : PqlInputException($"{file}: {problem}", inner)
-{
-    public string File { get; } = file;
-}

@@ -60,15 +60,15 @@ public sealed partial class ScheduleService(WorkspaceEngine engine, ServiceHealt
         {
             if (schedule.Task == ScheduledTask.Retrain)
             {
-                // pql train's own path (TrainService): registration, promotion and its governance are the application layer's.
-                var result = await new TrainService().TrainAsync(new TrainRequest(engine.Config.Directory) { Goal = goal.Name, By = by }, ct).ConfigureAwait(false);
+                // pql train's own path (TrainService, its lines to the host's log): registration, promotion and its governance are the application layer's.
+                var result = await new TrainService().TrainAsync(new TrainRequest(engine.Config.Directory) { Goal = goal.Name, By = by, Log = log }, ct).ConfigureAwait(false);
                 if (result.Failed.Count > 0)
                     throw new InvalidOperationException($"goal '{goal.Name}' was not retrained: {result.Failed[0].Problem}");
             }
             else if (schedule.Task == ScheduledTask.Drift)
-                await new DriftService().CheckAsync(new DriftRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);   // the dispatcher delivers its alerts
+                await new DriftService().CheckAsync(new DriftRequest(engine.Config.Directory, goal.Name) { By = by, Log = log }, ct).ConfigureAwait(false);   // the dispatcher delivers its alerts
             else
-                await new ScoreService().ScoreAsync(new ScoreRequest(engine.Config.Directory, goal.Name) { By = by }, ct).ConfigureAwait(false);
+                await new ScoreService().ScoreAsync(new ScoreRequest(engine.Config.Directory, goal.Name) { By = by, Log = log }, ct).ConfigureAwait(false);
         }
     }
 

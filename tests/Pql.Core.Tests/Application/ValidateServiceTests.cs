@@ -1,4 +1,5 @@
 using Pql.Core.Application;
+using Pql.Core.Ingest;
 using Pql.Core.Tests.Playbooks;
 using Pql.Core.Workspace;
 

@@ -119,15 +119,15 @@ public sealed class DamagedFileTests : IClassFixture<DamagedFileTests.BigGzip>, 
     public void A_cancelled_load_stops_the_inflater_and_the_reader()
     {
         using var cancel = new CancellationTokenSource();
-        var options = new LoadOptions
+        using var log = new CapturingLoggerProvider
         {
-            CancellationToken = cancel.Token,
-            Progress = message =>
+            OnMessage = message =>
             {
                 if (message.StartsWith("loading events", StringComparison.Ordinal))
                     cancel.Cancel();
             },
         };
+        var options = new LoadOptions { CancellationToken = cancel.Token, Log = log.Logger };
 
         var ex = LoadFails(Workspace(_big.Bytes), options);
 

@@ -6,9 +6,13 @@ namespace Pql.Core.Tests.Ingest;
 public sealed class LoadSnapshotTests : IDisposable
 {
     private readonly TestWorkspace _ws = new();
-    private readonly List<string> _progress = [];
+    private readonly CapturingLoggerProvider _log = new();
 
-    public void Dispose() => _ws.Dispose();
+    public void Dispose()
+    {
+        _ws.Dispose();
+        _log.Dispose();
+    }
 
     private const string Yaml = """
         data:
@@ -28,7 +32,7 @@ public sealed class LoadSnapshotTests : IDisposable
     }
 
     private LoadResult Load(string? yaml = null) =>
-        WorkspaceLoader.Load(_ws.Config(yaml ?? Yaml), new LoadOptions { Progress = _progress.Add, WriteRejects = true });
+        WorkspaceLoader.Load(_ws.Config(yaml ?? Yaml), new LoadOptions { Log = _log.Logger, WriteRejects = true });
 
     [Fact]
     public void Unchanged_inputs_reopen_the_snapshot_with_the_same_store_and_report()
@@ -76,7 +80,7 @@ public sealed class LoadSnapshotTests : IDisposable
         var after = Load(yaml);
 
         Assert.False(after.Report.FromSnapshot);
-        Assert.Contains("loading the files: the inputs or pql.yaml changed since the snapshot", _progress);
+        Assert.Contains("loading the files: the inputs or pql.yaml changed since the snapshot", _log.Messages("Progress"));
         var expectedEvents = change switch { "added" => 4, "removed" => 2, "config" => 1, _ => 3 };
         Assert.Equal(3, before.Store.EventCount);
         Assert.Equal(expectedEvents, after.Store.EventCount);
@@ -120,7 +124,7 @@ public sealed class LoadSnapshotTests : IDisposable
         var again = Load();
 
         Assert.False(again.Report.FromSnapshot);
-        Assert.Contains($"loading the files: {reason}", _progress);
+        Assert.Contains($"loading the files: {reason}", _log.Messages("Progress"));
         StoreAssert.Same(first.Store, again.Store);
         Assert.True(Load().Report.FromSnapshot);
     }
@@ -139,7 +143,7 @@ public sealed class LoadSnapshotTests : IDisposable
         Assert.False(File.Exists(_ws.PathOf(".pql/store.snapshot")));
 
         var failing = Yaml.Replace("max_reject_share: 0.5", "max_reject_share: 0.1", StringComparison.Ordinal);
-        Assert.Throws<Pql.Core.Workspace.DataLoadException>(() => Load(failing)); // 1 of 7 rows rejected: past 10%
+        Assert.Throws<Pql.Core.Ingest.DataLoadException>(() => Load(failing)); // 1 of 7 rows rejected: past 10%
         Assert.False(File.Exists(_ws.PathOf(".pql/store.snapshot")));
     }
 }

@@ -41,7 +41,7 @@ public sealed class SnapshotAppendTests : IDisposable
             + "2026-02-04,exported,u2,,e5,\n");
 
     private LoadResult Load(bool snapshot = true) =>
-        WorkspaceLoader.Load(_ws.Config(Yaml), new LoadOptions { Progress = _progress.Add, Snapshot = snapshot });
+        WorkspaceLoader.Load(_ws.Config(Yaml), new LoadOptions { Log = new CapturingLoggerProvider { OnMessage = _progress.Add }.Logger, Snapshot = snapshot });
 
     [Fact]
     public void A_new_file_is_parsed_alone_and_gives_the_store_report_and_rejects_of_a_cold_load()

@@ -43,7 +43,7 @@ public sealed class ModelArtifactTests
         var json = ModelArtifact.FromModel(ModelFitter.FitRules(SomeData.Table(50, 1).Matrix, new Dictionary<string, double> { ["activity.x1"] = 1 }))
             .ToJson().Replace("\"format_version\": 1", "\"format_version\": 99", StringComparison.Ordinal);
 
-        var ex = Assert.Throws<Pql.Core.Workspace.DataLoadException>(() => ModelArtifact.FromJson(json));
+        var ex = Assert.Throws<Pql.Core.Ingest.DataLoadException>(() => ModelArtifact.FromJson(json));
 
         Assert.Contains("upgrade", ex.Message);
     }

@@ -65,7 +65,7 @@ public sealed class SecretRedactionTests : IDisposable
               closed: { kind: webhook, url: "http://127.0.0.1:9/${T_SLACK_HOOK}", secret: "${T_WH_SECRET}" }
             """));
         var secrets = Some.Secrets(s_env);
-        var log = new List<string>();
+        using var log = new CapturingLoggerProvider();
         var attrs = new Dictionary<string, string>
         {
             ["salesforce_id"] = "001A", ["hubspot_id"] = "512", ["email"] = "a@acme.test", ["eloqua_contact_id"] = "9",
@@ -75,13 +75,13 @@ public sealed class SecretRedactionTests : IDisposable
         var options = new DispatchOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) };
 
         var (plan, report) = await pipeline.ActAsync(Some.Run("run-s", Some.Row("acme", 0.9, "high_touch", attrs)), dryRun: false, StateStoreSync.Tester,
-            Some.Context(secrets, TimeProvider.System, _dir), options, log.Add);
+            Some.Context(secrets, TimeProvider.System, _dir), options, log.Logger);
 
         Assert.Equal(8, plan.Actions.Count);
         Assert.Equal(8, report!.Dead + report.Failed + report.WaitingOnCredentials);
         var rows = store.Outbox().Select(a => string.Join("|", a.ActionId, a.PayloadJson, a.LastError, a.Status)).ToList();
         var everything = new StringBuilder()
-            .AppendJoin('\n', log).Append('\n')
+            .AppendJoin('\n', log.AllMessages).Append('\n')
             .AppendJoin('\n', rows).Append('\n')
             .AppendJoin('\n', store.TriggerLog("conversion").Select(f => f.Reason + f.DataJson)).Append('\n')
             .AppendJoin('\n', store.Audit().Select(a => a.Detail)).ToString();

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pql.Core.Features;
+using Pql.Core.Ingest;
 using Pql.Core.Learning.Gbdt;
 using Pql.Core.Learning.Linear;
-using Pql.Core.Workspace;
 
 namespace Pql.Core.Learning.Artifacts;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Pql.Core.Features;
-using Pql.Core.Workspace;
+using Pql.Core.Ingest;
 
 namespace Pql.Core.Learning.Tables;
 

@@ -1,6 +1,6 @@
 using Pql.Core.Features;
+using Pql.Core.Ingest;
 using Pql.Core.Learning.Tables;
-using Pql.Core.Workspace;
 
 namespace Pql.Core.Tests.Learning.Tables;
 

@@ -27,9 +27,8 @@ public static class ConfigAudit
         ArgumentNullException.ThrowIfNull(by);
         var text = await File.ReadAllTextAsync(config.ConfigPath, cancellationToken).ConfigureAwait(false);
         var hash = Hash(text);
-        var trail = await state.AuditTrailAsync(cancellationToken).ConfigureAwait(false);
-        var last = trail.Entries.LastOrDefault(e => e.Entry.Action == Action);
-        var lastHash = last is null ? null : HashOf(last.Entry.Detail);
+        var last = await state.LastAuditAsync(Action, cancellationToken).ConfigureAwait(false);
+        var lastHash = last is null ? null : HashOf(last.Detail);
         if (lastHash == hash)
             return null;
         var copy = Path.Combine(config.StateDirectory, CopyName);

@@ -7,4 +7,7 @@ public interface IAuditLog
 
     /// <summary>The latest entries, newest first.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest entry with this action, or null: one indexed read, so a check run by every command does not read the whole trail.</summary>
+    Task<AuditEntry?> LastAuditAsync(string action, CancellationToken cancellationToken = default);
 }

@@ -17,6 +17,11 @@ public sealed partial class PostgresStateStore
         await QueryAsync("SELECT at_ms, actor, action, detail FROM audit ORDER BY id DESC LIMIT @n",
             r => new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancellationToken, ("n", (long)limit)).ConfigureAwait(false);
 
+    public async Task<AuditEntry?> LastAuditAsync(string action, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT at_ms, actor, action, detail FROM audit WHERE action = @a ORDER BY id DESC LIMIT 1",
+            r => new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancellationToken, ("a", action)).ConfigureAwait(false))
+        .FirstOrDefault();
+
     public async Task<AuditTrail> AuditTrailAsync(CancellationToken cancellationToken = default)
     {
         await using var c = await Connect(cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,14 @@ public sealed partial class SqliteStateStore
         return Task.FromResult<IReadOnlyList<AuditEntry>>(list);
     }
 
+    public Task<AuditEntry?> LastAuditAsync(string action, CancellationToken cancellationToken = default)
+    {
+        using var cmd = Command(null, "SELECT at_ms, actor, action, detail FROM audit WHERE action = $a ORDER BY id DESC LIMIT 1");
+        cmd.Parameters.AddWithValue("$a", action);
+        using var r = cmd.ExecuteReader();
+        return Task.FromResult(r.Read() ? new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)) : null);
+    }
+
     public Task<AuditTrail> AuditTrailAsync(CancellationToken cancellationToken = default)
     {
         using var tx = _connection.BeginTransaction(deferred: true);   // one snapshot for the rows and the sequence

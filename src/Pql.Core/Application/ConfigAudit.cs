@@ -27,20 +27,30 @@ public static class ConfigAudit
         ArgumentNullException.ThrowIfNull(by);
         var text = await File.ReadAllTextAsync(config.ConfigPath, cancellationToken).ConfigureAwait(false);
         var hash = Hash(text);
-        var last = await state.LastAuditAsync(Action, cancellationToken).ConfigureAwait(false);
-        var lastHash = last is null ? null : HashOf(last.Detail);
-        if (lastHash == hash)
-            return null;
         var copy = Path.Combine(config.StateDirectory, CopyName);
-        var previous = lastHash is not null && File.Exists(copy) ? await File.ReadAllTextAsync(copy, cancellationToken).ConfigureAwait(false) : null;
-        var summary = lastHash is null ? $"first audited config ({Sections(text).Count} sections)"
-            : previous is not null && Hash(previous) == lastHash ? Summary(previous, text)
-            : $"changed from sha256 {lastHash[..12]} (its text is not kept here)";
-        var entry = new AuditEntry((time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds(), by.ToString(), Action, $"sha256 {hash}: {summary}");
-        await state.AppendAuditAsync(entry, cancellationToken).ConfigureAwait(false);
+        var previous = File.Exists(copy) ? await File.ReadAllTextAsync(copy, cancellationToken).ConfigureAwait(false) : null;
+        var at = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+        // Decided inside the store's write transaction, so two commands started together after an edit record it once.
+        var entry = await state.AppendAuditAfterLastAsync(Action, last => Next(last, text, hash, previous) is { } detail
+            ? new AuditEntry(at, by.ToString(), Action, detail)
+            : null, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+            return null;
         Directory.CreateDirectory(config.StateDirectory);
         await File.WriteAllTextAsync(copy, text, cancellationToken).ConfigureAwait(false);
         return entry;
+    }
+
+    /// <summary>The detail of the entry to append after <paramref name="last"/>, or null when the config is the one it audited.</summary>
+    private static string? Next(AuditEntry? last, string text, string hash, string? previous)
+    {
+        var lastHash = last is null ? null : HashOf(last.Detail);
+        if (lastHash == hash)
+            return null;
+        var summary = lastHash is null ? $"first audited config ({Sections(text).Count} sections)"
+            : previous is not null && Hash(previous) == lastHash ? Summary(previous, text)
+            : $"changed from sha256 {lastHash[..12]} (its text is not kept here)";
+        return $"sha256 {hash}: {summary}";
     }
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

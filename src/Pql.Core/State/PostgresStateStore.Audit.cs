@@ -22,6 +22,28 @@ public sealed partial class PostgresStateStore
             r => new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancellationToken, ("a", action)).ConfigureAwait(false))
         .FirstOrDefault();
 
+    public async Task<AuditEntry?> AppendAuditAfterLastAsync(string action, Func<AuditEntry?, AuditEntry?> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        await using var c = await Connect(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The head row's lock serializes appenders (as in InsertAuditAsync), taken before the read so the decision sees the last append.
+        await using (var lockHead = Command(c, tx, "SELECT last_id FROM audit_head FOR UPDATE"))
+            await lockHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        AuditEntry? last = null;
+        await using (var cmd = Command(c, tx, "SELECT at_ms, actor, action, detail FROM audit WHERE action = @a ORDER BY id DESC LIMIT 1", ("a", action)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                last = new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3));
+        }
+        if (decide(last) is not { } entry)
+            return null;
+        await InsertAuditAsync(c, tx, entry, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
     public async Task<AuditTrail> AuditTrailAsync(CancellationToken cancellationToken = default)
     {
         await using var c = await Connect(cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,24 @@ public sealed partial class SqliteStateStore
         return Task.FromResult(r.Read() ? new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)) : null);
     }
 
+    public async Task<AuditEntry?> AppendAuditAfterLastAsync(string action, Func<AuditEntry?, AuditEntry?> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        using var tx = BeginWrite();   // SQLite's write lock from the read on, so no other writer appends in between
+        AuditEntry? last;
+        using (var cmd = Command(tx, "SELECT at_ms, actor, action, detail FROM audit WHERE action = $a ORDER BY id DESC LIMIT 1"))
+        {
+            cmd.Parameters.AddWithValue("$a", action);
+            using var r = cmd.ExecuteReader();
+            last = r.Read() ? new AuditEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)) : null;
+        }
+        if (decide(last) is not { } entry)
+            return null;
+        InsertAudit(tx, entry);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
     public Task<AuditTrail> AuditTrailAsync(CancellationToken cancellationToken = default)
     {
         using var tx = _connection.BeginTransaction(deferred: true);   // one snapshot for the rows and the sequence

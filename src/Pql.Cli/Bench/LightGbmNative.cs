@@ -16,6 +16,21 @@ internal static unsafe partial class LightGbmNative
     /// <summary>C_API_PREDICT_NORMAL: probabilities for a binary objective.</summary>
     public const int PredictNormal = 0;
 
+    /// <summary>
+    /// Before lib_lightgbm (and its OpenMP runtime, which reads the variable once when it loads) is loaded: idle OpenMP threads sleep
+    /// instead of spinning, as the bench already asks of its child processes; run directly (`pql learn --model lightgbm`) the spinning
+    /// threads took the cores from everything else on a busy machine. A value the user set is kept. .NET's own
+    /// Environment.SetEnvironmentVariable does not reach native getenv on Linux, hence libc's setenv.
+    /// </summary>
+    static LightGbmNative()
+    {
+        if (OperatingSystem.IsLinux())
+            _ = SetEnv("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+
     [LibraryImport(Lib, EntryPoint = "LGBM_GetLastError")]
     private static partial nint GetLastError();
 

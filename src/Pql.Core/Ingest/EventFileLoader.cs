@@ -108,7 +108,7 @@ internal sealed class EventFileLoader(
         slots.AddRange(RowFilters.Columns(source));
 
         var format = source.Format ?? TableParser.FormatOf(path);
-        using RowReader reader = format switch
+        using RowReader reader = source.Database is { } database ? OpenPostgres(database, slots, propertyKeys) : format switch
         {
             FileFormat.Csv when ParallelParse => OpenParallelCsv(path, source, slots, propertyKeys, Preparer(source), Cancellation),
             FileFormat.Csv => OpenCsv(path, source, slots, propertyKeys, Cancellation),
@@ -386,6 +386,21 @@ internal sealed class EventFileLoader(
         catch
         {
             parquet.Dispose();
+            throw;
+        }
+    }
+
+    private static PostgresRowReader OpenPostgres(DatabaseSource database, List<string> slots, string[] keys)
+    {
+        var table = new PostgresRowReader(database);
+        try
+        {
+            table.Bind(slots, SlotProperties, keys);
+            return table;
+        }
+        catch
+        {
+            table.Dispose();
             throw;
         }
     }

@@ -20,6 +20,18 @@ internal static class LoadSnapshot
 
     public static string PathOf(WorkspaceConfig config) => Path.Combine(config.StateDirectory, FileName);
 
+    /// <summary>
+    /// Why a load cannot be snapshot, or null when it can. A table read from PostgreSQL has no cheap identity: a row count or a maximum
+    /// time misses rows updated or replaced in place, a query may read now() or other tables, and a checksum of the rows costs the full
+    /// read the snapshot exists to avoid. A snapshot keyed on less could score stale rows without a word, so such a load always reads.
+    /// </summary>
+    public static string? Unkeyed(WorkspaceConfig config)
+    {
+        var data = config.Data;
+        var table = new[] { data.Accounts, data.Users }.Concat(data.Events).Concat(data.Metrics).FirstOrDefault(t => t?.Database is not null);
+        return table is null ? null : $"{table.Key} is read from PostgreSQL ({table.Database!.Name}), whose rows have no identity to key a snapshot on";
+    }
+
     public static byte[] Key(WorkspaceConfig config, IReadOnlyList<string> propertyKeys) => Keys(config, propertyKeys).Key;
 
     /// <summary>

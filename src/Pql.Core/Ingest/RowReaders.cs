@@ -15,6 +15,8 @@ internal static class RowReaders
     /// Filter columns of <paramref name="filters"/> are bound after the attributes (a column may be both).
     public static RowReader Open(string path, TableSource source, string[] slots, CancellationToken cancellationToken, out string[] attributes, out RowFilters filters)
     {
+        if (source.Database is { } database)
+            return OpenPostgres(database, path, source, slots, out attributes, out filters);
         var format = source.Format ?? TableParser.FormatOf(path);
         if (format == FileFormat.Parquet)
         {
@@ -54,6 +56,25 @@ internal static class RowReaders
         catch
         {
             stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A PostgreSQL table bound like a CSV file: every column not among the slots is an attribute, then the filter columns.</summary>
+    private static PostgresRowReader OpenPostgres(DatabaseSource database, string path, TableSource source, string[] slots, out string[] attributes, out RowFilters filters)
+    {
+        var table = new PostgresRowReader(database);
+        try
+        {
+            attributes = [.. table.Header.Where(h => h.Length > 0 && Array.IndexOf(slots, h) < 0)];
+            filters = new RowFilters(source.Filters, slots.Length + attributes.Length);
+            table.Bind([.. slots, .. attributes, .. RowFilters.Columns(source)], -1, []);
+            filters.Require(table, path);
+            return table;
+        }
+        catch
+        {
+            table.Dispose();
             throw;
         }
     }

@@ -20,7 +20,10 @@ public static class WorkspaceLoader
         var clock = Stopwatch.StartNew();
         var keys = PropertyKeys(config, options);
         var snapshotPath = LoadSnapshot.PathOf(config);
-        var snapshotKeys = options.Snapshot && options.WriteRejects ? LoadSnapshot.Keys(config, keys) : null;
+        var unkeyed = options.Snapshot ? LoadSnapshot.Unkeyed(config) : null;
+        if (unkeyed is not null)
+            Log.Progress(options.Log, $"no load snapshot: {unkeyed}");
+        var snapshotKeys = options.Snapshot && options.WriteRejects && unkeyed is null ? LoadSnapshot.Keys(config, keys) : null;
         if (snapshotKeys is not null)
         {
             if (LoadSnapshot.Open(snapshotPath, snapshotKeys.Key, out var problem) is { } opened)

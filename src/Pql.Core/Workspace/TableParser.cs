@@ -11,7 +11,7 @@ internal static class TableParser
 {
     private static readonly string[] s_keys =
         ["path", "format", "columns", "timestamp_format", "event", "product", "properties", "attributes", "account_via", "from",
-         "encoding", "delimiter", "where", "created_at", "id"];
+         "encoding", "delimiter", "where", "created_at", "id", .. DatabaseSourceParser.Keys];
 
     public static TableSource? Parse(YamlConfigReader r, string dir, YamlMappingNode data, string name, bool required)
     {
@@ -29,6 +29,7 @@ internal static class TableParser
 
         var map = r.RequireMap(node, path);
         r.AllowOnly(map, path, s_keys);
+        var database = DatabaseSourceParser.Parse(r, map, path);
         var from = r.Scalar(map, "from", $"{path}.from");
         var origin = (from, name) switch
         {
@@ -38,7 +39,9 @@ internal static class TableParser
             _ => throw r.Error(YamlConfigReader.Child(map, "from")!, $"{path}.from",
                 name == "accounts" ? "accounts can only come 'from: users'" : name == "users" ? "users can only come 'from: events'" : "events are read from files; remove 'from'"),
         };
-        var source = origin == TableOrigin.Files
+        var source = database is not null
+            ? new TableSource { Name = name, Origin = TableOrigin.Files, Pattern = database.Name, Paths = [database.Name], Database = database }
+            : origin == TableOrigin.Files
             ? Files(r, dir, map, path, name, r.RequireScalar(map, "path", $"{path}.path"))
             : new TableSource { Name = name, Origin = origin };
 

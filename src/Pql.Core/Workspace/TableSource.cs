@@ -98,6 +98,11 @@ public sealed record TableSource
     public string Key { get; init; } = "";
     /// <summary>Line of the source's declaration in pql.yaml.</summary>
     public int Line { get; init; }
+    /// <summary>
+    /// The table's rows come from a database (a PostgreSQL table or query) instead of files; <see cref="Paths"/> then holds one name,
+    /// <see cref="DatabaseSource.Name"/>, that stands for the file in reports and rejects.
+    /// </summary>
+    public DatabaseSource? Database { get; init; }
 
     /// <summary>The file's name for a contract column.</summary>
     public string Column(string contractName) =>
@@ -115,3 +120,14 @@ public sealed record CreatedAtRule(long? ConstantMs)
 
 /// <summary>A lookup table that maps a key found on each row to an account id.</summary>
 public sealed record AccountLookup(string Path, string RowKey, string TableKey, string TableAccount, int Line);
+
+/// <summary>
+/// A table read from PostgreSQL: a table or view (<see cref="Relation"/>, <c>postgres: schema.table</c>) or the rows of a query
+/// (<see cref="Query"/>, <c>query: SELECT ...</c>), through a connection string held in the environment variable
+/// <see cref="ConnectionEnv"/> (never in pql.yaml). <see cref="Key"/> and <see cref="Line"/> place the declaration for errors.
+/// </summary>
+public sealed record DatabaseSource(string? Relation, string? Query, string ConnectionEnv, string Key, int Line)
+{
+    /// <summary>What the rows are called in reports and rejects: <c>postgres:public.events</c>, or <c>postgres:query(data.users)</c>.</summary>
+    public string Name => Relation is not null ? $"postgres:{Relation}" : $"postgres:query({Key})";
+}

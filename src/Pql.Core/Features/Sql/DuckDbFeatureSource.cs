@@ -5,7 +5,7 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// Embedded DuckDB reading the workspace's event files where they are (CSV, gzip'd or not, and NDJSON), out of core: with a memory
+/// Embedded DuckDB reading the workspace's event files where they are (CSV, gzip'd or not, NDJSON and Parquet), out of core: with a memory
 /// limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of failing. Column mapping, constant event
 /// or product and the products map apply as in the in-memory load; tables that resolve their account through a lookup
 /// (<c>account_via</c>) are refused with a clear error, as is anything this reader would interpret differently.
@@ -19,6 +19,7 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
     {
         _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
+        RefuseDatabaseTables(workspace);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
         Execute("SET TimeZone = 'UTC'");   // an ISO time without an offset is UTC, as in the contract
@@ -28,6 +29,16 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     }
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    /// <summary>DuckDB reads files: an events or users table read from PostgreSQL stops the engine with one line, before any query.</summary>
+    private static void RefuseDatabaseTables(WorkspaceConfig workspace)
+    {
+        foreach (var table in workspace.Data.Events.Append(workspace.Data.Users))
+        {
+            if (table?.Database is { } database)
+                throw new PqlInputException($"{Path.GetFileName(workspace.ConfigPath)}:{database.Line} key '{table.Key}': engine duckdb reads the workspace's files, and this table is read from PostgreSQL ({database.Name}); use engine: memory, or export the table to Parquet");
+        }
+    }
 
     public IReadOnlyList<string> EventNames()
     {
@@ -183,6 +194,8 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     private static string Reader(TableSource table)
     {
         var files = "[" + string.Join(", ", table.Paths.Select(p => SqlDialect.DuckDb.Literal(p))) + "]";
+        if ((table.Format ?? (table.Paths.Count > 0 ? TableParser.FormatOf(table.Paths[0]) : FileFormat.Csv)) == FileFormat.Parquet)
+            return $"read_parquet({files}, union_by_name = true)";
         return table.Format == FileFormat.Ndjson || (table.Format is null && table.Paths.Count > 0 && IsJson(table.Paths[0]))
             ? $"read_json({files}, format = 'newline_delimited', union_by_name = true)"
             : $"read_csv({files}, header = true, all_varchar = true, union_by_name = true)";

@@ -41,6 +41,64 @@ public sealed class ParquetTests : IDisposable
         StoreAssert.Same(csvLoad.Store, parquetLoad.Store);
     }
 
+    /// <summary>
+    /// Every table (accounts, users, two events tables, one resolving its account through a lookup table, metrics) as Parquet loads to the
+    /// store, row accounting and rejects of the same CSV files, with DuckDB's inferred column types or all text.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_parquet_copy_of_every_table_and_lookup_loads_to_the_same_rows_and_rejects_as_its_csv(bool typed)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["accounts"] = "account_id,created_at,employees,plan\nacme,2026-01-01T00:00:00Z,500,pro\nbeta,2026-01-05,12,free\nacme,2026-01-01T00:00:00Z,501,pro\ncalm,soon,3,free\n",
+            ["users"] = "user_id,account_id,created_at,role\nu1,acme,2026-01-02T08:00:00Z,admin\nu2,beta,2026-01-06,member\nu3,ghost,2026-01-06,member\n",
+            ["events"] = "timestamp,event,user_id,account_id,product,properties,event_id\n" +
+                "2026-02-01T10:00:00.250Z,login,u1,,app,\"{\"\"plan\"\":\"\"paid\"\"}\",e1\n" +
+                "2026-02-02T11:30:00Z,login,u2,beta,,,e2\n2026-02-02T11:30:00Z,login,u2,beta,,,e2\n" +
+                "yesterday,login,u1,,app,,e3\n2026-02-03T00:00:00Z,debug,u1,,app,,e4\n2026-02-04T00:00:00Z,login,,nobody,,,e5\n",
+            ["subs"] = "subscription_id,account_id\ns1,acme\ns2,beta\n",
+            ["usage"] = "usage_date,feature,subscription_id,usage_id\n2026-02-05,export,s1,x1\n2026-02-06,export,s2,x2\n2026-02-07,export,s9,x3\n",
+            ["metrics"] = "account_id,user_id,date,metric,value\nacme,,2026-02-01,seats,3\n,u2,2026-02-01,seats,1.5\nbeta,,2026-02-01,seats,lots\nacme,,2026-02-01,seats,4\n",
+        };
+        const string Yaml = """
+            data:
+              accounts: accounts.EXT
+              users: users.EXT
+              events:
+                - { path: events.EXT, where: { event: { not: debug } } }
+                - { path: usage.EXT, columns: { timestamp: usage_date, event: feature, event_id: usage_id }, account_via: { path: subs.EXT, key: subscription_id } }
+              metrics: metrics.EXT
+              max_reject_share: 0.6
+            goals:
+              paid: { achieved_when: { event: login, where: { plan: paid } }, horizon: 30d }
+            """;
+        using var csvWs = new TestWorkspace();
+        foreach (var (name, text) in files)
+        {
+            csvWs.File(name + ".csv", text);
+            ToParquet(csvWs.PathOf(name + ".csv"), _ws.PathOf(name + ".parquet"), typed);
+        }
+        var csv = WorkspaceLoader.Load(csvWs.Config(Yaml.Replace("EXT", "csv", StringComparison.Ordinal)));
+        var parquet = WorkspaceLoader.Load(_ws.Config(Yaml.Replace("EXT", "parquet", StringComparison.Ordinal)));
+
+        StoreAssert.Same(csv.Store, parquet.Store);
+        Assert.Equal(csv.Store.UserCreatedAt, parquet.Store.UserCreatedAt);
+        Assert.Equal(2, parquet.Store.Metrics.Count); // acme and u2; beta's is not a number, acme's second a repeat
+        Assert.Equal(csv.Report.Files.Select(f => (f.Table, f.Read, f.Loaded, f.Duplicates, f.Rejected, f.Filtered)),
+            parquet.Report.Files.Select(f => (f.Table, f.Read, f.Loaded, f.Duplicates, f.Rejected, f.Filtered)));
+        Assert.Equal(6, parquet.Report.Rejected); // calm, u3, yesterday, nobody, s9, lots
+        Assert.Equal(2L, csv.Report.ConflictingDuplicates); // acme's employees, acme's seats
+        Assert.Equal(2L, parquet.Report.ConflictingDuplicates);
+        // The same rejects: the CSV's line (its header is line 1) is one more than the Parquet row.
+        Assert.Equal(Rejects(csv.Report, lineOffset: 1), Rejects(parquet.Report, lineOffset: 0));
+    }
+
+    private static List<string> Rejects(LoadReport report, int lineOffset) =>
+        [.. File.ReadAllLines(report.RejectsPath!).Skip(1).Select(l => l.Split(',')).Select(f =>
+            $"{Path.GetFileNameWithoutExtension(f[0])}:{long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture) - lineOffset} {f[2]} {f[3].Replace(".parquet", ".csv", StringComparison.Ordinal)} {f[4]}")]; // a reason may name the lookup file
+
     [Fact]
     public void Typed_parquet_columns_and_globs_load_timestamps_numbers_and_json_properties()
     {

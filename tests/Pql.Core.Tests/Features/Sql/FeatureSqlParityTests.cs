@@ -112,6 +112,30 @@ public sealed class DuckDbFeatureParityTests : FeatureSqlParityTests
     private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity) => new DuckDbFeatureSource(config);
 }
 
+/// <summary>
+/// DuckDB reading Parquet copies of the parity world's tables (columns typed as DuckDB infers them from the CSV: timestamps, numbers) equals
+/// the in-memory load of the CSV files.
+/// </summary>
+public sealed class DuckDbParquetFeatureParityTests : FeatureSqlParityTests
+{
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(config.Directory, "parquet")).FullName;
+        using (var db = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            foreach (var table in (string[])["accounts", "users", "events"])
+            {
+                using var copy = db.CreateCommand();
+                copy.CommandText = $"COPY (SELECT * FROM read_csv('{Path.Combine(config.Directory, table + ".csv")}', header = true)) TO '{Path.Combine(dir, table + ".parquet")}' (FORMAT parquet)";
+                copy.ExecuteNonQuery();
+            }
+        }
+        File.WriteAllText(Path.Combine(dir, "pql.yaml"), "data:\n  accounts: accounts.parquet\n  users: users.parquet\n  events: events.parquet\n");
+        return new DuckDbFeatureSource(ConfigLoader.Load(dir));
+    }
+}
+
 /// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
 [RequiresServer(State.PostgresStores.Variable, "PostgreSQL")]
 public sealed class PostgresFeatureParityTests : FeatureSqlParityTests

@@ -2,7 +2,7 @@ using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
 
-/// <summary>A key -> account id table read from a CSV or Parquet file (e.g. subscription_id -> account_id).</summary>
+/// <summary>A key -> account id table read from a CSV or Parquet file or a PostgreSQL table (e.g. subscription_id -> account_id).</summary>
 internal sealed class AccountLookupTable
 {
     private readonly Dictionary<string, string> _map = new(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ internal sealed class AccountLookupTable
     public static AccountLookupTable Load(AccountLookup via)
     {
         var table = new AccountLookupTable(via.Path);
-        using var csv = RowReaders.OpenColumns(via.Path, [via.TableKey, via.TableAccount]);
+        using var csv = RowReaders.OpenColumns(via.Path, [via.TableKey, via.TableAccount], via.Database);
         RowReaders.Require(csv, via.Path, [(0, via.TableKey), (1, via.TableAccount)]);
         while (csv.Read())
         {

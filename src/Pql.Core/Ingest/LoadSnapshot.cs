@@ -28,8 +28,12 @@ internal static class LoadSnapshot
     public static string? Unkeyed(WorkspaceConfig config)
     {
         var data = config.Data;
-        var table = new[] { data.Accounts, data.Users }.Concat(data.Events).Concat(data.Metrics).FirstOrDefault(t => t?.Database is not null);
-        return table is null ? null : $"{table.Key} is read from PostgreSQL ({table.Database!.Name}), whose rows have no identity to key a snapshot on";
+        foreach (var table in new[] { data.Accounts, data.Users }.Concat(data.Events).Concat(data.Metrics))
+        {
+            if ((table?.Database ?? table?.AccountVia?.Database) is { } database)
+                return $"{table!.Key} is read from PostgreSQL ({database.Name}), whose rows have no identity to key a snapshot on";
+        }
+        return null;
     }
 
     public static byte[] Key(WorkspaceConfig config, IReadOnlyList<string> propertyKeys) => Keys(config, propertyKeys).Key;

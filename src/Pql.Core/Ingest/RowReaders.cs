@@ -79,9 +79,23 @@ internal static class RowReaders
         }
     }
 
-    /// <summary>Opens a CSV or Parquet table (a lookup table) bound to just the given columns.</summary>
-    public static RowReader OpenColumns(string path, string[] columns)
+    /// <summary>Opens a CSV or Parquet table or a PostgreSQL one (a lookup table) bound to just the given columns.</summary>
+    public static RowReader OpenColumns(string path, string[] columns, DatabaseSource? database = null)
     {
+        if (database is not null)
+        {
+            var table = new PostgresRowReader(database);
+            try
+            {
+                table.Bind(columns, -1, []);
+                return table;
+            }
+            catch
+            {
+                table.Dispose();
+                throw;
+            }
+        }
         if (TableParser.FormatOf(path) == FileFormat.Parquet)
         {
             var parquet = new ParquetRowReader(path);

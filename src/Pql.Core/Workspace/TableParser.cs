@@ -5,7 +5,8 @@ namespace Pql.Core.Workspace;
 /// <summary>
 /// Parses one table declaration of the <c>data</c> section. A table is either a path (the contract's form)
 /// or a mapping that adapts a real export: a glob, a format, column names, a timestamp format,
-/// a constant event or product, property columns, or an account resolved through another table.
+/// a constant event or product, property columns, or an account resolved through another table; or a PostgreSQL
+/// table or query (<see cref="DatabaseSourceParser"/>) with the same row options.
 /// </summary>
 internal static class TableParser
 {
@@ -77,14 +78,12 @@ internal static class TableParser
         if (r.Map(map, "account_via", $"{path}.account_via") is { } viaNode)
         {
             var vp = $"{path}.account_via";
-            r.AllowOnly(viaNode, vp, "path", "key", "table_key", "account");
-            var viaPath = r.RequireScalar(viaNode, "path", $"{vp}.path");
-            var full = Path.GetFullPath(Path.Combine(dir, viaPath));
-            if (!File.Exists(full))
-                throw r.Error(viaNode, $"{vp}.path", $"file not found: {viaPath}");
+            r.AllowOnly(viaNode, vp, ["path", "key", "table_key", "account", .. DatabaseSourceParser.Keys]);
+            var viaDatabase = DatabaseSourceParser.Parse(r, viaNode, vp);
+            var full = viaDatabase?.Name ?? LookupFile(r, dir, viaNode, vp);
             var key = r.RequireScalar(viaNode, "key", $"{vp}.key");
             via = new AccountLookup(full, key, r.Scalar(viaNode, "table_key", $"{vp}.table_key") ?? key,
-                r.Scalar(viaNode, "account", $"{vp}.account") ?? "account_id", (int)viaNode.Start.Line);
+                r.Scalar(viaNode, "account", $"{vp}.account") ?? "account_id", (int)viaNode.Start.Line) { Database = viaDatabase };
         }
         return source with
         {
@@ -104,6 +103,13 @@ internal static class TableParser
             Key = path,
             Line = line,
         };
+    }
+
+    private static string LookupFile(YamlConfigReader r, string dir, YamlMappingNode viaNode, string vp)
+    {
+        var viaPath = r.RequireScalar(viaNode, "path", $"{vp}.path");
+        var full = Path.GetFullPath(Path.Combine(dir, viaPath));
+        return File.Exists(full) ? full : throw r.Error(viaNode, $"{vp}.path", $"file not found: {viaPath}");
     }
 
     /// <summary><c>created_at: first_event</c> or a constant ISO 8601 time, for accounts and users only.</summary>

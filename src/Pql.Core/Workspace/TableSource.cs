@@ -118,8 +118,14 @@ public sealed record CreatedAtRule(long? ConstantMs)
     public bool FromFirstEvent => ConstantMs is null;
 }
 
-/// <summary>A lookup table that maps a key found on each row to an account id.</summary>
-public sealed record AccountLookup(string Path, string RowKey, string TableKey, string TableAccount, int Line);
+/// <summary>
+/// A lookup table that maps a key found on each row to an account id: a CSV or Parquet file, or a PostgreSQL table or query
+/// (<see cref="Database"/>, whose name <see cref="Path"/> then holds).
+/// </summary>
+public sealed record AccountLookup(string Path, string RowKey, string TableKey, string TableAccount, int Line)
+{
+    public DatabaseSource? Database { get; init; }
+}
 
 /// <summary>
 /// A table read from PostgreSQL: a table or view (<see cref="Relation"/>, <c>postgres: schema.table</c>) or the rows of a query

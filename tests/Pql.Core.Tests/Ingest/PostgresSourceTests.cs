@@ -198,6 +198,31 @@ public sealed class PostgresSourceTests : IDisposable
     }
 
     [ServerFact]
+    public void A_lookup_table_in_postgres_resolves_accounts_as_the_same_lookup_in_csv()
+    {
+        Execute($"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.subs (subscription_id text, owner text);
+            INSERT INTO {_schema}.subs VALUES ('s1', 'acme'), ('s2', 'beta');
+            """);
+        foreach (var ws in new[] { _csv, _pg })
+        {
+            ws.File("accounts.csv", "account_id,created_at\nacme,2026-01-01\nbeta,2026-01-01\n");
+            ws.File("usage.csv", "ts,feature,sub\n2026-01-02,export,s2\n2026-01-03,export,s1\n2026-01-04,export,s9\n");
+        }
+        _csv.File("subs.csv", "subscription_id,owner\ns1,acme\ns2,beta\n");
+        const string Head = "data:\n  accounts: accounts.csv\n  max_reject_share: 0.5\n  events: { path: usage.csv, columns: { timestamp: ts, event: feature }, account_via: ";
+        var csv = WorkspaceLoader.Load(_csv.Config(Head + "{ path: subs.csv, key: sub, table_key: subscription_id, account: owner } }\n"));
+        var pg = WorkspaceLoader.Load(_pg.Config(Head + $"{{ postgres: {_schema}.subs, connection_env: PQL_TEST_PG, key: sub, table_key: subscription_id, account: owner }} }}\n"));
+
+        StoreAssert.Same(csv.Store, pg.Store);
+        Assert.Equal(2, pg.Store.EventCount);
+        Assert.Equal($"{_pg.PathOf("usage.csv")},4,sub,has no row in postgres:{_schema}.subs,s9", File.ReadAllLines(pg.Report.RejectsPath!)[1]);
+        Assert.False(pg.Report.FromSnapshot);
+        Assert.False(File.Exists(Path.Combine(_pg.Dir, ".pql", LoadSnapshot.FileName)), "a load reading PostgreSQL is never snapshot");
+    }
+
+    [ServerFact]
     public void A_missing_table_or_column_is_one_line_naming_the_table()
     {
         Execute($"CREATE SCHEMA {_schema}; CREATE TABLE {_schema}.events (ts text, event text, account_id text)");

@@ -25,6 +25,8 @@ public static class PandasPeer
         var script = Find();
         if (script is null || !PythonHasPandas())
             return new PandasPeerRun("not run (needs /usr/bin/python3 with pandas: apt-get install -y python3-pandas, and " + Script + ")");
+        if (config.Data.Events.Append(config.Data.Users).FirstOrDefault(t => t?.Database is not null) is { Database: { } database })
+            return new PandasPeerRun($"not run (it reads files; {database.Name} is a PostgreSQL table)");
         if (config.Data.Events is not [{ Paths: [var events] }])
             return new PandasPeerRun("not run (it reads one events file; the workspace has several)");
         var args = new List<string> { script, "--events", events, "--cutoffs", string.Join(',', cutoffs.Select(Timestamps.Format)) };

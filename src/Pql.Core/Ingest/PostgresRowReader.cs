@@ -6,7 +6,7 @@ namespace Pql.Core.Ingest;
 /// <summary>
 /// Streams a PostgreSQL table, view or query as text values, so the loaders apply every row rule (rejects, dedupe, where:, lookups) as to
 /// a file. Only the bound columns are selected, each cast to text by the server, and the rows come through one binary <c>COPY ... TO
-/// STDOUT</c>: nothing is buffered beyond Npgsql's read buffer, whatever the table's size. The session runs in UTC with ISO dates, so a
+/// STDOUT</c> without a command timeout: nothing is buffered beyond Npgsql's read buffer, whatever the table's size. The session runs in UTC with ISO dates, so a
 /// timestamptz arrives as <c>2026-03-01 12:00:00+00</c> and a timestamp or date without a zone as UTC, which the loaders' ISO parser reads;
 /// booleans arrive as true/false, as a CSV or Parquet export writes them. <see cref="Line"/> is the 1-based row number in the order the
 /// server returns rows: a table is scanned with <c>synchronize_seqscans</c> off, so from its first block (insertion order for a table only
@@ -37,7 +37,17 @@ internal sealed class PostgresRowReader : RowReader
         var connectionString = Environment.GetEnvironmentVariable(source.ConnectionEnv);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidDataException($"the environment variable {source.ConnectionEnv} ({source.Key}.connection_env) is not set; it must hold the PostgreSQL connection string");
-        _connection = Guard("could not connect", () => Connect(connectionString));
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            // No command timeout: a query may take long before its first row, and a large table long to stream.
+            settings = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 };
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"the connection string in {source.ConnectionEnv} is not valid: {e.Message}", e);
+        }
+        _connection = Guard("could not connect", () => Connect(settings.ConnectionString));
         try
         {
             (_names, _types) = Guard("could not read the columns", Describe);
@@ -113,14 +123,7 @@ internal sealed class PostgresRowReader : RowReader
         _propertyKeys = propertyKeys;
         _propertyValues = new string?[propertyKeys.Length];
         var columns = selected.Count == 0 ? "1" : string.Join(", ", selected.Select(c => AsText(_names[c], _types[c])));
-        _copy = Guard("could not start reading", () => StartExport($"COPY (SELECT {columns} FROM {Relation}) TO STDOUT (FORMAT BINARY)"));
-    }
-
-    private NpgsqlBinaryExporter StartExport(string sql)
-    {
-        var copy = _connection.BeginBinaryExport(sql);
-        copy.Timeout = TimeSpan.Zero; // no limit between rows: a query may take long before its first row
-        return copy;
+        _copy = Guard("could not start reading", () => _connection.BeginBinaryExport($"COPY (SELECT {columns} FROM {Relation}) TO STDOUT (FORMAT BINARY)"));
     }
 
     /// <summary>The column as text: booleans as true/false (as CSV and Parquet exports write them), everything else as the server prints it.</summary>

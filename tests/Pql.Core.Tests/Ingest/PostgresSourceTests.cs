@@ -223,6 +223,24 @@ public sealed class PostgresSourceTests : IDisposable
     }
 
     [ServerFact]
+    public void A_query_slower_than_the_connections_command_timeout_is_read_whole()
+    {
+        var variable = "PQL_TEST_SOURCE_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, Connection + ";Command Timeout=1");
+        try
+        {
+            _pg.File("accounts.csv", "account_id,created_at\nacme,2026-01-01\n");
+            var config = _pg.Config($"data:\n  accounts: accounts.csv\n  events: {{ query: \"SELECT '2026-01-02' AS timestamp, 'login' AS event, 'acme' AS account_id, pg_sleep(1.5) AS slept\", connection_env: {variable} }}\n");
+
+            Assert.Equal(1, WorkspaceLoader.Load(config).Store.EventCount); // the row came 1.5 s after the export began
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [ServerFact]
     public void A_missing_table_or_column_is_one_line_naming_the_table()
     {
         Execute($"CREATE SCHEMA {_schema}; CREATE TABLE {_schema}.events (ts text, event text, account_id text)");

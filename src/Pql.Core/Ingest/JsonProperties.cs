@@ -18,6 +18,10 @@ internal static class JsonProperties
     [ThreadStatic]
     private static Dictionary<string, string>? t_invalid;
 
+    /// <summary>The keys <see cref="t_invalid"/>'s errors were found with (the reader walks the same tokens for any keys; kept apart anyway).</summary>
+    [ThreadStatic]
+    private static string[]? t_invalidKeys;
+
     /// <summary>Extracts from JSON held as text (a CSV or Parquet column); <paramref name="scratch"/> is reused for its UTF-8 bytes.</summary>
     public static string? Extract(ReadOnlySpan<char> text, ref byte[] scratch, string[] keys, string?[] values)
     {
@@ -25,6 +29,11 @@ internal static class JsonProperties
         if (json.IsEmpty)
             return null;
         var invalid = t_invalid ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!ReferenceEquals(t_invalidKeys, keys))
+        {
+            invalid.Clear();
+            t_invalidKeys = keys;
+        }
         if (invalid.Count > 0 && invalid.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(json, out var known))
             return known;
         var max = Encoding.UTF8.GetMaxByteCount(json.Length);

@@ -95,7 +95,7 @@ internal static class BenchIngestCommand
         var clock = Stopwatch.StartNew();
         var first = WorkspaceLoader.Load(config, options);
         var firstSeconds = clock.Elapsed.TotalSeconds;
-        ctx.Out.WriteLine(Inv($"first command (parse + snapshot write) {firstSeconds,5:F2} s  ({new FileInfo(snapshot).Length / 1e6:F0} MB snapshot, {new FileInfo(ids).Length / 1e6:F0} MB event ids, {first.Store.Properties.Count} property columns)"));
+        ctx.Out.WriteLine(Inv($"first command (parse + snapshot write) {firstSeconds,5:F2} s  ({new FileInfo(snapshot).Length / 1e6:F0} MB snapshot, {new FileInfo(ids).Length / 1e6:F0} MB event ids, {first.Store.Properties.Count} property columns); process peak so far {Peak():F2} GB"));
         first = null;
         GC.Collect();
 
@@ -118,7 +118,7 @@ internal static class BenchIngestCommand
             var appended = WorkspaceLoader.Load(appendConfig, options);
             var appendSeconds = clock.Elapsed.TotalSeconds;
             var how = appended.Report.Appended ? Inv($"parsed {appended.Report.FilesParsed} file") : Inv($"NOT appended: parsed {appended.Report.FilesParsed} files (see the progress lines for why)");
-            ctx.Out.WriteLine(Inv($"append {rows:N0} rows (1 new file) {appendSeconds,5:F2} s  ({how}, snapshot rewritten); {appended.Store.EventCount:N0} events"));
+            ctx.Out.WriteLine(Inv($"append {rows:N0} rows (1 new file) {appendSeconds,5:F2} s  ({how}, snapshot rewritten); {appended.Store.EventCount:N0} events; process peak so far {Peak():F2} GB"));
         }
         finally
         {
@@ -186,6 +186,9 @@ internal static class BenchIngestCommand
         }
         return total;
     }
+
+    /// <summary>This process's peak resident memory so far, in GB (the load-once steps run after the cold load's figure is taken).</summary>
+    private static double Peak() => Process.GetCurrentProcess().PeakWorkingSet64 / 1e9;
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,11 +10,25 @@ internal sealed class ChunkedColumn<T>
     private const int Shift = 20;
     private const int Mask = (1 << Shift) - 1;
     private readonly List<T[]> _chunks = [];
+    private T[] _last = [];
     private int _count;
 
     public int Count => _count;
 
     public void Add(T value)
+    {
+        var i = _count & Mask;
+        // The common case, one store into the last chunk; starting a chunk or growing the first one is rare.
+        if ((uint)i < (uint)_last.Length && _count >> Shift == _chunks.Count - 1)
+        {
+            _last[i] = value;
+            _count++;
+            return;
+        }
+        AddSlow(value);
+    }
+
+    private void AddSlow(T value)
     {
         var c = _count >> Shift;
         if (c == _chunks.Count)
@@ -28,6 +42,7 @@ internal sealed class ChunkedColumn<T>
             _chunks[c] = chunk;
         }
         chunk[i] = value;
+        _last = chunk;
         _count++;
     }
 

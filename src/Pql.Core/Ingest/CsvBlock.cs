@@ -32,6 +32,7 @@ internal sealed class CsvBlock
     private string?[]? _encodingError;
     private int[]? _encodingErrorField;
     private PreparedRow[]? _prepared;
+    private PreparedNames _names = new();
 
     private CsvBlock(CsvLayout layout)
     {
@@ -77,6 +78,7 @@ internal sealed class CsvBlock
     private void Reset(int chars, int capacity)
     {
         _rows = 0;
+        _names = new PreparedNames(); // a new one per block: the loader tells blocks apart by it
         if (_chars.Length < chars)
             _chars = new char[Math.Max(chars, _chars.Length * 5 / 4)];
         if (_line.Length < capacity)
@@ -145,7 +147,11 @@ internal sealed class CsvBlock
             if (_properties is not null)
                 ExtractProperties(cursor, r, keys, values, ref utf8);
             if (_prepared is not null)
-                _layout.Preparer!(cursor, ref _prepared[r]);
+            {
+                ref var prepared = ref _prepared[r];
+                _layout.Preparer!(cursor, _names, ref prepared);
+                prepared.Clean = _encodingError?[r] is null && !unclosed && fields.Count == _layout.Header.Count && _propertiesError?[r] is null;
+            }
         }
     }
 
@@ -219,6 +225,8 @@ internal sealed class CsvBlock
             prepared = default;
             return false;
         }
+
+        public override PreparedNames? PreparedNames => Block._prepared is null ? null : Block._names;
 
         public override bool TryPeekPrepared(int ahead, out PreparedRow prepared)
         {

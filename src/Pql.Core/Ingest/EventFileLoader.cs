@@ -132,6 +132,11 @@ internal sealed class EventFileLoader(
         var constantProduct = source.ConstantProduct is null ? -1 : builder.Products.GetOrAdd(source.ConstantProduct);
         var userTsFormat = usersFromEvents?.TimestampFormat ?? TimestampFormat.Iso;
         var progressEvery = 1_000_000L;
+        var hasFilters = source.Filters.Count > 0;
+        // A CSV or Parquet file's columns are known from its header; an NDJSON row may bring received_at at any row.
+        var mayHaveReceived = reader.Header is null || reader.HasColumn(SlotReceived);
+        var eventMap = new PreparedNameMap();
+        var productMap = new PreparedNameMap();
         while (reader.Read())
         {
             stats.Read++;
@@ -139,17 +144,19 @@ internal sealed class EventFileLoader(
                 Cancellation.ThrowIfCancellationRequested();
             if (stats.Read % progressEvery == 0)
                 Ingest.Log.Progress(Log, FormattableString.Invariant($"{Path.GetFileName(path)}: {stats.Read:N0} rows"));
-            if (reader.RowError is { } rowError)
+            var isPrepared = reader.TryGetPrepared(out var prepared);
+            // A clean prepared row has no row or properties error: skip asking (the same answers, without the per-row calls).
+            var clean = isPrepared && prepared.Clean;
+            if (!clean && reader.RowError is { } rowError)
             {
                 rejects.Add(stats, reader.Line, reader.RowErrorField, rowError, default);
                 continue;
             }
-            if (!filters.Keeps(reader))
+            if (hasFilters && !filters.Keeps(reader))
             {
                 stats.Filtered++;
                 continue;
             }
-            var isPrepared = reader.TryGetPrepared(out var prepared);
             if (isPrepared && reader.TryPeekPrepared(PrefetchRows, out var ahead) && ahead.HasEventId)
                 _eventIds.Prefetch(ahead.EventIdHash);
             if (isPrepared ? !prepared.TimeParsed : !TimestampParser.TryParse(reader.Get(SlotTime), source.TimestampFormat, out prepared.Time))
@@ -159,7 +166,11 @@ internal sealed class EventFileLoader(
             }
             var time = prepared.Time;
             var eventCode = constantEvent;
-            if (eventCode < 0)
+            if (eventCode < 0 && isPrepared && prepared.Event >= 0)
+            {
+                eventCode = eventMap.Resolve(reader.PreparedNames!.Events.Pool, prepared.Event, builder.EventNames);
+            }
+            else if (eventCode < 0)
             {
                 var name = reader.Get(SlotEvent).Trim();
                 if (name.IsEmpty)
@@ -169,7 +180,7 @@ internal sealed class EventFileLoader(
                 }
                 eventCode = builder.EventNames.GetOrAdd(name);
             }
-            if (reader.PropertiesError is { } propError)
+            if (!clean && reader.PropertiesError is { } propError)
             {
                 rejects.Add(stats, reader.Line, slots[SlotProperties], propError, reader.Get(SlotProperties));
                 continue;
@@ -184,11 +195,21 @@ internal sealed class EventFileLoader(
                 continue;
             }
             var product = constantProduct;
-            var productText = reader.Get(SlotProduct).Trim();
-            if (!productText.IsEmpty)
-                product = builder.Products.GetOrAdd(productText);
-            else if (product < 0)
-                product = ProductOf(eventCode);
+            if (isPrepared)
+            {
+                if (prepared.Product >= 0)
+                    product = productMap.Resolve(reader.PreparedNames!.Products.Pool, prepared.Product, builder.Products);
+                else if (product < 0)
+                    product = ProductOf(eventCode);
+            }
+            else
+            {
+                var productText = reader.Get(SlotProduct).Trim();
+                if (!productText.IsEmpty)
+                    product = builder.Products.GetOrAdd(productText);
+                else if (product < 0)
+                    product = ProductOf(eventCode);
+            }
 
             var index = builder.AddEvent(account, user, time, eventCode, product);
             for (var k = 0; k < propertyKeys.Length; k++)
@@ -202,7 +223,7 @@ internal sealed class EventFileLoader(
                 if (!v.IsEmpty && reader.Property(propertyColumnKey[i]) is null)
                     builder.AddProperty(index, propertyKeys[propertyColumnKey[i]], v);
             }
-            var received = reader.Get(SlotReceived);
+            var received = mayHaveReceived ? reader.Get(SlotReceived) : default;
             if (!received.IsEmpty && TimestampParser.TryParse(received, source.TimestampFormat, out var receivedAt) && _latencies.Count < 2_000_000)
                 _latencies.Add(receivedAt - time);
             stats.Loaded++;
@@ -220,24 +241,31 @@ internal sealed class EventFileLoader(
     private bool IsNewEventId(ReadOnlySpan<char> eventId) => eventId.IsEmpty || _eventIds.Add(eventId);
 
     /// <summary>
-    /// The per-row work that needs no load state, done on the parsing threads: the timestamp, the event id's hash, and the
-    /// user and account codes as they were before this file (copies: the builder's pools grow on this thread meanwhile).
+    /// The per-row work that needs no load state, done on the parsing threads: the timestamp, the event id's hash, the
+    /// user and account codes as they were before this file (copies: the builder's pools grow on this thread meanwhile), and the
+    /// event name and product numbered in the block's own pools (mapped to store codes once per block on the loading thread).
     /// </summary>
     private RowPreparer Preparer(TableSource source)
     {
         var users = builder.UserIds.Copy();
         var accounts = builder.AccountIds.Copy();
         var format = source.TimestampFormat;
-        return (RowReader row, ref PreparedRow prepared) =>
+        return (RowReader row, PreparedNames names, ref PreparedRow prepared) =>
         {
             prepared.TimeParsed = TimestampParser.TryParse(row.Get(SlotTime), format, out prepared.Time);
             var eventId = row.Get(SlotEventId).Trim();
             prepared.HasEventId = !eventId.IsEmpty;
             prepared.EventIdHash = prepared.HasEventId ? EventIdSet.Hash(eventId) : default;
             var user = row.Get(SlotUser).Trim();
-            prepared.User = user.IsEmpty ? -1 : users.Find(user);
+            prepared.HasUser = !user.IsEmpty;
+            prepared.User = user.IsEmpty ? -1 : names.User.Find(user, users);
             var account = row.Get(SlotAccount).Trim();
-            prepared.Account = account.IsEmpty ? -1 : accounts.Find(account);
+            prepared.HasAccount = !account.IsEmpty;
+            prepared.Account = account.IsEmpty ? -1 : names.Account.Find(account, accounts);
+            var name = row.Get(SlotEvent).Trim();
+            prepared.Event = name.IsEmpty ? -1 : names.Events.GetOrAdd(name);
+            var product = row.Get(SlotProduct).Trim();
+            prepared.Product = product.IsEmpty ? -1 : names.Products.GetOrAdd(product);
         };
     }
 
@@ -249,6 +277,8 @@ internal sealed class EventFileLoader(
     {
         account = -1;
         user = -1;
+        if (lookup is null && usersFromEvents is null && KnownEntity(prepared, out account, out user))
+            return true;
         var userId = reader.Get(SlotUser).Trim();
         var accountId = reader.Get(SlotAccount).Trim();
         var preparedAccount = prepared.Account;
@@ -314,6 +344,27 @@ internal sealed class EventFileLoader(
         // A user missing from the users file but with a known account: keep the event, remember the user.
         user = builder.AddUser(userId.ToString(), account, time);
         _implicitUsers++;
+        return true;
+    }
+
+    /// <summary>
+    /// The entity of a prepared row whose codes settle it exactly as its text would (with no lookup and users not made from
+    /// events): a given account found in the copy, a given user found in the copy (with its own account when none is given).
+    /// False sends the row to the text path: an id not in the copy, no id at all (a rejection), or a row not prepared.
+    /// </summary>
+    private bool KnownEntity(PreparedRow prepared, out int account, out int user)
+    {
+        account = -1;
+        user = -1;
+        if (prepared.HasAccount != prepared.Account >= 0 || prepared.HasUser != prepared.User >= 0)
+            return false;
+        if (!prepared.HasUser)
+        {
+            account = prepared.Account;
+            return account >= 0;
+        }
+        user = prepared.User;
+        account = prepared.HasAccount ? prepared.Account : builder.UserAccount(user);
         return true;
     }
 

@@ -206,6 +206,8 @@ internal sealed class ParallelCsvRowReader : RowReader
 
     public override bool TryPeekPrepared(int ahead, out PreparedRow prepared) => _cursor.TryPeekPrepared(ahead, out prepared);
 
+    public override PreparedNames? PreparedNames => _cursor.PreparedNames;
+
     protected override void Dispose(bool disposing)
     {
         if (!disposing)

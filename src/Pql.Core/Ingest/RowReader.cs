@@ -40,6 +40,9 @@ internal abstract class RowReader : IDisposable
         return false;
     }
 
+    /// <summary>The pools the current row's <see cref="PreparedRow.Event"/> and <see cref="PreparedRow.Product"/> codes index, when it came prepared.</summary>
+    public virtual PreparedNames? PreparedNames => null;
+
     /// <summary>The <see cref="PreparedRow"/> of the row <paramref name="ahead"/> rows on, when it is already prepared (for prefetching).</summary>
     public virtual bool TryPeekPrepared(int ahead, out PreparedRow prepared)
     {

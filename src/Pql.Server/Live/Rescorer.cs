@@ -122,7 +122,7 @@ public sealed partial class Rescorer(WorkspaceEngine engine, ServerMetrics metri
         {
             ModelPath = model.ArtifactPath,
             Model = live.ModelOf(model.Version, model.ArtifactPath),
-            Threads = 1,
+            Threads = 0, // every core: a burst of firings is explained (TreeSHAP) in parallel, the costly part of a pass
             Entities = touched,
             ExplainOnly = rows =>
             {

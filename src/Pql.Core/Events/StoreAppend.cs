@@ -28,35 +28,14 @@ public static class StoreAppend
         var product = new int[n];
         var fromEarlier = new int[earlier.EventCount];
         var fromLater = new int[later.EventCount];
-        var k = 0;
+        var merge = new Merge(earlier, later, nameCode, productCode, account, user, time, name, product, fromEarlier, fromLater);
         for (var a = 0; a < accounts; a++)
         {
-            offsets[a] = k;
-            int i = earlier.AccountOffsets[a], iEnd = earlier.AccountOffsets[a + 1];
-            int j = later.AccountOffsets[a], jEnd = later.AccountOffsets[a + 1];
-            while (i < iEnd || j < jEnd)
-            {
-                // Ties go to the earlier store: its rows were read first.
-                if (j >= jEnd || (i < iEnd && earlier.EventTime[i] <= later.EventTime[j]))
-                {
-                    account[k] = a;
-                    user[k] = earlier.EventUser[i];
-                    time[k] = earlier.EventTime[i];
-                    name[k] = earlier.EventName[i];
-                    product[k] = earlier.EventProduct[i];
-                    fromEarlier[i++] = k++;
-                }
-                else
-                {
-                    account[k] = a;
-                    user[k] = later.EventUser[j];
-                    time[k] = later.EventTime[j];
-                    name[k] = nameCode[later.EventName[j]];
-                    product[k] = later.EventProduct[j] < 0 ? -1 : productCode[later.EventProduct[j]];
-                    fromLater[j++] = k++;
-                }
-            }
+            offsets[a] = merge.K;
+            merge.Account(a);
         }
+        merge.Flush();
+        var k = merge.K;
         offsets[accounts] = k;
         return new EventStore
         {
@@ -80,6 +59,100 @@ public static class StoreAppend
         };
     }
 
+    /// <summary>
+    /// The merge of one account after another. The earlier store's events are copied in blocks (runs of whole accounts without
+    /// later events, and each account's events up to its first later one are contiguous in both stores), so a pass costs a few
+    /// memory copies of the loaded columns, not a comparison per loaded event; later events and the loaded events they
+    /// interleave with are merged one by one.
+    /// </summary>
+    private sealed class Merge(EventStore earlier, EventStore later, int[] nameCode, int[] productCode, int[] account, int[] user, long[] time,
+        int[] name, int[] product, int[] fromEarlier, int[] fromLater)
+    {
+        private int _blockFrom = -1; // first earlier event of the block not copied yet
+        private int _blockTo;        // end of that block
+        private int _blockAt;        // where it goes
+
+        public int K { get; private set; }
+
+        public void Account(int a)
+        {
+            int i = earlier.AccountOffsets[a], iEnd = earlier.AccountOffsets[a + 1];
+            int j = later.AccountOffsets[a], jEnd = later.AccountOffsets[a + 1];
+            if (j == jEnd)
+            {
+                Block(i, iEnd, a);
+                return;
+            }
+            // Loaded events at or before the first later one keep their order and come first (ties go to the earlier store).
+            var split = UpperBound(earlier.EventTime, i, iEnd, later.EventTime[j]);
+            Block(i, split, a);
+            Flush();
+            i = split;
+            while (i < iEnd || j < jEnd)
+            {
+                if (j >= jEnd || (i < iEnd && earlier.EventTime[i] <= later.EventTime[j]))
+                {
+                    account[K] = a;
+                    user[K] = earlier.EventUser[i];
+                    time[K] = earlier.EventTime[i];
+                    name[K] = earlier.EventName[i];
+                    product[K] = earlier.EventProduct[i];
+                    fromEarlier[i++] = K++;
+                }
+                else
+                {
+                    account[K] = a;
+                    user[K] = later.EventUser[j];
+                    time[K] = later.EventTime[j];
+                    name[K] = nameCode[later.EventName[j]];
+                    product[K] = later.EventProduct[j] < 0 ? -1 : productCode[later.EventProduct[j]];
+                    fromLater[j++] = K++;
+                }
+            }
+        }
+
+        /// <summary>Adds earlier events [from, to) of account a to the pending block (they follow it in both stores).</summary>
+        private void Block(int from, int to, int a)
+        {
+            if (from == to)
+                return;
+            if (_blockFrom < 0)
+                (_blockFrom, _blockAt) = (from, K);
+            _blockTo = to;
+            account.AsSpan(K, to - from).Fill(a);
+            K += to - from;
+        }
+
+        public void Flush()
+        {
+            if (_blockFrom < 0)
+                return;
+            var n = _blockTo - _blockFrom;
+            Array.Copy(earlier.EventUser, _blockFrom, user, _blockAt, n);
+            Array.Copy(earlier.EventTime, _blockFrom, time, _blockAt, n);
+            Array.Copy(earlier.EventName, _blockFrom, name, _blockAt, n);
+            Array.Copy(earlier.EventProduct, _blockFrom, product, _blockAt, n);
+            var shift = _blockAt - _blockFrom;
+            for (var i = _blockFrom; i < _blockTo; i++)
+                fromEarlier[i] = i + shift;
+            _blockFrom = -1;
+        }
+
+        /// <summary>The first index in [from, to) whose time is after t (times are sorted within an account).</summary>
+        private static int UpperBound(long[] times, int from, int to, long t)
+        {
+            while (from < to)
+            {
+                var mid = (int)(((uint)from + (uint)to) >> 1);
+                if (times[mid] <= t)
+                    from = mid + 1;
+                else
+                    to = mid;
+            }
+            return from;
+        }
+    }
+
     private static Dictionary<string, PropertyColumn> Properties(EventStore earlier, EventStore later, int[] fromEarlier, int[] fromLater)
     {
         var result = new Dictionary<string, PropertyColumn>(StringComparer.Ordinal);
@@ -90,19 +163,24 @@ public static class StoreAppend
             var (code, values) = b is null ? ([], a!.Values) : Recode(b.Values, a?.Values ?? new StringPool());
             var na = a?.EventIndex.Length ?? 0;
             var nb = b?.EventIndex.Length ?? 0;
+            // Both stores' entries are in event order and the merge keeps each store's order, so their new positions are two
+            // ascending runs: merged in one pass instead of sorting every loaded entry again.
             var index = new int[na + nb];
             var codes = new int[na + nb];
-            for (var i = 0; i < na; i++)
+            int x = 0, y = 0, z = 0;
+            while (x < na || y < nb)
             {
-                index[i] = fromEarlier[a!.EventIndex[i]];
-                codes[i] = a.ValueCode[i];
+                if (y >= nb || (x < na && fromEarlier[a!.EventIndex[x]] < fromLater[b!.EventIndex[y]]))
+                {
+                    index[z] = fromEarlier[a!.EventIndex[x]];
+                    codes[z++] = a.ValueCode[x++];
+                }
+                else
+                {
+                    index[z] = fromLater[b!.EventIndex[y]];
+                    codes[z++] = code[b.ValueCode[y++]];
+                }
             }
-            for (var i = 0; i < nb; i++)
-            {
-                index[na + i] = fromLater[b!.EventIndex[i]];
-                codes[na + i] = code[b.ValueCode[i]];
-            }
-            Array.Sort(index, codes);
             result[key] = new PropertyColumn { Key = key, EventIndex = index, ValueCode = codes, Values = values };
         }
         return result;

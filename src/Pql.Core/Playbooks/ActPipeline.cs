@@ -71,6 +71,24 @@ public sealed class ActPipeline(IScoreHistory history, IOutbox outbox, PlaybookC
         return plan!;
     }
 
+    /// <summary>
+    /// <see cref="RecordAsync"/> for a run of a few entities (pql serve's touched ones): under the goal's lock the previous rows
+    /// of those entities only are read, so the cost follows the run, not the goal's whole score history.
+    /// </summary>
+    public async Task<ActPlan> RecordEntitiesAsync(ScoreRun run, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run = await WithOverridesAsync(run, cancellationToken).ConfigureAwait(false);
+        ActPlan? plan = null;
+        var entities = run.Rows.Select(r => r.EntityId).ToArray();
+        await history.RecordEntitiesRunAsync(run.Goal, entities, previous =>
+        {
+            plan = Plan(run, previous);
+            return new RunRecording(run, [.. plan.Fired.Select(f => f.Firing)], plan.Actions);
+        }, actor, cancellationToken).ConfigureAwait(false);
+        return plan!;
+    }
+
     /// <summary>Records the run and then delivers the outbox (unless a dry run).</summary>
     public async Task<(ActPlan Plan, DispatchReport? Dispatch)> ActAsync(ScoreRun run, bool dryRun, Actor actor, ConnectorContext connectors,
         DispatchOptions? options = null, ILogger? log = null, CancellationToken cancellationToken = default)

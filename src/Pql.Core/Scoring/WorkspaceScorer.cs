@@ -28,6 +28,12 @@ public sealed record ScoreOptions
     public string? ModelPath { get; init; }
 
     /// <summary>
+    /// The model of <see cref="ModelPath"/> already loaded (pql serve loads each version once instead of parsing the artifact on
+    /// every rescoring pass); null loads it from the path. Its <see cref="ScoringModel.Threads"/> is set from <see cref="Threads"/>.
+    /// </summary>
+    public ScoringModel? Model { get; init; }
+
+    /// <summary>
     /// Only these entity ids (those of them eligible) get rows: pql serve rescoring what new events touched. Percentile tiers still
     /// rank within every eligible entity, so with them the others are scored too and left out of the run.
     /// </summary>
@@ -62,7 +68,7 @@ public static class WorkspaceScorer
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(options);
         var (artifactPath, version) = ResolveModel(goal, options);
-        var model = ModelArtifact.Load(artifactPath).ToModel();
+        var model = options.Model ?? ModelArtifact.Load(artifactPath).ToModel();
         model.Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var store = load.Store;
         var ids = goal.Entity == EntityKind.Account ? store.AccountIds : store.UserIds;

@@ -15,6 +15,15 @@ public interface IScoreHistory
     Task<RunRecording> RecordRunAsync(string goal, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan, Actor actor,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="RecordRunAsync(string, Func{IReadOnlyDictionary{string, EntityScore}, RunRecording}, Actor, CancellationToken)"/>
+    /// with the previous rows read for <paramref name="entities"/> only (by the entity index), not for every entity the goal ever
+    /// scored: pql serve records a few touched entities per pass, and the full read grows with the whole score history. The plan
+    /// must look up only those entities (the trigger engine looks up the run's own rows).
+    /// </summary>
+    Task<RunRecording> RecordEntitiesRunAsync(string goal, IReadOnlyCollection<string> entities, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan,
+        Actor actor, CancellationToken cancellationToken = default);
+
     /// <summary>Runs of a goal, oldest first.</summary>
     Task<IReadOnlyList<RunSummary>> RunsAsync(string goal, CancellationToken cancellationToken = default);
 

@@ -6,8 +6,19 @@ namespace Pql.Core.State;
 
 public sealed partial class PostgresStateStore
 {
-    public async Task<RunRecording> RecordRunAsync(string goal, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan, Actor actor,
-        CancellationToken cancellationToken = default)
+    public Task<RunRecording> RecordRunAsync(string goal, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan, Actor actor,
+        CancellationToken cancellationToken = default) =>
+        RecordAsync(goal, null, plan, actor, cancellationToken);
+
+    public Task<RunRecording> RecordEntitiesRunAsync(string goal, IReadOnlyCollection<string> entities, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan,
+        Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        return RecordAsync(goal, entities, plan, actor, cancellationToken);
+    }
+
+    private async Task<RunRecording> RecordAsync(string goal, IReadOnlyCollection<string>? entities, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan,
+        Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(plan);
@@ -18,7 +29,7 @@ public sealed partial class PostgresStateStore
         // its next statement sees this run, so it plans against it as the previous one. Other goals and workspaces do not wait.
         await using (var lockCmd = Command(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@ws), hashtext(@goal))", ("ws", Schema), ("goal", goal)))
             await lockCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var previous = await LatestScoresAsync(c, tx, goal, cancellationToken).ConfigureAwait(false);
+        var previous = await LatestScoresAsync(c, tx, goal, entities, cancellationToken).ConfigureAwait(false);
         var recording = plan(previous);
         ArgumentNullException.ThrowIfNull(recording);
         if (!string.Equals(recording.Run.Goal, goal, StringComparison.Ordinal))
@@ -82,18 +93,26 @@ public sealed partial class PostgresStateStore
     public async Task<IReadOnlyDictionary<string, EntityScore>> LatestScoresAsync(string goal, CancellationToken cancellationToken = default)
     {
         await using var c = await Connect(cancellationToken).ConfigureAwait(false);
-        return await LatestScoresAsync(c, null, goal, cancellationToken).ConfigureAwait(false);
+        return await LatestScoresAsync(c, null, goal, null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Each entity's latest row for the goal; with <paramref name="entities"/>, of those only (through the entity index).</summary>
     private static async Task<Dictionary<string, EntityScore>> LatestScoresAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string goal,
-        CancellationToken cancellationToken)
+        IReadOnlyCollection<string>? entities, CancellationToken cancellationToken)
     {
-        await using var cmd = Command(c, tx, """
-            SELECT DISTINCT ON (e.entity_id) e.entity_id, e.score, e.tier, e.drivers_json, e.attributes_json
-            FROM entity_scores e JOIN score_runs r ON r.seq = e.run_seq
-            WHERE r.goal = @goal
-            ORDER BY e.entity_id, e.run_seq DESC
-            """, ("goal", goal));
+        await using var cmd = entities is null
+            ? Command(c, tx, """
+                SELECT DISTINCT ON (e.entity_id) e.entity_id, e.score, e.tier, e.drivers_json, e.attributes_json
+                FROM entity_scores e JOIN score_runs r ON r.seq = e.run_seq
+                WHERE r.goal = @goal
+                ORDER BY e.entity_id, e.run_seq DESC
+                """, ("goal", goal))
+            : Command(c, tx, """
+                SELECT DISTINCT ON (e.entity_id) e.entity_id, e.score, e.tier, e.drivers_json, e.attributes_json
+                FROM entity_scores e JOIN score_runs r ON r.seq = e.run_seq
+                WHERE r.goal = @goal AND e.entity_id = ANY(@ids)
+                ORDER BY e.entity_id, e.run_seq DESC
+                """, ("goal", goal), ("ids", entities.ToArray()));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var map = new Dictionary<string, EntityScore>(StringComparer.Ordinal);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))

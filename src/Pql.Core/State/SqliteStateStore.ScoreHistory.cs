@@ -5,8 +5,19 @@ namespace Pql.Core.State;
 
 public sealed partial class SqliteStateStore
 {
-    public async Task<RunRecording> RecordRunAsync(string goal, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan, Actor actor,
-        CancellationToken cancellationToken = default)
+    public Task<RunRecording> RecordRunAsync(string goal, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan, Actor actor,
+        CancellationToken cancellationToken = default) =>
+        RecordAsync(goal, null, plan, actor, cancellationToken);
+
+    public Task<RunRecording> RecordEntitiesRunAsync(string goal, IReadOnlyCollection<string> entities, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan,
+        Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        return RecordAsync(goal, entities, plan, actor, cancellationToken);
+    }
+
+    private async Task<RunRecording> RecordAsync(string goal, IReadOnlyCollection<string>? entities, Func<IReadOnlyDictionary<string, EntityScore>, RunRecording> plan,
+        Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(plan);
@@ -15,7 +26,7 @@ public sealed partial class SqliteStateStore
         // here until this one commits, then sees this run as the previous one. SQLite has one writer per file, so the lock is wider
         // than per goal; PostgreSQL takes pg_advisory_xact_lock(workspace, goal) at the same point.
         using var tx = BeginWrite();
-        var previous = LatestScores(tx, goal);
+        var previous = entities is null ? LatestScores(tx, goal) : LatestScoresOf(tx, goal, entities);
         var recording = plan(previous);
         ArgumentNullException.ThrowIfNull(recording);
         if (!string.Equals(recording.Run.Goal, goal, StringComparison.Ordinal))
@@ -104,6 +115,29 @@ public sealed partial class SqliteStateStore
 
     public Task<IReadOnlyDictionary<string, EntityScore>> LatestScoresAsync(string goal, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyDictionary<string, EntityScore>>(LatestScores(null, goal));
+
+    /// <summary>The latest row of each of <paramref name="entities"/> for the goal: one indexed lookup each (entity_id, run_seq).</summary>
+    private Dictionary<string, EntityScore> LatestScoresOf(SqliteTransaction tx, string goal, IReadOnlyCollection<string> entities)
+    {
+        using var cmd = Command(tx, """
+            SELECT e.entity_id, e.score, e.tier, e.drivers_json, e.attributes_json
+            FROM entity_scores e JOIN score_runs r ON r.seq = e.run_seq
+            WHERE e.entity_id = $e AND r.goal = $goal
+            ORDER BY e.run_seq DESC LIMIT 1
+            """);
+        var id = cmd.Parameters.Add("$e", SqliteType.Text);
+        cmd.Parameters.AddWithValue("$goal", goal);
+        cmd.Prepare();
+        var map = new Dictionary<string, EntityScore>(entities.Count, StringComparer.Ordinal);
+        foreach (var entity in entities)
+        {
+            id.Value = entity;
+            using var r = cmd.ExecuteReader();
+            if (r.Read())
+                map[entity] = StateRows.Score(r);
+        }
+        return map;
+    }
 
     private Dictionary<string, EntityScore> LatestScores(SqliteTransaction? tx, string goal)
     {

@@ -28,6 +28,7 @@ public sealed class WorkspaceEngine : IDisposable
     private bool _fullLoadDue;
     private LoadResult? _load;
     private bool _rescoring;
+    private int _loadGeneration;
 
     public WorkspaceEngine(ServerOptions options)
     {
@@ -58,6 +59,9 @@ public sealed class WorkspaceEngine : IDisposable
 
     /// <summary>Nothing queued and no pass running: every accepted event so far is reflected in the scores.</summary>
     public bool Idle => !Rescoring && Touched.Reader.Count == 0;
+
+    /// <summary>How many full loads ran (<see cref="Reload"/>): the rescorer reads its kept rows again after one.</summary>
+    public int LoadGeneration => Volatile.Read(ref _loadGeneration);
 
     /// <summary>The latest load of the workspace (files plus received segments); null until the first load ends.</summary>
     public LoadResult? Load => Volatile.Read(ref _load);
@@ -124,6 +128,7 @@ public sealed class WorkspaceEngine : IDisposable
             }
         }
         Volatile.Write(ref _load, load);
+        Interlocked.Increment(ref _loadGeneration);
         return load;
     }
 

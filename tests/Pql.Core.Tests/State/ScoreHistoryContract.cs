@@ -46,6 +46,28 @@ public abstract class ScoreHistoryContract<TFactory> : StateContract<TFactory> w
     }
 
     [ServerFact]
+    public async Task RecordEntitiesRun_hands_the_plan_the_latest_row_of_the_listed_entities_of_the_goal_only()
+    {
+        await Record("run-1", null, null, Some.Row("a", 0.1, "nurture"), Some.Row("b", 0.2, "nurture"), Some.Row("c", 0.3, "nurture"));
+        await Record("run-2", null, null, Some.Row("a", 0.8, "high_touch"));
+        await Store.RecordRunAsync("churn", _ => new RunRecording(Some.Run("churn-1", Some.Row("a", 0.5, "watch")) with { Goal = "churn" }, [], []), Alice);
+        IReadOnlyDictionary<string, EntityScore>? seen = null;
+
+        await Store.RecordEntitiesRunAsync("conversion", ["a", "b", "never-scored"], previous =>
+        {
+            seen = previous;
+            return new RunRecording(Some.Run("run-3", Some.Row("a", 0.9, "high_touch")), [], []);
+        }, Alice);
+
+        Assert.Equal(["a", "b"], seen!.Keys.Order());
+        Assert.Equal(0.8, seen["a"].Score, 12); // the goal's latest run that scored it, not the later run of another goal
+        Assert.Equal("high_touch", seen["a"].Tier);
+        Assert.Equal(0.2, seen["b"].Score, 12);
+        Assert.Equal(0.9, (await Store.LatestScoresAsync("conversion"))["a"].Score, 12);
+        Assert.Equal(["run-1", "run-2", "run-3"], (await Store.RunsAsync("conversion")).Select(r => r.RunId));
+    }
+
+    [ServerFact]
     public async Task RecordRun_that_fails_midway_leaves_no_run_no_firing_and_no_action()
     {
         var action = Some.Action("hook", "post", "{}", id: "dup");

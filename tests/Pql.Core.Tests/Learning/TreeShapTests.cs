@@ -25,7 +25,7 @@ public sealed class TreeShapTests
     {
         var (m, y) = SomeData.Table(600, 22);
         var model = GbdtTrainer.Train(m, y, new GbdtOptions { Trees = 4, MaxDepth = 3, Threads = 1 });
-        var shap = new TreeShap(model.Trees);
+        var shap = new TreeShap(TreeShap.MaxDepth(model.Trees));
         var features = m.ColumnCount;
 
         for (var r = 0; r < 40; r++)

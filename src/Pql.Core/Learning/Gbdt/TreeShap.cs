@@ -22,12 +22,16 @@ internal sealed class TreeShap
     private float[] _x = [];
     private double[] _phi = [];
 
-    public TreeShap(IReadOnlyList<RegressionTree> trees)
+    /// <summary>A path buffer for trees at most <paramref name="maxDepth"/> deep (<see cref="MaxDepth"/>, computed once per model).</summary>
+    public TreeShap(int maxDepth) => _path = new PathElement[(maxDepth + 3) * (maxDepth + 3)];
+
+    /// <summary>The deepest tree's depth.</summary>
+    public static int MaxDepth(IReadOnlyList<RegressionTree> trees)
     {
         var depth = 0;
         foreach (var t in trees)
             depth = Math.Max(depth, Depth(t, 0));
-        _path = new PathElement[(depth + 3) * (depth + 3)];
+        return depth;
     }
 
     /// <summary>Adds the tree's SHAP values for row <paramref name="x"/> (aligned features) into <paramref name="phi"/>.</summary>

@@ -24,7 +24,7 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         Execute("SET TimeZone = 'UTC'");   // an ISO time without an offset is UTC, as in the contract
         Execute("SET temp_directory = " + SqlDialect.DuckDb.Literal(Path.Combine(workspace.StateDirectory, "duckdb-tmp")));
         if (memoryLimitBytes is { } limit)
-            Execute($"SET memory_limit = '{limit / (1 << 20)}MB'");
+            Execute($"SET memory_limit = '{limit >> 20}MiB'");   // DuckDB's MB is 10^6 bytes
     }
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
@@ -98,6 +98,14 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             var key = keyed && !r.IsDBNull(2) ? Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) : null;
             yield return new(r.GetString(0), r.GetInt64(1), key, values);
         }
+    }
+
+    /// <summary>A DuckDB setting's current value as text (memory_limit, temp_directory).</summary>
+    internal string Setting(string name)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT current_setting(" + SqlDialect.DuckDb.Literal(name) + ")";
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
     public void Dispose() => _connection.Dispose();

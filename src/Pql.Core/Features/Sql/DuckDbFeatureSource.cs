@@ -16,16 +16,25 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     private readonly WorkspaceConfig _workspace;
     private readonly Dictionary<(EntityKind, string?), string> _materialized = [];
 
-    public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
+    /// <summary>
+    /// A source over <paramref name="spool"/>, the loader's kept events (<see cref="EventSpool"/>), or, when it is null, over the
+    /// workspace's files as they are; <paramref name="memoryLimitBytes"/> is DuckDB's memory_limit (it spills past it).
+    /// </summary>
+    public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null, string? spool = null)
     {
         _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
+        _spool = spool;
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
         Execute("SET TimeZone = 'UTC'");   // an ISO time without an offset is UTC, as in the contract
         Execute("SET temp_directory = " + SqlDialect.DuckDb.Literal(Path.Combine(workspace.StateDirectory, "duckdb-tmp")));
         if (memoryLimitBytes is { } limit)
             Execute($"SET memory_limit = '{limit >> 20}MiB'");   // DuckDB's MB is 10^6 bytes
+        if (spool is not null)
+            Execute($"ATTACH {SqlDialect.DuckDb.Literal(spool)} AS spool (READ_ONLY)");
     }
+
+    private readonly string? _spool;
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
 
@@ -33,7 +42,9 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     {
         var names = new List<string>();
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event";
+        cmd.CommandText = _spool is null
+            ? $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event"
+            : "SELECT name FROM spool.event_names WHERE e IN (SELECT DISTINCT e FROM spool.events) ORDER BY name";
         using var r = Guard(cmd.ExecuteReader);
         while (Guard(r.Read))
             names.Add(r.GetString(0));
@@ -53,10 +64,39 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         if (!_materialized.TryGetValue(key, out var table))
         {
             table = $"pql_events_{_materialized.Count}";
-            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {FromFiles(entity, propertyKey)}"));
+            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {(_spool is null ? FromFiles(entity, propertyKey) : FromSpool(entity, propertyKey))}"));
             _materialized[key] = table;
         }
         return $"SELECT * FROM {table}";
+    }
+
+    /// <summary>The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files.</summary>
+    private string FromSpool(EntityKind entity, string? propertyKey)
+    {
+        var index = propertyKey is null ? -1 : SpooledProperty(propertyKey);
+        var prop = index < 0 ? "CAST(NULL AS VARCHAR)" : "pv.value";
+        var propJoin = index < 0 ? "" : $"LEFT JOIN spool.property_values pv ON pv.k = {index} AND pv.v = ev.p{index}";
+        var (entityId, accountJoin, where) = entity == EntityKind.User
+            ? ("us.id", "", "WHERE ev.u IS NOT NULL")
+            : ("ac.id", "JOIN spool.accounts ac ON ac.a = ev.a", "");
+        return $"""
+            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, ev.t, {prop} AS prop
+            FROM spool.events ev
+            {accountJoin}
+            LEFT JOIN spool.users us ON us.u = ev.u
+            JOIN spool.event_names nm ON nm.e = ev.e
+            LEFT JOIN spool.products pr ON pr.p = ev.p
+            {propJoin}
+            {where}
+            """;
+    }
+
+    /// <summary>The spool's column number of a property key (p0, p1, ...), or -1 when the load kept no such property.</summary>
+    private int SpooledProperty(string key)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT k FROM spool.spool_properties WHERE key = {Dialect.Literal(key)}";
+        return cmd.ExecuteScalar() is { } k ? Convert.ToInt32(k, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
     private string FromFiles(EntityKind entity, string? propertyKey)

@@ -5,10 +5,11 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// Embedded DuckDB reading the workspace's event files where they are (CSV, gzip'd or not, and NDJSON), out of core: with a memory
-/// limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of failing. Column mapping, constant event
-/// or product and the products map apply as in the in-memory load; tables that resolve their account through a lookup
-/// (<c>account_via</c>) are refused with a clear error, as is anything this reader would interpret differently.
+/// Embedded DuckDB, out of core: with a memory limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of
+/// failing. <c>engine: duckdb</c> computes on the spool of the rows the loader kept (<see cref="EventSpool"/>), so every row rule of the
+/// loader applies. Without a spool it reads the workspace's event files where they are (CSV, gzip'd or not, and NDJSON): column
+/// mapping, constant event or product and the products map apply as in the in-memory load, but not the loader's row rules (rejects,
+/// dedupe, <c>where:</c>), and tables that resolve their account through a lookup (<c>account_via</c>) are refused with a clear error.
 /// </summary>
 internal sealed class DuckDbFeatureSource : ISqlFeatureSource
 {

@@ -4,8 +4,8 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// The feature matrix on the engine pql.yaml names (<c>engine:</c>): in memory, or pushed down to DuckDB over the workspace files,
-/// PostgreSQL or ClickHouse. The pushed-down matrix has the in-memory one's columns in the same order with equal values (the parity
+/// The feature matrix on the engine pql.yaml names (<c>engine:</c>): in memory, or pushed down to DuckDB over the spool of the loaded
+/// events (<see cref="EventSpool"/>), PostgreSQL or ClickHouse. The pushed-down matrix has the in-memory one's columns in the same order with equal values (the parity
 /// tests hold them so); a feature the engine cannot compute is refused with a line naming it, never left out or approximated.
 /// </summary>
 public static class EngineFeatures

@@ -14,13 +14,14 @@ namespace Pql.Core.Ingest;
 public sealed record LoadEstimate(long EventRows, long Bytes)
 {
     /// <summary>
-    /// Peak resident bytes per event row of a cold in-memory load, above the process's base. Measured with <c>/usr/bin/time -v</c>
-    /// (`pql validate`, no snapshot) on generated worlds (`pql generate --seed 1 --days 180`): 2,000 accounts / 283k rows peaked at
-    /// 144 MB, 72,000 accounts / 9.98M rows at 870 MB, i.e. (870 - 144) MB / 9.70M rows = 78 bytes per row: 24 resident (account,
-    /// user, time, event, product) plus the load's peak (chunked builder columns, the 16-byte event-id set at 3/4 fill, the sort's
-    /// permutation and copies). Rounded up to 100 for the sparse property columns and what training adds per row.
+    /// Peak resident bytes per event row of <c>pql train</c> on the in-memory engine, above the process's base. Measured with
+    /// <c>/usr/bin/time -v</c> on generated worlds (`pql generate --seed 1 --days 180`): 2,000 accounts / 283k rows, train (every
+    /// goal) 279 MB; 72,000 accounts / 9.98M rows, a cold `pql validate` 870 MB (the load alone: (870 - 144) MB / 9.70M rows = 78 B per
+    /// row: 24 resident plus the builder's chunks, the 16-byte event-id set at 3/4 fill, the sort's permutation) and `pql train --goal
+    /// conversion` 2,880 MB, i.e. (2,880 - 279) MB / 9.70M rows = 281 B per row: the training rows' feature matrices grow with the
+    /// world too. The load alone would be underestimated 3.6x by 78, so the training figure is used.
     /// </summary>
-    public const long PeakBytesPerEvent = 100;
+    public const long PeakBytesPerEvent = 281;
 
     /// <summary>The runtime, accounts, users and models that do not grow with events: the small world's peak in training (279 MB), rounded up.</summary>
     public const long BaseBytes = 300L << 20;

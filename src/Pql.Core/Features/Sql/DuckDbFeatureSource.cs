@@ -56,16 +56,20 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
 
     /// <summary>
-    /// The events read from the files once per source into a temporary table (spilled to the temp directory past the memory limit):
-    /// the feature queries (measures, weeks, days, users) then scan it instead of parsing the files again each.
+    /// The spool's events joined back to text, a subquery each feature query runs (the spool is on disk already; a temporary copy in
+    /// this in-memory database could not be spilled and ran out of memory under a budget). Without a spool, the events are read from
+    /// the files once per source into a temporary table, so the feature queries (measures, weeks, days, users) do not parse the
+    /// files again each.
     /// </summary>
     public string EventsRelation(EntityKind entity, string? propertyKey)
     {
+        if (_spool is not null)
+            return FromSpool(entity, propertyKey);
         var key = (entity, propertyKey);
         if (!_materialized.TryGetValue(key, out var table))
         {
             table = $"pql_events_{_materialized.Count}";
-            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {(_spool is null ? FromFiles(entity, propertyKey) : FromSpool(entity, propertyKey))}"));
+            Guard(() => Execute($"CREATE TEMP TABLE {table} AS {FromFiles(entity, propertyKey)}"));
             _materialized[key] = table;
         }
         return $"SELECT * FROM {table}";

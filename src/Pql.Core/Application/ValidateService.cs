@@ -48,8 +48,6 @@ public static class ValidateService
         warnings.AddRange(GoalWarnings(workspace, load.Store));
         if (EventsBeforeCreation(load.Store) is { } early)
             warnings.Add(early);
-        if (Features.Sql.EngineRows.Problem(workspace, load.Report) is { } engine)
-            warnings.Add(engine);   // train and score stop on it: say so before
 
         return Task.FromResult(new ValidateResult([], DataQuality.Analyze(workspace, load), Leakage(config, load), warnings));
     }

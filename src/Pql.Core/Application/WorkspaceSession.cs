@@ -46,7 +46,6 @@ public sealed class WorkspaceSession : IDisposable
                 Log = log,
             });
             Application.Log.Detail(log, load.Report.Summary());
-            Features.Sql.EngineRows.Check(config, load.Report);
             if (asOfMs is { } t && AsOfRange.Check(load.Store, t) is { } warning)
                 Application.Log.Warning(log, warning);
         }

@@ -18,6 +18,7 @@ public static class WorkspaceLoader
     {
         options ??= new LoadOptions();
         var clock = Stopwatch.StartNew();
+        CheckMemoryBudget(config, options);
         var keys = PropertyKeys(config, options);
         var snapshotPath = LoadSnapshot.PathOf(config);
         var unkeyed = options.Snapshot ? LoadSnapshot.Unkeyed(config) : null;
@@ -51,6 +52,20 @@ public static class WorkspaceLoader
         }
         result.Report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return result;
+    }
+
+    /// <summary>
+    /// On the in-memory engine with <c>engine.memory_budget</c>, stops before reading any event when the estimated need
+    /// (<see cref="LoadEstimate"/>) passes the budget. Other engines get the budget themselves (DuckDB's memory_limit).
+    /// </summary>
+    private static void CheckMemoryBudget(WorkspaceConfig config, LoadOptions options)
+    {
+        if (config.Engine is not { Kind: EngineKind.Memory, MemoryBudgetBytes: { } budget })
+            return;
+        var estimate = LoadEstimate.Of(config);
+        Log.Progress(options.Log, FormattableString.Invariant($"estimated {estimate.EventRows:N0} event rows, {estimate.Bytes >> 20:N0} MB in memory (budget {budget >> 20:N0} MB)"));
+        if (estimate.Refusal(config, budget) is { } refusal)
+            throw new PqlInputException(refusal);
     }
 
     /// <summary>Fails with one line when the rejected share of the load passes <c>data.max_reject_share</c>.</summary>

@@ -113,7 +113,6 @@ public sealed class WorkspaceEngine : IDisposable
         {
             // Ingest waits for the load, so no accepted row is both read from the segments and still pending.
             load = WorkspaceLoader.Load(Config, new LoadOptions { PropertyKeys = FeatureConfig.Parse(Config).PropertyKeysNeeded });
-            Pql.Core.Features.Sql.EngineRows.Check(Config, load.Report);
             _pending.Clear();
         }
         lock (_ids)

@@ -79,7 +79,7 @@ public sealed class DatabaseSourceConfigTests : IDisposable
     }
 
     [Fact]
-    public void Engine_duckdb_stops_with_one_line_on_an_events_table_read_from_postgres()
+    public void DuckDb_over_raw_files_stops_with_one_line_on_an_events_table_read_from_postgres()
     {
         var config = _ws.Config("engine: duckdb\ndata:\n  accounts: accounts.csv\n  events: { postgres: analytics.events, connection_env: PQL_TEST_UNSET_SOURCE_PG }\n");
 

@@ -5,10 +5,12 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// Embedded DuckDB reading the workspace's event files where they are (CSV, gzip'd or not, NDJSON and Parquet), out of core: with a memory
-/// limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of failing. Column mapping, constant event
-/// or product and the products map apply as in the in-memory load; tables that resolve their account through a lookup
-/// (<c>account_via</c>) are refused with a clear error, as is anything this reader would interpret differently.
+/// Embedded DuckDB, out of core: with a memory limit DuckDB spills its hash tables to <c>&lt;workspace&gt;/.pql/duckdb-tmp</c> instead of
+/// failing. <c>engine: duckdb</c> computes on the spool of the rows the loader kept (<see cref="EventSpool"/>), so every row rule of the
+/// loader applies, whatever the tables were read from. Without a spool it reads the workspace's event files where they are (CSV, gzip'd
+/// or not, NDJSON and Parquet): column mapping, constant event or product and the products map apply as in the in-memory load, but not
+/// the loader's row rules (rejects, dedupe, <c>where:</c>); tables that resolve their account through a lookup (<c>account_via</c>) and
+/// tables read from PostgreSQL are refused with a clear error.
 /// </summary>
 internal sealed class DuckDbFeatureSource : ISqlFeatureSource
 {
@@ -16,17 +18,27 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     private readonly WorkspaceConfig _workspace;
     private readonly Dictionary<(EntityKind, string?), string> _materialized = [];
 
-    public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null)
+    /// <summary>
+    /// A source over <paramref name="spool"/>, the loader's kept events (<see cref="EventSpool"/>), or, when it is null, over the
+    /// workspace's files as they are; <paramref name="memoryLimitBytes"/> is DuckDB's memory_limit (it spills past it).
+    /// </summary>
+    public DuckDbFeatureSource(WorkspaceConfig workspace, long? memoryLimitBytes = null, string? spool = null)
     {
         _workspace = workspace ?? throw new ArgumentNullException(nameof(workspace));
-        RefuseDatabaseTables(workspace);
+        _spool = spool;
+        if (spool is null)
+            RefuseDatabaseTables(workspace);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
         Execute("SET TimeZone = 'UTC'");   // an ISO time without an offset is UTC, as in the contract
         Execute("SET temp_directory = " + SqlDialect.DuckDb.Literal(Path.Combine(workspace.StateDirectory, "duckdb-tmp")));
         if (memoryLimitBytes is { } limit)
-            Execute($"SET memory_limit = '{limit / (1 << 20)}MB'");
+            Execute($"SET memory_limit = '{limit >> 20}MiB'");   // DuckDB's MB is 10^6 bytes
+        if (spool is not null)
+            Execute($"ATTACH {SqlDialect.DuckDb.Literal(spool)} AS spool (READ_ONLY)");
     }
+
+    private readonly string? _spool;
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
 
@@ -44,7 +56,9 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     {
         var names = new List<string>();
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event";
+        cmd.CommandText = _spool is null
+            ? $"SELECT DISTINCT event FROM ({EventUnion(null)}) WHERE event IS NOT NULL ORDER BY event"
+            : "SELECT name FROM spool.event_names WHERE e IN (SELECT DISTINCT e FROM spool.events) ORDER BY name";
         using var r = Guard(cmd.ExecuteReader);
         while (Guard(r.Read))
             names.Add(r.GetString(0));
@@ -55,11 +69,15 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
     public string? PropertyColumn(string key) => SqlFeaturePlan.PropertyAlias;
 
     /// <summary>
-    /// The events read from the files once per source into a temporary table (spilled to the temp directory past the memory limit):
-    /// the feature queries (measures, weeks, days, users) then scan it instead of parsing the files again each.
+    /// The spool's events joined back to text, a subquery each feature query runs (the spool is on disk already; a temporary copy in
+    /// this in-memory database could not be spilled and ran out of memory under a budget). Without a spool, the events are read from
+    /// the files once per source into a temporary table, so the feature queries (measures, weeks, days, users) do not parse the
+    /// files again each.
     /// </summary>
     public string EventsRelation(EntityKind entity, string? propertyKey)
     {
+        if (_spool is not null)
+            return FromSpool(entity, propertyKey);
         var key = (entity, propertyKey);
         if (!_materialized.TryGetValue(key, out var table))
         {
@@ -68,6 +86,35 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             _materialized[key] = table;
         }
         return $"SELECT * FROM {table}";
+    }
+
+    /// <summary>The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files.</summary>
+    private string FromSpool(EntityKind entity, string? propertyKey)
+    {
+        var index = propertyKey is null ? -1 : SpooledProperty(propertyKey);
+        var prop = index < 0 ? "CAST(NULL AS VARCHAR)" : "pv.value";
+        var propJoin = index < 0 ? "" : $"LEFT JOIN spool.property_values pv ON pv.k = {index} AND pv.v = ev.p{index}";
+        var (entityId, accountJoin, where) = entity == EntityKind.User
+            ? ("us.id", "", "WHERE ev.u IS NOT NULL")
+            : ("ac.id", "JOIN spool.accounts ac ON ac.a = ev.a", "");
+        return $"""
+            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, ev.t, {prop} AS prop
+            FROM spool.events ev
+            {accountJoin}
+            LEFT JOIN spool.users us ON us.u = ev.u
+            JOIN spool.event_names nm ON nm.e = ev.e
+            LEFT JOIN spool.products pr ON pr.p = ev.p
+            {propJoin}
+            {where}
+            """;
+    }
+
+    /// <summary>The spool's column number of a property key (p0, p1, ...), or -1 when the load kept no such property.</summary>
+    private int SpooledProperty(string key)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT k FROM spool.spool_properties WHERE key = {Dialect.Literal(key)}";
+        return cmd.ExecuteScalar() is { } k ? Convert.ToInt32(k, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
     private string FromFiles(EntityKind entity, string? propertyKey)
@@ -109,6 +156,14 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
             var key = keyed && !r.IsDBNull(2) ? Convert.ToString(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) : null;
             yield return new(r.GetString(0), r.GetInt64(1), key, values);
         }
+    }
+
+    /// <summary>A DuckDB setting's current value as text (memory_limit, temp_directory).</summary>
+    internal string Setting(string name)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT current_setting(" + SqlDialect.DuckDb.Literal(name) + ")";
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
     public void Dispose() => _connection.Dispose();

@@ -4,8 +4,8 @@ using Pql.Core.Workspace;
 namespace Pql.Core.Features.Sql;
 
 /// <summary>
-/// The feature matrix on the engine pql.yaml names (<c>engine:</c>): in memory, or pushed down to DuckDB over the workspace files,
-/// PostgreSQL or ClickHouse. The pushed-down matrix has the in-memory one's columns in the same order with equal values (the parity
+/// The feature matrix on the engine pql.yaml names (<c>engine:</c>): in memory, or pushed down to DuckDB over the spool of the loaded
+/// events (<see cref="EventSpool"/>), PostgreSQL or ClickHouse. The pushed-down matrix has the in-memory one's columns in the same order with equal values (the parity
 /// tests hold them so); a feature the engine cannot compute is refused with a line naming it, never left out or approximated.
 /// </summary>
 public static class EngineFeatures
@@ -19,7 +19,7 @@ public static class EngineFeatures
         var engine = new FeatureEngine(store, features, config, families);
         if (config.Engine.Kind == EngineKind.Memory)
             return engine.Build(entity, entities, cutoffs);
-        using var source = Open(config, entity);
+        using var source = Open(config, store, entity);
         var ids = entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var names = new string[entities.Length];
         for (var i = 0; i < names.Length; i++)
@@ -46,9 +46,10 @@ public static class EngineFeatures
             : value;
     }
 
-    internal static ISqlFeatureSource Open(WorkspaceConfig config, EntityKind entity) => config.Engine.Kind switch
+    /// <summary>The engine's source; DuckDB computes on the spool of <paramref name="store"/>'s events (the rows the loader kept).</summary>
+    internal static ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity) => config.Engine.Kind switch
     {
-        EngineKind.DuckDb => new DuckDbFeatureSource(config, config.Engine.MemoryBudgetBytes),
+        EngineKind.DuckDb => new DuckDbFeatureSource(config, config.Engine.MemoryBudgetBytes, EventSpool.Ensure(config, store)),
         EngineKind.Postgres => new PostgresFeatureSource(ConnectionString(config), config.Engine.EventsTable, config.Engine.UsersTable, config.ProductOfEvent),
         EngineKind.ClickHouse => new ClickHouseFeatureSource(ClickHouseNodes(config)[0], config.Engine.EventsTable, entity),
         _ => throw new InvalidOperationException("the memory engine has no SQL source"),

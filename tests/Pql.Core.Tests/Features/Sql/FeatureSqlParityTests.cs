@@ -136,6 +136,13 @@ public sealed class DuckDbParquetFeatureParityTests : FeatureSqlParityTests
     }
 }
 
+/// <summary>DuckDB over the spool of the loaded store's events, the rows <c>engine: duckdb</c> computes on.</summary>
+public sealed class DuckDbSpoolFeatureParityTests : FeatureSqlParityTests
+{
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity) =>
+        new DuckDbFeatureSource(config, spool: EventSpool.Ensure(config, store));
+}
+
 /// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
 [RequiresServer(State.PostgresStores.Variable, "PostgreSQL")]
 public sealed class PostgresFeatureParityTests : FeatureSqlParityTests

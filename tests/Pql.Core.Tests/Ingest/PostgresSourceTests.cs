@@ -91,6 +91,42 @@ public sealed class PostgresSourceTests : IDisposable
         for (var c = 0; c < csvMatrix.Columns.Count; c++)
             Assert.Equal(csvMatrix.Columns[c].Values, pgMatrix.Columns[c].Values);
         Assert.Contains(pgMatrix.Columns.Single(c => c.Name == "integration.distinct_integrations").Values, v => v > 0); // properties came through jsonb
+
+        // engine: duckdb computes on the spool of these kept rows, so PostgreSQL tables work there too and give the same features.
+        var duckConfig = _pg.Config("engine: duckdb\n" + File.ReadAllText(pgConfig.ConfigPath));
+        var duckMatrix = EngineMatrix(duckConfig, fromPg.Store);
+        Assert.Equal(csvMatrix.Columns.Select(c => c.Name), duckMatrix.Columns.Select(c => c.Name));
+        for (var c = 0; c < csvMatrix.Columns.Count; c++)
+            Assert.Equal(csvMatrix.Columns[c].Values, duckMatrix.Columns[c].Values);
+    }
+
+    [ServerFact]
+    public void Engine_duckdb_over_a_postgres_table_spools_each_load_anew_so_an_edited_row_is_seen()
+    {
+        Execute($"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.events ("timestamp" text, event text, account_id text, product text);
+            INSERT INTO {_schema}.events VALUES ('2026-03-01T10:00:00Z', 'doc_created', 'a1', 'docs'), ('2026-02-28T10:00:00Z', 'doc_created', 'a2', 'docs');
+            """);
+        _created = true;
+        _pg.File("accounts.csv", "account_id,created_at\na1,2026-02-01T00:00:00Z\na2,2026-02-01T00:00:00Z\n");
+        var config = _pg.Config($$"""
+            engine: duckdb
+            data:
+              accounts: accounts.csv
+              events: { postgres: {{_schema}}.events, connection_env: PQL_TEST_PG }
+            """);
+        var first = EngineMatrix(config, WorkspaceLoader.Load(config, new LoadOptions()).Store);
+        // Same count, same times, same accounts table: only the account of one event changes, which no cheap key would see.
+        Execute($"UPDATE {_schema}.events SET account_id = 'a1' WHERE account_id = 'a2'");
+        var second = EngineMatrix(config, WorkspaceLoader.Load(config, new LoadOptions()).Store);
+
+        var memory = Matrix(config, WorkspaceLoader.Load(config, new LoadOptions()).Store);
+        Assert.Equal(memory.Columns.Select(c => c.Name), second.Columns.Select(c => c.Name));
+        for (var c = 0; c < memory.Columns.Count; c++)
+            Assert.Equal(memory.Columns[c].Values, second.Columns[c].Values);
+        var events30 = first.Columns.Single(c => c.Name == "activity.events_30d");
+        Assert.NotEqual(events30.Values, second.Columns.Single(c => c.Name == "activity.events_30d").Values); // a2's event moved to a1
     }
 
     /// <summary>The world's events with an id each, plus a repeated id, a bad time, an unknown account and a row the where: filter drops.</summary>
@@ -265,6 +301,14 @@ public sealed class PostgresSourceTests : IDisposable
         var codes = Enumerable.Range(0, store.AccountCount).SelectMany(a => ParityWorld.Cutoffs.Select(_ => a)).ToArray();
         var times = Enumerable.Range(0, store.AccountCount).SelectMany(_ => ParityWorld.Cutoffs).ToArray();
         return engine.Build(EntityKind.Account, codes, times);
+    }
+
+    /// <summary>The account matrix at the parity cutoffs on the engine the config names.</summary>
+    private static FeatureMatrix EngineMatrix(WorkspaceConfig config, EventStore store)
+    {
+        var codes = Enumerable.Range(0, store.AccountCount).SelectMany(a => ParityWorld.Cutoffs.Select(_ => a)).ToArray();
+        var times = Enumerable.Range(0, store.AccountCount).SelectMany(_ => ParityWorld.Cutoffs).ToArray();
+        return Pql.Core.Features.Sql.EngineFeatures.Build(config, store, FeatureConfig.Parse(config), EntityKind.Account, codes, times);
     }
 
     private static List<(string Table, long Read, long Loaded, long Duplicates, long Rejected, long Filtered)> Accounting(LoadReport report) =>

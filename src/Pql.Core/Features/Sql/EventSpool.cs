@@ -13,8 +13,8 @@ namespace Pql.Core.Features.Sql;
 /// events posted to <c>pql serve</c> in, accounts resolved (users table, <c>account_via</c>), products mapped. Events are stored as
 /// integer codes (account, user, event, product, one column per kept property) with one dictionary table each, the store's own
 /// dictionaries; the source joins them back to text once per query set. Keyed like the load snapshot (input files' identity, the
-/// data section, products map, property keys, engine build) plus the store's event count and time range; a stale or damaged spool is
-/// rewritten, under a temporary name renamed into place, so a reader never sees a partial one.
+/// data section, products map, property keys, engine build) plus the store's event count and time range (a load reading PostgreSQL
+/// tables has no such identity: its spool is written for each load); a stale or damaged spool is rewritten, under a temporary name renamed into place, so a reader never sees a partial one.
 /// </summary>
 internal static class EventSpool
 {
@@ -34,7 +34,9 @@ internal static class EventSpool
             return checkedPath;
         var path = PathOf(config);
         var key = Key(config, store);
-        if (StoredKey(path) != key)
+        // A load with tables read from PostgreSQL has no input identity (LoadSnapshot.Unkeyed): an edited row can leave the count and
+        // time range as they were, so its spool is written anew for each loaded store, never reused from an earlier process.
+        if (LoadSnapshot.Unkeyed(config) is not null || StoredKey(path) != key)
             Write(path, key, store);
         Checked.AddOrUpdate(store, path);
         return path;

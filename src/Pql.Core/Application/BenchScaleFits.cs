@@ -42,7 +42,7 @@ internal static class BenchScaleFits
         {
             var measured = r.NotRun is null && r.PeakIsOwn && r.Events > 0;
             var perEvent = measured ? (double)(r.PeakRssBytes - r.BaseRssBytes) / r.Events : BenchScaleApproaches.MemoryPeakBytesPerEventEstimate;
-            var how = measured ? Inv($"measured: peak {Gb(r.PeakRssBytes)} less {Gb(r.BaseRssBytes)} at start, over {r.Events:N0} events; small worlds overstate it") : "estimated";
+            var how = measured ? Inv($"measured: peak {r.PeakRssBytes >> 20:N0} MB less {r.BaseRssBytes >> 20:N0} MB at start, over {r.Events:N0} events; small worlds overstate it") : "estimated";
             return Inv($"memory: {StoreBytesPerEvent} B/event resident in the store, {perEvent:F0} B/event at the peak of load + matrix ({how}): about {(ram - r.BaseRssBytes) / perEvent / 1e6:N0}M events fit in this machine's {Gb(ram)} of RAM (if nothing else runs)");
         }
         if (r.NotRun is not null)

@@ -56,12 +56,13 @@ internal static class CliApp
         GenerateCommand.Create(),
         FeaturesCommand.Create(),
         new Command("bench", "Benchmarks that print the issue's figures, side by side with the reference peer where one exists.\n" +
-            "Example: pql bench features --events 10000000 | pql bench learn --sizes 100k | pql bench ingest --events 10000000")
+            "Example: pql bench features --events 10000000 | pql bench learn --sizes 100k | pql bench ingest --events 10000000 | pql bench scale --events 10000000")
         {
             BenchFeaturesCommand.Create(),
             BenchLearnCommand.Create(),
             BenchIngestCommand.Create(),
             BenchServeCommand.Create(),
+            BenchScaleCommand.Create(),
         },
         DiffCommand.Create(),
         OutboxCommand.Create(),

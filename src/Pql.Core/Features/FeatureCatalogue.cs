@@ -51,14 +51,24 @@ public sealed partial class FeatureCatalogue
     public IReadOnlyList<FeatureDefinition> For(EntityKind entity) => entity == EntityKind.Account ? _account : _user;
 
     public FeatureCatalogue(EventStore store, FeatureConfig config, WorkspaceConfig? workspace, FeatureFamilies families = FeatureFamilies.All)
+        : this(store, config, workspace, families, EventCounts.Of(store ?? throw new ArgumentNullException(nameof(store)), config ?? throw new ArgumentNullException(nameof(config))))
+    {
+    }
+
+    /// <summary>
+    /// The catalogue of <paramref name="store"/>'s accounts and users with its event-dependent shape (products, event names, integration
+    /// kinds) taken from <paramref name="counts"/>: the store may then hold no events at all (an engine counted them where they live).
+    /// </summary>
+    public FeatureCatalogue(EventStore store, FeatureConfig config, WorkspaceConfig? workspace, FeatureFamilies families, EventCounts counts)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(counts);
         _config = config;
-        var byFrequency = ProductsByFrequency(store);
+        var byFrequency = ProductsByFrequency(counts);
         Products = [.. byFrequency.Take(config.MaxProducts).Order(StringComparer.Ordinal)];
         PairProducts = [.. byFrequency.Take(Math.Min(config.MaxPairProducts, config.MaxProducts)).Order(StringComparer.Ordinal)];
-        IntegrationKinds = TopIntegrationKinds(store, config);
+        IntegrationKinds = TopIntegrationKinds(counts, config);
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in Products)
         {
@@ -67,11 +77,11 @@ public sealed partial class FeatureCatalogue
                 key = Snake(p) + "_" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _productKeys[p] = key;
         }
-        var names = store.EventNames.Values;
+        var names = counts.Names.Keys;
         InviteEvents = [.. names.Where(config.IsInvite).Order(StringComparer.Ordinal)];
         ShareEvents = [.. names.Where(config.IsShare).Order(StringComparer.Ordinal)];
         CreatorEvents = [.. names.Where(config.IsCreator).Order(StringComparer.Ordinal)];
-        (NamedEvents, PooledEvents) = EventNamesByFrequency(store, config);
+        (NamedEvents, PooledEvents) = EventNamesByFrequency(counts, config);
         (NamedMetrics, PooledMetrics) = MetricNamesByFrequency(store.Metrics, config);
         AutomatedEvents = [.. names.Where(config.IsAutomated).Order(StringComparer.Ordinal)];
         LimitEvents = [.. names.Where(config.IsLimit).Order(StringComparer.Ordinal)];
@@ -122,18 +132,8 @@ public sealed partial class FeatureCatalogue
         list.Add(d);
     }
 
-    private static List<string> ProductsByFrequency(EventStore store)
-    {
-        var counts = new long[store.Products.Count];
-        foreach (var p in store.EventProduct)
-        {
-            if (p >= 0)
-                counts[p]++;
-        }
-        var codes = Enumerable.Range(0, counts.Length).Where(p => counts[p] > 0).ToList();
-        codes.Sort((a, b) => counts[a] != counts[b] ? counts[b].CompareTo(counts[a]) : string.CompareOrdinal(store.Products[a], store.Products[b]));
-        return codes.ConvertAll(p => store.Products[p]);
-    }
+    private static List<string> ProductsByFrequency(EventCounts counts) =>
+        [.. counts.Products.Where(p => p.Value > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key)];
 
     /// <summary>
     /// Names seen in at least <see cref="FeatureConfig.MinEventNameCount"/> events, at most
@@ -141,16 +141,12 @@ public sealed partial class FeatureCatalogue
     /// dictionaries this fixes the catalogue's shape only (from the whole store, as the product list does): values are
     /// still computed from events up to each cutoff. With a minimum of 0 every dictionary name gets columns (up to the cap).
     /// </summary>
-    private static (string[] Named, ImmutableArray<string> Pooled) EventNamesByFrequency(EventStore store, FeatureConfig config)
+    private static (string[] Named, ImmutableArray<string> Pooled) EventNamesByFrequency(EventCounts counts, FeatureConfig config)
     {
-        var counts = new long[store.EventNames.Count];
-        foreach (var n in store.EventName)
-            counts[n]++;
-        var codes = Enumerable.Range(0, counts.Length).Where(n => counts[n] > 0 || config.MinEventNameCount == 0)
-            .OrderByDescending(n => counts[n]).ThenBy(n => store.EventNames[n], StringComparer.Ordinal).ToList();
-        var named = codes.Where(n => counts[n] >= config.MinEventNameCount).Take(config.MaxEventNames).ToHashSet();
-        return ([.. named.Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)],
-            [.. codes.Where(n => !named.Contains(n)).Select(n => store.EventNames[n]).Order(StringComparer.Ordinal)]);
+        var ordered = counts.Names.Where(n => n.Value > 0 || config.MinEventNameCount == 0)
+            .OrderByDescending(n => n.Value).ThenBy(n => n.Key, StringComparer.Ordinal).ToList();
+        var named = ordered.Where(n => n.Value >= config.MinEventNameCount).Take(config.MaxEventNames).Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
+        return ([.. named.Order(StringComparer.Ordinal)], [.. ordered.Select(n => n.Key).Where(n => !named.Contains(n)).Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>As for event names: names with at least <see cref="FeatureConfig.MinMetricRows"/> rows, at most
@@ -167,23 +163,9 @@ public sealed partial class FeatureCatalogue
             [.. codes.Where(n => !named.Contains(n)).Select(n => metrics.Names[n]).Order(StringComparer.Ordinal)]);
     }
 
-    private static string[] TopIntegrationKinds(EventStore store, FeatureConfig config)
-    {
-        if (!store.Properties.TryGetValue(config.IntegrationKindProperty, out var column))
-            return [];
-        var isIntegration = new bool[store.EventNames.Count];
-        for (var n = 0; n < isIntegration.Length; n++)
-            isIntegration[n] = config.KindOf(store.EventNames[n]) == EventKind.Integration;
-        var counts = new long[column.Values.Count];
-        for (var i = 0; i < column.EventIndex.Length; i++)
-        {
-            if (isIntegration[store.EventName[column.EventIndex[i]]])
-                counts[column.ValueCode[i]]++;
-        }
-        return [.. Enumerable.Range(0, counts.Length).Where(v => counts[v] > 0)
-            .OrderByDescending(v => counts[v]).ThenBy(v => column.Values[v], StringComparer.Ordinal)
-            .Take(config.MaxIntegrationKinds).Select(v => column.Values[v]).Order(StringComparer.Ordinal)];
-    }
+    private static string[] TopIntegrationKinds(EventCounts counts, FeatureConfig config) =>
+        [.. counts.IntegrationKinds.Where(v => v.Value > 0).OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
+            .Take(config.MaxIntegrationKinds).Select(v => v.Key).Order(StringComparer.Ordinal)];
 
     private static HashSet<string> ExcludedAttributes(WorkspaceConfig? workspace)
     {

@@ -37,6 +37,14 @@ public sealed class FeatureEngine
         Catalogue = new FeatureCatalogue(store, config, workspace, families);
     }
 
+    /// <summary>Only the given families, the catalogue's shape from <paramref name="counts"/> (events counted where they live, not in the store).</summary>
+    public FeatureEngine(EventStore store, FeatureConfig config, WorkspaceConfig? workspace, FeatureFamilies families, EventCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        Catalogue = new FeatureCatalogue(store, config, workspace, families, counts);
+    }
+
     public IReadOnlyList<FeatureDefinition> Definitions(EntityKind entity) => Catalogue.For(entity);
 
     /// <summary>

@@ -10,16 +10,27 @@ namespace Pql.Core.Features.Sql;
 /// </summary>
 public static class EngineFeatures
 {
-    /// <summary>One row per (entities[i], cutoffs[i]), codes of <paramref name="store"/> (whose accounts and users tables the engines share).</summary>
+    /// <summary>
+    /// One row per (entities[i], cutoffs[i]), codes of <paramref name="store"/> (whose accounts and users tables the engines share). With
+    /// <paramref name="countEventsOnEngine"/> the catalogue's shape comes from events counted on the engine (<see cref="EventCounts"/>), so
+    /// <paramref name="store"/> may hold only accounts and users (the events never loaded into memory); it must not be the memory engine.
+    /// </summary>
     public static FeatureMatrix Build(WorkspaceConfig config, EventStore store, FeatureConfig features, EntityKind entity, int[] entities, long[] cutoffs,
-        FeatureFamilies families = FeatureFamilies.All)
+        FeatureFamilies families = FeatureFamilies.All, bool countEventsOnEngine = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(store);
-        var engine = new FeatureEngine(store, features, config, families);
         if (config.Engine.Kind == EngineKind.Memory)
-            return engine.Build(entity, entities, cutoffs);
-        using var source = Open(config, store, entity);
+        {
+            if (countEventsOnEngine)
+                throw new ArgumentException("the memory engine counts the events of its store", nameof(countEventsOnEngine));
+            return new FeatureEngine(store, features, config, families).Build(entity, entities, cutoffs);
+        }
+        // A store without events (counted on the engine) has nothing to spool: DuckDB then reads the workspace files as they are.
+        using var source = Open(config, countEventsOnEngine ? null : store, entity);
+        var engine = countEventsOnEngine
+            ? new FeatureEngine(store, features, config, families, EngineEventCounts.Read(source, features))
+            : new FeatureEngine(store, features, config, families);
         var ids = entity == EntityKind.Account ? store.AccountIds : store.UserIds;
         var names = new string[entities.Length];
         for (var i = 0; i < names.Length; i++)
@@ -47,9 +58,10 @@ public static class EngineFeatures
     }
 
     /// <summary>The engine's source; DuckDB computes on the spool of <paramref name="store"/>'s events (the rows the loader kept).</summary>
-    internal static ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity) => config.Engine.Kind switch
+    /// <summary>The engine's source; DuckDB computes on the spool of <paramref name="spoolFrom"/>'s events, or on the raw files without one.</summary>
+    internal static ISqlFeatureSource Open(WorkspaceConfig config, EventStore? spoolFrom, EntityKind entity) => config.Engine.Kind switch
     {
-        EngineKind.DuckDb => new DuckDbFeatureSource(config, config.Engine.MemoryBudgetBytes, EventSpool.Ensure(config, store)),
+        EngineKind.DuckDb => new DuckDbFeatureSource(config, config.Engine.MemoryBudgetBytes, spoolFrom is null ? null : EventSpool.Ensure(config, spoolFrom)),
         EngineKind.Postgres => new PostgresFeatureSource(ConnectionString(config), config.Engine.EventsTable, config.Engine.UsersTable, config.ProductOfEvent),
         EngineKind.ClickHouse => new ClickHouseFeatureSource(ClickHouseNodes(config)[0], config.Engine.EventsTable, entity),
         _ => throw new InvalidOperationException("the memory engine has no SQL source"),

@@ -35,6 +35,9 @@ internal abstract class SqlDialect
         : ($"SELECT r.entity_id, r.cutoff_ms, {key} AS grp",
            $"FROM {rows} r\nJOIN (\n{events}\n) e ON e.entity_id = r.entity_id AND e.t <= r.cutoff_ms\nGROUP BY r.entity_id, r.cutoff_ms, grp");
 
+    /// <summary>The events relation <see cref="ISqlFeatureSource.EventsRelation"/> gives as a FROM item whose columns <see cref="E"/> names.</summary>
+    public virtual string Relation(string events) => $"(\n{events}\n) e";
+
     /// <summary>Bitwise or of a BIGINT expression over the group.</summary>
     public virtual string BitOr(string expression) => $"bit_or(CAST({expression} AS BIGINT))";
 
@@ -85,6 +88,8 @@ internal abstract class SqlDialect
         public override (string Head, string Tail) Frame(string rows, string events, string? key = null) =>
             ($"SELECT {keyColumn} AS entity_id, cutoff_ms{(key is null ? "" : $", {key} AS grp")}",
              $"FROM {events} GLOBAL ALL INNER JOIN {rows} USING entity_id\nWHERE t <= cutoff_ms\nGROUP BY entity_id, cutoff_ms{(key is null ? "" : ", grp")}");
+
+        public override string Relation(string events) => events;
 
         public override string BitOr(string expression) => $"groupBitOr(toUInt64({expression}))";
 

@@ -69,6 +69,28 @@ public abstract class FeatureSqlParityTests : IDisposable
             Assert.Contains(sql.Columns.Single(c => c.Name == name).Values, v => v > 0);
     }
 
+    [ServerFact]
+    public void Events_counted_on_the_engine_give_the_in_memory_catalogue_to_a_store_without_events()
+    {
+        var config = ConfigLoader.Load(_world.Directory);
+        var features = FeatureConfig.Parse(config);
+        var store = WorkspaceLoader.Load(config, new LoadOptions { PropertyKeys = features.PropertyKeysNeeded }).Store;
+        var entitiesOnly = WorkspaceLoader.Load(config with { Data = config.Data with { Events = [] } }, new LoadOptions { PropertyKeys = features.PropertyKeysNeeded }).Store;
+        var expected = EventCounts.Of(store, features);
+
+        using var source = Open(config, store, EntityKind.Account);
+        var counted = EngineEventCounts.Read(source, features);
+
+        static Dictionary<string, long> Seen(IReadOnlyDictionary<string, long> counts) => counts.Where(c => c.Value > 0).ToDictionary();
+        Assert.Equal(Seen(expected.Names), Seen(counted.Names));
+        Assert.Equal(Seen(expected.Products), Seen(counted.Products));
+        Assert.Equal(Seen(expected.IntegrationKinds), Seen(counted.IntegrationKinds));
+        Assert.NotEmpty(Seen(counted.IntegrationKinds));
+        Assert.Equal(0, entitiesOnly.EventCount);
+        Assert.Equal(new FeatureCatalogue(store, features, config).Account.Select(d => d.Name),
+            new FeatureCatalogue(entitiesOnly, features, config, FeatureFamilies.All, counted).Account.Select(d => d.Name));
+    }
+
     /// <summary>Every entity of the kind at every cutoff, in memory and in the backend; fails on any unsupported or differing value.</summary>
     private FeatureMatrix Compare(EntityKind entity)
     {

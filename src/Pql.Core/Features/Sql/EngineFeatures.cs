@@ -57,7 +57,6 @@ public static class EngineFeatures
             : value;
     }
 
-    /// <summary>The engine's source; DuckDB computes on the spool of <paramref name="store"/>'s events (the rows the loader kept).</summary>
     /// <summary>The engine's source; DuckDB computes on the spool of <paramref name="spoolFrom"/>'s events, or on the raw files without one.</summary>
     internal static ISqlFeatureSource Open(WorkspaceConfig config, EventStore? spoolFrom, EntityKind entity) => config.Engine.Kind switch
     {

@@ -146,25 +146,17 @@ public sealed record LoadEstimate(long EventRows, long Bytes)
     private static string QuoteLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>The first <c>limit</c> bytes of a stream.</summary>
-    private sealed class BoundedRead(Stream inner, long limit) : Stream
+    private sealed class BoundedRead(Stream inner, long limit) : ForwardOnlyStream
     {
         private long _left = limit;
-        public override int Read(byte[] buffer, int offset, int count)
+
+        public override int Read(Span<byte> buffer)
         {
             if (_left <= 0)
                 return 0;
-            var n = inner.Read(buffer, offset, (int)Math.Min(count, _left));
+            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _left)]);
             _left -= n;
             return n;
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -5,23 +5,15 @@ namespace Pql.Core.Ingest;
 
 /// <summary>
 /// Reads a Parquet file through an in-memory DuckDB, selecting only the bound columns, each cast to text so
-/// the loaders treat it like a CSV (timestamps come out as ISO 8601 in UTC). <see cref="Line"/> is the 1-based row.
+/// the loaders treat it like a CSV (timestamps come out as ISO 8601 in UTC). <see cref="RowReader.Line"/> is the 1-based row.
 /// DuckDB was chosen over Parquet.Net by measurement (docs/ARCHITECTURE.md).
 /// </summary>
-internal sealed class ParquetRowReader : RowReader
+internal sealed class ParquetRowReader : SelectedColumnsRowReader
 {
     private readonly string _path;
     private readonly DuckDBConnection _db;
     private DuckDBCommand? _command;
     private DbDataReader? _rows;
-    private int[] _slotColumn = [];
-    private string?[] _values = [];
-    private int _propertiesSlot = -1;
-    private string[] _propertyKeys = [];
-    private string?[] _propertyValues = [];
-    private string? _propertiesError;
-    private byte[] _utf8 = new byte[4096];
-    private long _row;
 
     public override IReadOnlyList<string> Header { get; }
 
@@ -51,29 +43,8 @@ internal sealed class ParquetRowReader : RowReader
     /// <summary>Maps slots to columns by name and starts the scan over just those columns.</summary>
     public void Bind(IReadOnlyList<string> slotColumns, int propertiesSlot, string[] propertyKeys)
     {
-        var selected = new List<string>();
-        _slotColumn = new int[slotColumns.Count];
-        for (var s = 0; s < slotColumns.Count; s++)
-        {
-            var name = slotColumns[s];
-            if (!Header.Contains(name))
-            {
-                _slotColumn[s] = -1;
-                continue;
-            }
-            var at = selected.IndexOf(name);
-            if (at < 0)
-            {
-                at = selected.Count;
-                selected.Add(name);
-            }
-            _slotColumn[s] = at;
-        }
-        _values = new string?[Math.Max(1, selected.Count)];
-        _propertiesSlot = propertiesSlot;
-        _propertyKeys = propertyKeys;
-        _propertyValues = new string?[propertyKeys.Length];
-        var columns = selected.Count == 0 ? "1" : string.Join(", ", selected.Select(c => $"CAST({Identifier(c)} AS VARCHAR)"));
+        var selected = SelectColumns(slotColumns, propertiesSlot, propertyKeys);
+        var columns = selected.Count == 0 ? "1" : string.Join(", ", selected.Select(c => $"CAST({Identifier(Header[c])} AS VARCHAR)"));
         _command = _db.CreateCommand();
         _command.CommandText = $"SELECT {columns} FROM read_parquet({Literal(_path)})";
         try
@@ -86,19 +57,7 @@ internal sealed class ParquetRowReader : RowReader
         }
     }
 
-    public override long Line => _row;
-    public override string? RowError => null;
-    public override string? PropertiesError => _propertiesError;
-    public override bool HasColumn(int slot) => _slotColumn[slot] >= 0;
-    public override string? Property(int keyIndex) => _propertyValues[keyIndex];
-
-    public override ReadOnlySpan<char> Get(int slot)
-    {
-        var c = _slotColumn[slot];
-        return c >= 0 ? _values[c].AsSpan() : default;
-    }
-
-    public override bool Read()
+    protected override bool ReadValues(string?[] values)
     {
         var rows = _rows ?? throw new InvalidOperationException("Bind the columns before reading");
         bool more;
@@ -108,17 +67,12 @@ internal sealed class ParquetRowReader : RowReader
         }
         catch (DuckDBException ex)
         {
-            throw new InvalidDataException($"{Path.GetFileName(_path)}: row {_row + 1}: {FirstLine(ex.Message)}", ex);
+            throw new InvalidDataException($"{Path.GetFileName(_path)}: row {Line + 1}: {FirstLine(ex.Message)}", ex);
         }
         if (!more)
             return false;
-        _row++;
-        for (var c = 0; c < rows.FieldCount && c < _values.Length; c++)
-            _values[c] = rows.IsDBNull(c) ? null : rows.GetString(c);
-        Array.Clear(_propertyValues);
-        _propertiesError = _propertiesSlot >= 0 && HasColumn(_propertiesSlot)
-            ? JsonProperties.Extract(Get(_propertiesSlot), ref _utf8, _propertyKeys, _propertyValues)
-            : null;
+        for (var c = 0; c < rows.FieldCount && c < values.Length; c++)
+            values[c] = rows.IsDBNull(c) ? null : rows.GetString(c);
         return true;
     }
 

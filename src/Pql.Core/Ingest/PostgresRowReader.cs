@@ -8,26 +8,18 @@ namespace Pql.Core.Ingest;
 /// a file. Only the bound columns are selected, each cast to text by the server, and the rows come through one binary <c>COPY ... TO
 /// STDOUT</c> without a command timeout: nothing is buffered beyond Npgsql's read buffer, whatever the table's size. The session runs in UTC with ISO dates, so a
 /// timestamptz arrives as <c>2026-03-01 12:00:00+00</c> and a timestamp or date without a zone as UTC, which the loaders' ISO parser reads;
-/// booleans arrive as true/false, as a CSV or Parquet export writes them. <see cref="Line"/> is the 1-based row number in the order the
+/// booleans arrive as true/false, as a CSV or Parquet export writes them. <see cref="RowReader.Line"/> is the 1-based row number in the order the
 /// server returns rows: a table is scanned with <c>synchronize_seqscans</c> off, so from its first block (insertion order for a table only
 /// appended to); a query returns its own order (ORDER BY makes it defined). Connection and server errors become one line naming the table
 /// (<see cref="IOException"/>, which <see cref="DataFile.Read"/> reports), never the connection string.
 /// </summary>
-internal sealed class PostgresRowReader : RowReader
+internal sealed class PostgresRowReader : SelectedColumnsRowReader
 {
     private readonly DatabaseSource _source;
     private readonly NpgsqlConnection _connection;
     private readonly string[] _names;
     private readonly string[] _types;
     private NpgsqlBinaryExporter? _copy;
-    private int[] _slotColumn = [];
-    private string?[] _values = [];
-    private int _propertiesSlot = -1;
-    private string[] _propertyKeys = [];
-    private string?[] _propertyValues = [];
-    private string? _propertiesError;
-    private byte[] _utf8 = new byte[4096];
-    private long _row;
 
     public override IReadOnlyList<string> Header => _names;
 
@@ -100,28 +92,7 @@ internal sealed class PostgresRowReader : RowReader
     /// <summary>Maps slots to columns by name and starts the export of just those columns.</summary>
     public void Bind(IReadOnlyList<string> slotColumns, int propertiesSlot, string[] propertyKeys)
     {
-        var selected = new List<int>();
-        _slotColumn = new int[slotColumns.Count];
-        for (var s = 0; s < slotColumns.Count; s++)
-        {
-            var column = Array.IndexOf(_names, slotColumns[s]);
-            if (column < 0)
-            {
-                _slotColumn[s] = -1;
-                continue;
-            }
-            var at = selected.IndexOf(column);
-            if (at < 0)
-            {
-                at = selected.Count;
-                selected.Add(column);
-            }
-            _slotColumn[s] = at;
-        }
-        _values = new string?[selected.Count];
-        _propertiesSlot = propertiesSlot;
-        _propertyKeys = propertyKeys;
-        _propertyValues = new string?[propertyKeys.Length];
+        var selected = SelectColumns(slotColumns, propertiesSlot, propertyKeys);
         var columns = selected.Count == 0 ? "1" : string.Join(", ", selected.Select(c => AsText(_names[c], _types[c])));
         _copy = Guard("could not start reading", () => _connection.BeginBinaryExport($"COPY (SELECT {columns} FROM {Relation}) TO STDOUT (FORMAT BINARY)"));
     }
@@ -135,45 +106,26 @@ internal sealed class PostgresRowReader : RowReader
             : $"CAST({quoted} AS text)";
     }
 
-    public override long Line => _row;
-    public override string? RowError => null;
-    public override string? PropertiesError => _propertiesError;
-    public override bool HasColumn(int slot) => _slotColumn[slot] >= 0;
-    public override string? Property(int keyIndex) => _propertyValues[keyIndex];
-
-    public override ReadOnlySpan<char> Get(int slot)
-    {
-        var c = _slotColumn[slot];
-        return c >= 0 ? _values[c].AsSpan() : default;
-    }
-
-    public override bool Read()
+    protected override bool ReadValues(string?[] values)
     {
         var copy = _copy ?? throw new InvalidOperationException("Bind the columns before reading");
-        if (!Guard($"row {_row + 1}", () => ReadRow(copy)))
-            return false;
-        _row++;
-        Array.Clear(_propertyValues);
-        _propertiesError = _propertiesSlot >= 0 && HasColumn(_propertiesSlot)
-            ? JsonProperties.Extract(Get(_propertiesSlot), ref _utf8, _propertyKeys, _propertyValues)
-            : null;
-        return true;
+        return Guard($"row {Line + 1}", () => ReadRow(copy, values));
     }
 
-    private bool ReadRow(NpgsqlBinaryExporter copy)
+    private static bool ReadRow(NpgsqlBinaryExporter copy, string?[] values)
     {
         if (copy.StartRow() < 0)
             return false;
-        for (var c = 0; c < _values.Length; c++)
+        for (var c = 0; c < values.Length; c++)
         {
             if (copy.IsNull)
             {
                 copy.Skip();
-                _values[c] = null;
+                values[c] = null;
             }
             else
             {
-                _values[c] = copy.Read<string>(NpgsqlTypes.NpgsqlDbType.Text);
+                values[c] = copy.Read<string>(NpgsqlTypes.NpgsqlDbType.Text);
             }
         }
         return true;

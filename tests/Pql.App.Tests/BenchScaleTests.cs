@@ -58,6 +58,23 @@ public sealed class BenchScaleTests : IDisposable
         Assert.True(result.World.Events > 0 && result.Approaches[0].Rows > 0);
     }
 
+    [Fact]
+    public void A_child_ends_when_its_lifeline_from_the_parent_closes_and_not_before()
+    {
+        using var parent = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var child = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, parent.ClientSafePipeHandle);
+        using var closed = new ManualResetEventSlim();
+
+        var watcher = BenchScaleChild.WatchLifeline(child, closed.Set);
+        parent.Write([1, 2, 3]);   // stray bytes are not the end
+        parent.Flush();
+
+        Assert.False(closed.Wait(200));
+        parent.Dispose();           // the parent goes
+        Assert.True(closed.Wait(TimeSpan.FromSeconds(30)), "the watcher did not see the pipe close");
+        Assert.True(watcher.Join(TimeSpan.FromSeconds(30)));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))

@@ -7,11 +7,15 @@ namespace Pql.Core.Application;
 /// <summary>
 /// Runs one approach of <c>pql bench scale</c> in a child process (pql itself, with the hidden <c>--approach</c> option), so the peak
 /// resident memory it reports (VmHWM) is that approach's alone. The child prints one JSON line, prefixed so other output cannot be
-/// taken for it.
+/// taken for it. The parent holds the child's standard input open and never writes to it: when the parent dies (killed, Ctrl-C),
+/// the pipe closes and the child exits too, instead of computing for minutes with nobody to read its line.
 /// </summary>
 internal static class BenchScaleChild
 {
     public const string LinePrefix = "pql-bench-scale-result ";
+
+    /// <summary>Set in a child's environment: its standard input is the parent's lifeline (<see cref="ExitWhenParentGoes"/>).</summary>
+    public const string LifelineVariable = "PQL_BENCH_PARENT_LIFELINE";
 
     public static string Serialize(ScaleApproachResult result) => LinePrefix + JsonSerializer.Serialize(result);
 
@@ -19,10 +23,12 @@ internal static class BenchScaleChild
     {
         var start = new ProcessStartInfo(self[0])
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment[LifelineVariable] = "1";
         foreach (var arg in self.Skip(1))
             start.ArgumentList.Add(arg);
         foreach (var arg in Arguments(request, world, approach))
@@ -40,6 +46,40 @@ internal static class BenchScaleChild
             Approach = approach, Events = world.Events, Failed = true,
             NotRun = string.Create(CultureInfo.InvariantCulture, $"the child process exited with {child.ExitCode}{(child.ExitCode == 137 ? " (killed: out of memory?)" : "")}: {why}"),
         };
+    }
+
+    /// <summary>
+    /// In a child started by <see cref="Run"/>: a background thread reads standard input until it ends, which happens only when the
+    /// parent has gone, and then ends this process.
+    /// </summary>
+    public static void ExitWhenParentGoes()
+    {
+        if (Environment.GetEnvironmentVariable(LifelineVariable) != "1")
+            return;
+        WatchLifeline(Console.OpenStandardInput(), () => Environment.Exit(3));
+    }
+
+    /// <summary>Calls <paramref name="onClosed"/> once <paramref name="lifeline"/> ends (or fails), from a background thread.</summary>
+    internal static Thread WatchLifeline(Stream lifeline, Action onClosed)
+    {
+        var thread = new Thread(() =>
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (lifeline.Read(buffer) > 0)
+                {
+                    // the parent never writes; bytes from elsewhere are ignored
+                }
+            }
+            catch (IOException)
+            {
+                // a broken pipe is the parent gone, as an end of stream is
+            }
+            onClosed();
+        }) { IsBackground = true, Name = "pql-bench-lifeline" };
+        thread.Start();
+        return thread;
     }
 
     private static List<string> Arguments(BenchScaleRequest request, BenchScaleWorldInfo world, string approach)

@@ -108,6 +108,8 @@ public static class BenchScaleService
     public static ScaleApproachResult RunApproach(BenchScaleRequest request, string folder, string approach, bool peakIsOwn = true)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (peakIsOwn)
+            BenchScaleChild.ExitWhenParentGoes();
         var baseRss = BenchScaleFits.CurrentRssBytes();
         try
         {

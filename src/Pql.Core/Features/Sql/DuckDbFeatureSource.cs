@@ -88,8 +88,19 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         return $"SELECT * FROM {table}";
     }
 
-    /// <summary>The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files.</summary>
-    private string FromSpool(EntityKind entity, string? propertyKey)
+    /// <summary>
+    /// The spool's events condensed on their integer codes before their text is joined back (a far smaller join); without a spool, the
+    /// events table read from the files condensed.
+    /// </summary>
+    public string CondensedRelation(EntityKind entity, string? propertyKey, long[] splits) => _spool is not null
+        ? FromSpool(entity, propertyKey, splits)
+        : CondensedEvents.Over(EventsRelation(entity, propertyKey), splits);
+
+    /// <summary>
+    /// The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files. With
+    /// <paramref name="splits"/>, condensed (<see cref="CondensedEvents"/>) on the codes first.
+    /// </summary>
+    private string FromSpool(EntityKind entity, string? propertyKey, long[]? splits = null)
     {
         var index = propertyKey is null ? -1 : SpooledProperty(propertyKey);
         var prop = index < 0 ? "CAST(NULL AS VARCHAR)" : "pv.value";
@@ -97,9 +108,14 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var (entityId, accountJoin, where) = entity == EntityKind.User
             ? ("us.id", "", "WHERE ev.u IS NOT NULL")
             : ("ac.id", "JOIN spool.accounts ac ON ac.a = ev.a", "");
+        var codes = "a, u, e, p" + (index < 0 ? "" : $", p{index}");
+        var (events, times) = splits is null
+            ? ("spool.events", "ev.t")
+            : ($"(SELECT {codes}, count(*) AS n, min(t) AS t0, max(t) AS t FROM spool.events GROUP BY {codes}, {CondensedEvents.TimeKeys("t", splits)})",
+               "ev.n, ev.t0, ev.t");
         return $"""
-            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, ev.t, {prop} AS prop
-            FROM spool.events ev
+            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, {times}, {prop} AS prop
+            FROM {events} ev
             {accountJoin}
             LEFT JOIN spool.users us ON us.u = ev.u
             JOIN spool.event_names nm ON nm.e = ev.e

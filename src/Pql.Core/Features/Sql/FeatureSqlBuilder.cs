@@ -31,7 +31,10 @@ internal static class FeatureSqlBuilder
         if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
             throw new PqlInputException(Refusal(refuseUnsupported, plan.Unsupported));
         source.LoadRows(entityIds, cutoffs);
-        var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
+        var property = plan.PropertyColumn is null ? null : key;
+        var events = plan.Dialect.Condensed
+            ? source.CondensedRelation(entity, property, CondensedEvents.Splits(cutoffs))
+            : source.EventsRelation(entity, property);
 
         var measures = new Dictionary<(string, long), long[]>();
         foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, source.RowsTable, events), plan.Measures.Count))

@@ -52,15 +52,20 @@ internal static class FeatureSqlGenerator
         var d = plan.Dialect;
         var (head, tail) = d.Frame(rowsTable, eventsRelation, d.E("user_id"));
         var sb = new StringBuilder(head);
-        sb.Append(",\n  ").Append(d.Aggregate("count", false, d.E("t"), "1 = 1"));
+        sb.Append(",\n  ").Append(Count(d, "1 = 1"));
         foreach (var w in plan.UserWindows)
         {
             var c = w > 0 ? $"{d.E("t")} > {d.R("cutoff_ms")} - {SqlDialect.Number(w * FeaturePlan.DayMs)}" : "1 = 1";
-            sb.Append(",\n  ").Append(d.Aggregate("count", false, d.E("t"), c));
+            sb.Append(",\n  ").Append(Count(d, c));
             sb.Append(",\n  ").Append(d.Aggregate("count", true, d.Div(d.E("t"), FeaturePlan.DayMs), c));
         }
         return sb.Append('\n').Append(tail).ToString();
     }
+
+    /// <summary>Events where <paramref name="condition"/> holds: rows counted, or condensed rows' events summed (0 when none, as count).</summary>
+    private static string Count(SqlDialect d, string condition) => d.Condensed
+        ? $"CAST(sum(CASE WHEN {condition} THEN {d.E("n")} ELSE 0 END) AS BIGINT)"
+        : d.Aggregate("count", false, d.E("t"), condition);
 
     private static string Measure(SqlFeaturePlan plan, SqlMeasure m)
     {
@@ -77,10 +82,10 @@ internal static class FeatureSqlGenerator
         var day = d.Div(d.E("t"), FeaturePlan.DayMs);
         return m.Kind switch
         {
-            MeasureKind.Count or MeasureKind.WeekCount => d.Aggregate("count", false, d.E("t"), c),
+            MeasureKind.Count or MeasureKind.WeekCount => Count(d, c),
             MeasureKind.ActiveDays => d.Aggregate("count", true, day, c),
             MeasureKind.ActiveUsers => d.Aggregate("count", true, d.E("user_id"), $"{c} AND {d.E("user_id")} IS NOT NULL"),
-            MeasureKind.FirstTime => d.Aggregate("min", false, d.E("t"), c),
+            MeasureKind.FirstTime => d.Aggregate("min", false, d.E(d.Condensed ? "t0" : "t"), c),
             MeasureKind.LastTime => d.Aggregate("max", false, d.E("t"), c),
             MeasureKind.DistinctValues => d.Aggregate("count", true, d.Identity(d.E(plan.PropertyColumn!), d.E("event")), c),
             _ => d.Aggregate("max", false, day, c),

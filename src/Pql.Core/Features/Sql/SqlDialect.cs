@@ -38,6 +38,12 @@ internal abstract class SqlDialect
     /// <summary>The events relation <see cref="ISqlFeatureSource.EventsRelation"/> gives as a FROM item whose columns <see cref="E"/> names.</summary>
     public virtual string Relation(string events) => $"(\n{events}\n) e";
 
+    /// <summary>
+    /// The feature queries read the events condensed (<see cref="CondensedEvents"/>: columns n, t0 and t per group of alike events)
+    /// rather than one row per event.
+    /// </summary>
+    public virtual bool Condensed => false;
+
     /// <summary>Bitwise or of a BIGINT expression over the group.</summary>
     public virtual string BitOr(string expression) => $"bit_or(CAST({expression} AS BIGINT))";
 
@@ -80,6 +86,8 @@ internal abstract class SqlDialect
     /// </summary>
     private sealed class CaseWhenDialect : SqlDialect
     {
+        public override bool Condensed => true;
+
         public override string Aggregate(string aggregate, bool distinct, string expression, string condition) =>
             $"{aggregate}({(distinct ? "DISTINCT " : "")}CASE WHEN {condition} THEN {expression} END)";
 

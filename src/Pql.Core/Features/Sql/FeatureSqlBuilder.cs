@@ -37,10 +37,13 @@ internal static class FeatureSqlBuilder
             : source.EventsRelation(entity, property);
 
         var measures = new Dictionary<(string, long), long[]>();
-        foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, source.RowsTable, events), plan.Measures.Count))
+        foreach (var rows in source.RowsParts(cutoffs.Length, plan.Measures.Count))
         {
-            if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
-                throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
+            foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, rows, events), plan.Measures.Count))
+            {
+                if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
+                    throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
+            }
         }
         var weeks = new Dictionary<(string, long), List<(int, ulong)>>();
         if (plan.NeedWeeks)

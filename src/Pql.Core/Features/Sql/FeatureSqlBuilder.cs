@@ -44,6 +44,16 @@ internal static class FeatureSqlBuilder
                 if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
                     throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
             }
+            foreach (var (sql, indices) in FeatureSqlGenerator.Distinct(plan, rows, events))
+            {
+                foreach (var r in source.Read(sql, indices.Length))
+                {
+                    var known = measures.GetValueOrDefault((r.Entity, r.Cutoff))
+                        ?? throw new InvalidDataException($"the engine returned distinct counts for ({r.Entity}, {r.Cutoff}), a row the measures query did not");
+                    for (var j = 0; j < indices.Length; j++)
+                        known[indices[j]] = r.Values[j];
+                }
+            }
         }
         var weeks = new Dictionary<(string, long), List<(int, ulong)>>();
         if (plan.NeedWeeks)

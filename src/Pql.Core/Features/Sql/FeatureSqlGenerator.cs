@@ -5,7 +5,8 @@ namespace Pql.Core.Features.Sql;
 /// <summary>
 /// Writes the one query that computes every measure of a <see cref="SqlFeaturePlan"/> for a set of (entity, cutoff) rows: the rows
 /// (table <c>rows</c>: entity_id, cutoff_ms) join the entity's events up to each cutoff, and one conditional aggregate per measure
-/// reduces them. Only integers come back: one row per (entity, cutoff), whatever the number of events.
+/// reduces them (on DuckDB the distinct counts come from <see cref="Distinct"/>'s narrower queries). Only integers come back: one row
+/// per (entity, cutoff), whatever the number of events.
 /// </summary>
 internal static class FeatureSqlGenerator
 {

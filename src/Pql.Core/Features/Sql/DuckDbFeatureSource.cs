@@ -34,11 +34,14 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         Execute("SET temp_directory = " + SqlDialect.DuckDb.Literal(Path.Combine(workspace.StateDirectory, "duckdb-tmp")));
         if (memoryLimitBytes is { } limit)
             Execute($"SET memory_limit = '{limit >> 20}MiB'");   // DuckDB's MB is 10^6 bytes
+        PartBytes = memoryLimitBytes / 4;
         if (spool is not null)
             Execute($"ATTACH {SqlDialect.DuckDb.Literal(spool)} AS spool (READ_ONLY)");
     }
 
     private readonly string? _spool;
+    private readonly Dictionary<string, string> _condensed = [];
+    private string? _scratch;
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
 
@@ -88,8 +91,65 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         return $"SELECT * FROM {table}";
     }
 
-    /// <summary>The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files.</summary>
-    private string FromSpool(EntityKind entity, string? propertyKey)
+    /// <summary>
+    /// The events condensed (<see cref="CondensedEvents"/>; the spool on its integer codes before its text is joined back, a far smaller
+    /// join), written once per source into a table of a scratch database file, so the feature queries (and each part of the rows, see
+    /// <see cref="RowsParts"/>) read it without condensing again, and DuckDB pages it to disk under a memory limit (a temporary table of
+    /// this in-memory database could not be paged out).
+    /// </summary>
+    public string CondensedRelation(EntityKind entity, string? propertyKey, long[] splits)
+    {
+        var key = $"{entity}|{propertyKey}|{string.Join(',', splits)}";
+        if (!_condensed.TryGetValue(key, out var table))
+        {
+            table = $"scratch.condensed_{_condensed.Count}";
+            var select = _spool is not null ? FromSpool(entity, propertyKey, splits) : CondensedEvents.Over(EventsRelation(entity, propertyKey), splits);
+            AttachScratch();
+            Guard(() => Execute($"CREATE TABLE {table} AS {select}"));
+            _condensed[key] = table;
+        }
+        return $"SELECT * FROM {table}";
+    }
+
+    /// <summary>Bytes DuckDB may hold per (row, measure) of a feature query's grouped aggregate, hash table included (an estimate on the high side).</summary>
+    internal const long BytesPerRowMeasure = 64;
+
+    /// <summary>
+    /// What one part of the rows may estimate for its grouped aggregate (<see cref="RowsParts"/>): a quarter of the memory limit, none
+    /// without one.
+    /// </summary>
+    internal long? PartBytes { get; init; }
+
+    /// <summary>
+    /// Under a memory limit, the rows in as many parts (by a hash of the entity) as keep each part's grouped aggregate within
+    /// <see cref="PartBytes"/>: the measures query's hundreds of aggregates per (entity, cutoff) outgrew a 512 MB limit at 221K rows
+    /// (DuckDB then fails rather than spill). Each part reads the condensed events again, a scan.
+    /// </summary>
+    public IReadOnlyList<string> RowsParts(int rows, int measures)
+    {
+        var parts = PartBytes is { } bytes ? (int)Math.Min(4096, (long)rows * (measures + 2) * BytesPerRowMeasure / Math.Max(1, bytes) + 1) : 1;
+        if (parts == 1)
+            return [FeatureSqlBuilder.RowsTable];
+        return [.. Enumerable.Range(0, parts).Select(p =>
+            $"(SELECT entity_id, cutoff_ms FROM {FeatureSqlBuilder.RowsTable} WHERE hash(entity_id) % {parts} = {p})")];
+    }
+
+    /// <summary>A database file in the workspace's DuckDB spill folder for this source's tables, deleted with the source.</summary>
+    private void AttachScratch()
+    {
+        if (_scratch is not null)
+            return;
+        var folder = Path.Combine(_workspace.StateDirectory, "duckdb-tmp");
+        Directory.CreateDirectory(folder);
+        _scratch = Path.Combine(folder, $"features-{Environment.ProcessId}-{Guid.NewGuid():N}.duckdb");
+        Execute($"ATTACH {SqlDialect.DuckDb.Literal(_scratch)} AS scratch");
+    }
+
+    /// <summary>
+    /// The spooled events with their codes joined back to the store's text; no user or property is NULL, as in the files. With
+    /// <paramref name="splits"/>, condensed (<see cref="CondensedEvents"/>) on the codes first.
+    /// </summary>
+    private string FromSpool(EntityKind entity, string? propertyKey, long[]? splits = null)
     {
         var index = propertyKey is null ? -1 : SpooledProperty(propertyKey);
         var prop = index < 0 ? "CAST(NULL AS VARCHAR)" : "pv.value";
@@ -97,9 +157,14 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         var (entityId, accountJoin, where) = entity == EntityKind.User
             ? ("us.id", "", "WHERE ev.u IS NOT NULL")
             : ("ac.id", "JOIN spool.accounts ac ON ac.a = ev.a", "");
+        var codes = "a, u, e, p" + (index < 0 ? "" : $", p{index}");
+        var (events, times) = splits is null
+            ? ("spool.events", "ev.t")
+            : ($"(SELECT {codes}, count(*) AS n, min(t) AS t0, max(t) AS t FROM spool.events GROUP BY {codes}, {CondensedEvents.TimeKeys("t", splits)})",
+               "ev.n, ev.t0, ev.t");
         return $"""
-            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, ev.t, {prop} AS prop
-            FROM spool.events ev
+            SELECT {entityId} AS entity_id, us.id AS user_id, nm.name AS event, pr.name AS product, {times}, {prop} AS prop
+            FROM {events} ev
             {accountJoin}
             LEFT JOIN spool.users us ON us.u = ev.u
             JOIN spool.event_names nm ON nm.e = ev.e
@@ -166,7 +231,15 @@ internal sealed class DuckDbFeatureSource : ISqlFeatureSource
         return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        if (_scratch is not null)
+        {
+            File.Delete(_scratch);
+            File.Delete(_scratch + ".wal");
+        }
+    }
 
     /// <summary>
     /// DuckDB's error on a file it cannot read (a malformed row the loader would have rejected, say) as one input error naming the files;

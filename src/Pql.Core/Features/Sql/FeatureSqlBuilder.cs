@@ -31,14 +31,12 @@ internal static class FeatureSqlBuilder
         if (refuseUnsupported is not null && plan.Unsupported.Count > 0)
             throw new PqlInputException(Refusal(refuseUnsupported, plan.Unsupported));
         source.LoadRows(entityIds, cutoffs);
-        var events = source.EventsRelation(entity, plan.PropertyColumn is null ? null : key);
+        var property = plan.PropertyColumn is null ? null : key;
+        var events = plan.Dialect.Condensed
+            ? source.CondensedRelation(entity, property, CondensedEvents.Splits(cutoffs))
+            : source.EventsRelation(entity, property);
 
-        var measures = new Dictionary<(string, long), long[]>();
-        foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, source.RowsTable, events), plan.Measures.Count))
-        {
-            if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
-                throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
-        }
+        var measures = Measures(source, plan, events, cutoffs.Length);
         var weeks = new Dictionary<(string, long), List<(int, ulong)>>();
         if (plan.NeedWeeks)
         {
@@ -95,6 +93,34 @@ internal static class FeatureSqlBuilder
             result[c] = new FeatureColumn { Name = d.Name, Family = d.FamilyName, Kind = d.Kind, Levels = d.Levels, Values = values[c], Description = d.Description };
         }
         return (new FeatureMatrix { RowCount = cutoffs.Length, Columns = result, RowEntity = entityCodes, RowCutoff = cutoffs }, plan);
+    }
+
+    /// <summary>
+    /// The measures per (entity, cutoff): the measures query, then on a condensed dialect the distinct counts' queries filling their
+    /// places, over each part of the rows the source splits them into.
+    /// </summary>
+    private static Dictionary<(string, long), long[]> Measures(ISqlFeatureSource source, SqlFeaturePlan plan, string events, int rowCount)
+    {
+        var measures = new Dictionary<(string, long), long[]>();
+        foreach (var rows in source.RowsParts(rowCount, plan.Measures.Count))
+        {
+            foreach (var r in source.Read(FeatureSqlGenerator.Query(plan, rows, events), plan.Measures.Count))
+            {
+                if (!measures.TryAdd((r.Entity, r.Cutoff), r.Values))
+                    throw new InvalidDataException($"the engine returned ({r.Entity}, {r.Cutoff}) twice");
+            }
+            foreach (var (sql, indices) in FeatureSqlGenerator.Distinct(plan, rows, events))
+            {
+                foreach (var r in source.Read(sql, indices.Length))
+                {
+                    var known = measures.GetValueOrDefault((r.Entity, r.Cutoff))
+                        ?? throw new InvalidDataException($"the engine returned distinct counts for ({r.Entity}, {r.Cutoff}), a row the measures query did not");
+                    for (var j = 0; j < indices.Length; j++)
+                        known[indices[j]] = r.Values[j];
+                }
+            }
+        }
+        return measures;
     }
 
     /// <summary>One line: what cannot be computed on the engine, grouped by why, and what to do.</summary>

@@ -9,7 +9,7 @@ namespace Pql.Core.Features.Sql;
 /// </summary>
 internal abstract class SqlDialect
 {
-    public static SqlDialect DuckDb { get; } = new FilterClauseDialect("//");
+    public static SqlDialect DuckDb { get; } = new CaseWhenDialect();
     public static SqlDialect Postgres { get; } = new FilterClauseDialect("/");
 
     /// <summary>ClickHouse, the events table's <paramref name="keyColumn"/> (account_id or user_id) naming the entity.</summary>
@@ -38,6 +38,12 @@ internal abstract class SqlDialect
     /// <summary>The events relation <see cref="ISqlFeatureSource.EventsRelation"/> gives as a FROM item whose columns <see cref="E"/> names.</summary>
     public virtual string Relation(string events) => $"(\n{events}\n) e";
 
+    /// <summary>
+    /// The feature queries read the events condensed (<see cref="CondensedEvents"/>: columns n, t0 and t per group of alike events)
+    /// rather than one row per event.
+    /// </summary>
+    public virtual bool Condensed => false;
+
     /// <summary>Bitwise or of a BIGINT expression over the group.</summary>
     public virtual string BitOr(string expression) => $"bit_or(CAST({expression} AS BIGINT))";
 
@@ -63,13 +69,29 @@ internal abstract class SqlDialect
 
     public static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The SQL standard's <c>agg(x) FILTER (WHERE c)</c> (DuckDB, PostgreSQL).</summary>
+    /// <summary>The SQL standard's <c>agg(x) FILTER (WHERE c)</c> (PostgreSQL).</summary>
     private sealed class FilterClauseDialect(string divide) : SqlDialect
     {
         public override string Aggregate(string aggregate, bool distinct, string expression, string condition) =>
             $"{aggregate}({(distinct ? "DISTINCT " : "")}{expression}) FILTER (WHERE {condition})";
 
         public override string Div(string a, long b) => $"(({a}) {divide} {Number(b)})";
+    }
+
+    /// <summary>
+    /// DuckDB: <c>agg(CASE WHEN c THEN x END)</c> rather than <c>FILTER (WHERE c)</c>, the same value (the aggregates skip NULL, and a
+    /// NULL condition selects no row either way). Measured on the 1M-event scale world: the measures query's 223 aggregates took 32 s
+    /// with FILTER and 5 s as CASE (the 185 plain ones alone 53 s and 4 s); DuckDB 1.5 handles each filtered aggregate of a grouped
+    /// aggregate apart, at a cost that grows with the number of aggregates, while a CASE is one more projected column.
+    /// </summary>
+    private sealed class CaseWhenDialect : SqlDialect
+    {
+        public override bool Condensed => true;
+
+        public override string Aggregate(string aggregate, bool distinct, string expression, string condition) =>
+            $"{aggregate}({(distinct ? "DISTINCT " : "")}CASE WHEN {condition} THEN {expression} END)";
+
+        public override string Div(string a, long b) => $"(({a}) // {Number(b)})";
     }
 
     /// <summary>

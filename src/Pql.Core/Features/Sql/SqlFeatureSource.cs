@@ -20,6 +20,19 @@ internal interface ISqlFeatureSource : IDisposable
     /// <summary>The events as a relation: entity_id, user_id, event, product, t (Unix ms), and the column of <paramref name="propertyKey"/> when given.</summary>
     string EventsRelation(Workspace.EntityKind entity, string? propertyKey);
 
+    /// <summary>
+    /// <see cref="EventsRelation"/> condensed (<see cref="CondensedEvents"/>) for the feature queries of a dialect that reads them so;
+    /// <paramref name="splits"/> are <see cref="CondensedEvents.Splits"/> of the cutoffs.
+    /// </summary>
+    string CondensedRelation(Workspace.EntityKind entity, string? propertyKey, long[] splits) =>
+        CondensedEvents.Over(EventsRelation(entity, propertyKey), splits);
+
+    /// <summary>
+    /// The rows table as the parts the measures query runs over one at a time (FROM items with entity_id and cutoff_ms), for
+    /// <paramref name="rows"/> rows and <paramref name="measures"/> measures: the whole table unless the engine must bound its memory.
+    /// </summary>
+    IReadOnlyList<string> RowsParts(int rows, int measures) => [RowsTable];
+
     /// <summary>Stores the (entity, cutoff) rows as table <see cref="RowsTable"/>, replacing earlier ones.</summary>
     void LoadRows(IReadOnlyList<string> entityIds, ReadOnlySpan<long> cutoffs);
 

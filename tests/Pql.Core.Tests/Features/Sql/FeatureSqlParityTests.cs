@@ -165,6 +165,20 @@ public sealed class DuckDbSpoolFeatureParityTests : FeatureSqlParityTests
         new DuckDbFeatureSource(config, spool: EventSpool.Ensure(config, store));
 }
 
+/// <summary>
+/// DuckDB over the spool with the rows split into parts (as a memory limit splits them on a large world: each part's measures query
+/// bounded), here forced by a tiny per-part allowance: every part's rows come back once, with the values of the whole.
+/// </summary>
+public sealed class DuckDbPartedFeatureParityTests : FeatureSqlParityTests
+{
+    private protected override ISqlFeatureSource Open(WorkspaceConfig config, EventStore store, EntityKind entity)
+    {
+        var source = new DuckDbFeatureSource(config, spool: EventSpool.Ensure(config, store)) { PartBytes = 200_000 };
+        Assert.True(source.RowsParts(84, 200).Count > 4, "the allowance must split the parity world's rows");
+        return source;
+    }
+}
+
 /// <summary>The parity world's CSV files copied into tables of a fresh schema of the PostgreSQL named by <c>PQL_TEST_PG</c>.</summary>
 [RequiresServer(State.PostgresStores.Variable, "PostgreSQL")]
 public sealed class PostgresFeatureParityTests : FeatureSqlParityTests

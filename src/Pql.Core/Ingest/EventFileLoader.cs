@@ -137,6 +137,7 @@ internal sealed class EventFileLoader(
         var mayHaveReceived = reader.Header is null || reader.HasColumn(SlotReceived);
         var eventMap = new PreparedNameMap();
         var productMap = new PreparedNameMap();
+        var stage = StageClock.Start();
         while (reader.Read())
         {
             stats.Read++;
@@ -228,6 +229,7 @@ internal sealed class EventFileLoader(
                 _latencies.Add(receivedAt - time);
             stats.Loaded++;
         }
+        Ingest.Log.Detail(Log, stage.Describe(Path.GetFileName(path), stats.Read, (reader as ParallelCsvRowReader)?.Timings));
     }
 
     public ILogger Log { get; init; } = NullLogger.Instance;

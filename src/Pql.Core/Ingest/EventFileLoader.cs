@@ -271,7 +271,7 @@ internal sealed class EventFileLoader(
         var users = builder.UserIds.Copy();
         var accounts = builder.AccountIds.Copy();
         var format = source.TimestampFormat;
-        return (RowReader row, PreparedNames names, ref PreparedRow prepared) =>
+        return (CsvBlock.Cursor row, PreparedNames names, ref PreparedRow prepared) =>
         {
             prepared.TimeParsed = TimestampParser.TryParse(row.Get(SlotTime), format, out prepared.Time);
             var eventId = row.Get(SlotEventId).Trim();

@@ -113,6 +113,7 @@ internal sealed class CsvBlock
         var values = new string?[keys.Length];
         var utf8 = new byte[4096];
         var cursor = new Cursor(this);
+        var slotColumn = _layout.SlotColumn;
         while (pos < length)
         {
             var end = CsvFields.FindRecordEnd(_chars, pos, length, out var newlines, out var inQuotes);
@@ -134,12 +135,14 @@ internal sealed class CsvBlock
             _line[r] = recordLine;
             _fieldCount[r] = fields.Count;
             _unclosed[r] = unclosed;
-            for (var s = 0; s < _slots; s++)
+            var starts = _slotStart.AsSpan(r * _slots, _slots);
+            var lengths = _slotLength.AsSpan(r * _slots, _slots);
+            for (var s = 0; s < slotColumn.Length; s++)
             {
-                var c = _layout.SlotColumn[s];
-                var present = c >= 0 && c < fields.Count;
-                _slotStart[r * _slots + s] = present ? fields.Start(c) : 0;
-                _slotLength[r * _slots + s] = present ? fields.Length(c) : 0;
+                var c = slotColumn[s];
+                var present = (uint)c < (uint)fields.Count;
+                starts[s] = present ? fields.Start(c) : 0;
+                lengths[s] = present ? fields.Length(c) : 0;
             }
             if (escapes && fields.FindEscape(_chars, out var field) is { } error)
                 SetEncodingError(r, error, field);
@@ -165,14 +168,21 @@ internal sealed class CsvBlock
 
     private void ExtractProperties(Cursor row, int r, string[] keys, string?[] values, ref byte[] utf8)
     {
+        var text = row.Get(_layout.PropertiesSlot);
+        if (text.IsWhiteSpace())
+        {
+            // Most rows of an export have no properties: clear the row's values (the block's arrays are reused) and skip the JSON reader.
+            _properties!.AsSpan(r * keys.Length, keys.Length).Clear();
+            return;
+        }
         Array.Clear(values);
-        var error = JsonProperties.Extract(row.Get(_layout.PropertiesSlot), ref utf8, keys, values);
+        var error = JsonProperties.Extract(text, ref utf8, keys, values);
         if (error is not null)
         {
             _propertiesError ??= new string?[_line.Length];
             _propertiesError[r] = error;
         }
-        values.CopyTo(_properties!, r * keys.Length);
+        values.CopyTo(_properties!.AsSpan(r * keys.Length, keys.Length));
     }
 
     /// <summary>One row of a block seen as a <see cref="RowReader"/>: what the loaders and preparers read.</summary>

@@ -139,7 +139,8 @@ public sealed record LoadEstimate(long EventRows, long Bytes)
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT sum(num_rows) FROM parquet_file_metadata(" + QuoteLiteral(path) + ")";
+        // sum() of BIGINT is a HUGEINT (a BigInteger here, which Convert cannot take): cast back.
+        cmd.CommandText = "SELECT CAST(coalesce(sum(num_rows), 0) AS BIGINT) FROM parquet_file_metadata(" + QuoteLiteral(path) + ")";
         return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
     }
 

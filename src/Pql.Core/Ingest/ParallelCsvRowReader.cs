@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Pql.Core.Workspace;
 
 namespace Pql.Core.Ingest;
@@ -37,6 +38,9 @@ internal sealed class ParallelCsvRowReader : RowReader
     private bool _started;
 
     public override IReadOnlyList<string> Header { get; }
+
+    /// <summary>Where the read spent its time so far (the verbose log's per-stage figures).</summary>
+    public ParseTimings Timings { get; } = new();
 
     /// <summary>Reads and checks the header (as <see cref="CsvRowReader"/> does); <paramref name="blockBytes"/> is the block size to aim for (tests cut tiny blocks to put boundaries everywhere).</summary>
     public ParallelCsvRowReader(Stream stream, string fileName, TableSource? source = null, int blockBytes = DefaultBlockBytes)
@@ -106,8 +110,14 @@ internal sealed class ParallelCsvRowReader : RowReader
             _current = null;
             Submit(layout);
             if (!_inFlight.TryDequeue(out var next))
+            {
+                if (_stream is ReadAheadStream readAhead)
+                    Timings.InflateCpuTicks = readAhead.ProducerCpuTicks;
                 return false;
+            }
+            var waited = Stopwatch.GetTimestamp();
             _current = next.GetAwaiter().GetResult();
+            Timings.WaitTicks += Stopwatch.GetTimestamp() - waited;
             _cursor.Block = _current;
             _cursor.Row = -1;
         }
@@ -116,11 +126,20 @@ internal sealed class ParallelCsvRowReader : RowReader
     /// <summary>Cuts blocks and starts their parsing until <see cref="_depth"/> are in flight or the file ends.</summary>
     private void Submit(CsvLayout layout)
     {
+        var cut = Stopwatch.GetTimestamp();
         while (_inFlight.Count < _depth && NextBlock(out var bytes, out var count, out var newlines, out var firstLine))
         {
             var recycled = _read.Count > 0 ? _read.Dequeue() : null;
-            _inFlight.Enqueue(Task.Run(() => CsvBlock.Parse(layout, recycled, bytes, count, newlines, firstLine)));
+            var timings = Timings;
+            _inFlight.Enqueue(Task.Run(() =>
+            {
+                var cpu = ThreadCpu.Ticks();
+                var block = CsvBlock.Parse(layout, recycled, bytes, count, newlines, firstLine);
+                timings.AddBlock(ThreadCpu.Ticks() - cpu);
+                return block;
+            }));
         }
+        Timings.CutTicks += Stopwatch.GetTimestamp() - cut;
     }
 
     /// <summary>

@@ -107,5 +107,9 @@ internal sealed class PreparedNameMap
     }
 }
 
-/// <summary>Fills a row's <see cref="PreparedRow"/> on a parsing thread; must only read the row, immutable state and the block's own <paramref name="names"/>.</summary>
-internal delegate void RowPreparer(RowReader row, PreparedNames names, ref PreparedRow prepared);
+/// <summary>
+/// Fills a row's <see cref="PreparedRow"/> on a parsing thread; must only read the row, immutable state and the block's own
+/// <paramref name="names"/>. The row is the block's sealed cursor, not a <see cref="RowReader"/>: its cell reads are then direct
+/// calls the JIT inlines (a preparer reads six cells of every row).
+/// </summary>
+internal delegate void RowPreparer(CsvBlock.Cursor row, PreparedNames names, ref PreparedRow prepared);

@@ -33,6 +33,11 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
         _thread.Start();
     }
 
+    /// <summary>CPU time the read-ahead thread used (ticks), set when it ends: the inflating stage's figure for the verbose log.</summary>
+    public long ProducerCpuTicks => Volatile.Read(ref _producerCpuTicks);
+
+    private long _producerCpuTicks;
+
     private void Produce()
     {
         var writer = _full.Writer;
@@ -56,6 +61,7 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
                 // Blocks while the reader is behind; a cancelled token (dispose, caller) ends the wait.
                 writer.WriteAsync((buffer, filled), _stop.Token).AsTask().GetAwaiter().GetResult();
             }
+            Volatile.Write(ref _producerCpuTicks, ThreadCpu.Ticks()); // before the completion the reader waits for
             writer.TryComplete();
         }
 #pragma warning disable CA1031 // Every failure must reach the reader: the channel's completion carries it.

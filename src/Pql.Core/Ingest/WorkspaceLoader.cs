@@ -87,6 +87,7 @@ public static class WorkspaceLoader
         var builder = new EventStoreBuilder();
         var entities = new EntityFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
         var data = config.Data;
+        var stage = StageClock.Start();
 
         if (IngestSegments.Accounts(config) is { } postedAccounts)
             entities.LoadAccounts(postedAccounts);
@@ -102,6 +103,7 @@ public static class WorkspaceLoader
             Log.Progress(options.Log, "loading users");
             entities.LoadUsers(users, data.Accounts?.Origin == TableOrigin.FromUsers);
         }
+        Log.Detail(options.Log, stage.Describe("accounts and users"));
         using var events = new EventFileLoader(builder, config, report, rejects, keys) { Log = options.Log, Cancellation = options.CancellationToken, ParallelParse = options.ParallelParse, KeepEventIds = keepEventIds };
         foreach (var source in data.Events)
         {
@@ -113,6 +115,7 @@ public static class WorkspaceLoader
             Log.Progress(options.Log, "loading events received by pql serve");
             events.Load(posted);
         }
+        stage = StageClock.Start();
         events.Finish();
         builder.DeriveCreatedFromFirstEvents();
         var metrics = new MetricFileLoader(builder, report, rejects) { Cancellation = options.CancellationToken };
@@ -134,8 +137,11 @@ public static class WorkspaceLoader
         }
         CheckRejectShare(config, report, rejects);
         RequireEvents(data, report);
+        Log.Detail(options.Log, stage.Describe("after the event files (metrics, rejects)"));
         Log.Progress(options.Log, "sorting events");
+        stage = StageClock.Start();
         var store = builder.Build();
+        Log.Detail(options.Log, stage.Describe("sorting events"));
         report.FilesParsed = report.Files.Count;
         report.LoadSeconds = clock.Elapsed.TotalSeconds;
         return new LoadResult(store, report);
